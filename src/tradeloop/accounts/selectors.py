@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tradeloop.accounts.models import Invitation, Membership, Organization, Role, User
+from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, organization__is_active=True).select_related(
+        "organization", "role"
+    )
+
+
+def membership(actor: User, organization_id: int) -> Membership:
+    """The actor's membership of an organization; another tenant's organization answers 404."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated("sign in first")
+    found = memberships_of(actor).filter(organization_id=organization_id).first()
+    if found is None:
+        raise NotFound("organization not found", field="organization")
+    return found
+
+
+def require(actor: User, organization: Organization | int, capability: str) -> Membership:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    found = membership(actor, org_id)
+    if not found.role.grants(capability):
+        raise PermissionDenied(f"your role ({found.role.code}) does not allow {capability}")
+    return found
+
+
+def can(actor: User, organization: Organization, capability: str) -> bool:
+    try:
+        require(actor, organization, capability)
+    except (NotFound, PermissionDenied, NotAuthenticated):
+        return False
+    return True
+
+
+def members(actor: User, organization: Organization) -> QuerySet[Membership]:
+    membership(actor, organization.pk)
+    return organization.memberships.select_related("user", "role").order_by("role__position", "user__email")
+
+
+def pending_invitations(actor: User, organization: Organization) -> QuerySet[Invitation]:
+    require(actor, organization, "team.manage")
+    return organization.invitations.filter(state=Invitation.State.PENDING).select_related(
+        "role", "invited_by"
+    )
+
+
+def selling_organizations(user: User) -> list[Organization]:
+    return [m.organization for m in memberships_of(user) if m.organization.sells]
+
+
+def roles() -> QuerySet[Role]:
+    return Role.objects.all()
+
+
+def public_store(slug: str) -> Organization:
+    org = Organization.objects.filter(slug=slug, is_active=True, kind__in=Organization.SELLING_KINDS).first()
+    if org is None:
+        raise NotFound("store not found")
+    return org

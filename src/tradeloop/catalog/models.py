@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tradeloop.accounts.models import Organization
+from tradeloop.core import clock
+
+
+class Category(models.Model):
+    """A tree kept as a materialised path ("electronics/adc/"), so a subtree is one `startswith`."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
+    path = models.CharField(max_length=500, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path if self.parent else ''}{self.slug}/"
+        self.depth = self.path.count("/") - 1
+        super().save(*args, **kwargs)
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Product.Status.PUBLISHED, seller__is_active=True)
+
+
+class Product(models.Model):
+    class Kind(models.TextChoices):
+        PHYSICAL = "physical", _("Physical goods")
+        LISTING = "listing", _("Second-hand listing")
+        DEAL = "deal", _("Local deal")
+        SERVICE = "service", _("Service")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class Condition(models.TextChoices):
+        NEW = "new", _("New")
+        LIKE_NEW = "like_new", _("Like new")
+        GOOD = "good", _("Good")
+        FAIR = "fair", _("Fair")
+
+    ALLOWED = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: {Status.UNPUBLISHED},
+        Status.UNPUBLISHED: {Status.PUBLISHED},
+    }
+    STATE_FIELD = "status"
+    TRANSITION_ALSO_SAVES = ("published_at",)
+
+    seller = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True, help_text="Sanitised HTML")
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, default=Condition.NEW
+    )
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # Denormalised for list pages (kept in step by catalog.services.refresh_summary):
+    currency = models.CharField(max_length=3, default="CNY")
+    price_from = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    compare_at_from = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
+    in_stock = models.BooleanField(default=False)
+    cover = models.CharField(max_length=300, blank=True)
+    rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    is_featured = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    updated_at = models.DateTimeField(default=clock.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="product_feed"),
+            models.Index(fields=["status", "price_from", "id"], name="product_price"),
+            models.Index(fields=["seller", "status"], name="product_seller"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_discounted(self) -> bool:
+        return bool(
+            self.compare_at_from and self.price_from is not None and self.compare_at_from > self.price_from
+        )
+
+
+class Variant(models.Model):
+    """A SKU: what a buyer actually picks (a size, a colour, a box of 50)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    price = models.DecimalField(_("price"), max_digits=18, decimal_places=4)
+    compare_at_price = models.DecimalField(
+        _("original price"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    currency = models.CharField(max_length=3, default="CNY")
+    stock = models.IntegerField(_("stock"), default=0)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "sku"], name="variant_sku_unique_per_product"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_ge_0"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_ge_0"),
+            models.CheckConstraint(
+                condition=Q(compare_at_price=None) | Q(compare_at_price__gte=F("price")),
+                name="variant_compare_at_ge_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.title} — {self.name or self.sku}"
+
+
+def product_image_path(instance: ProductImage, filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    alt = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
+from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.core.pagination import Page, keyset_page
+
+SORTS = {
+    "new": ("-created_at", "-id"),
+    "price_asc": ("price_from", "id"),
+    "price_desc": ("-price_from", "-id"),
+    "rating": ("-rating_avg", "-id"),
+}
+CATEGORY_TREE_KEY = "catalog:category-tree:v1"
+
+
+@dataclass
+class ProductFilters:
+    q: str = ""
+    category: Category | None = None
+    kind: str = ""
+    seller: Organization | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool = False
+    sort: str = "new"
+
+
+def _card_query(qs: QuerySet[Product]) -> QuerySet[Product]:
+    return qs.select_related("seller", "category").only(
+        "id",
+        "title",
+        "slug",
+        "kind",
+        "status",
+        "currency",
+        "price_from",
+        "compare_at_from",
+        "in_stock",
+        "cover",
+        "rating_avg",
+        "rating_count",
+        "created_at",
+        "condition",
+        "seller__id",
+        "seller__name",
+        "seller__slug",
+        "seller__kind",
+        "seller__city",
+        "category__id",
+        "category__name",
+        "category__name_zh",
+        "category__slug",
+    )
+
+
+def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
+    if f.q:
+        for word in f.q.split()[:6]:
+            qs = qs.filter(Q(title__icontains=word) | Q(seller__name__icontains=word))
+    if f.category:
+        qs = qs.filter(category__path__startswith=f.category.path)
+    if f.kind:
+        if f.kind not in Product.Kind.values:
+            raise ValidationFailed(f"unknown kind {f.kind!r}", field="kind")
+        qs = qs.filter(kind=f.kind)
+    if f.seller:
+        qs = qs.filter(seller=f.seller)
+    if f.min_price is not None:
+        qs = qs.filter(price_from__gte=f.min_price)
+    if f.max_price is not None:
+        qs = qs.filter(price_from__lte=f.max_price)
+    if f.in_stock:
+        qs = qs.filter(in_stock=True)
+    return qs
+
+
+def _order(sort: str) -> tuple[str, ...]:
+    if sort not in SORTS:
+        raise ValidationFailed(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}", field="sort")
+    return SORTS[sort]
+
+
+def storefront_products(*, filters: ProductFilters, cursor: str | None = None, limit: int = 24) -> Page:
+    """Published products for buyers: 1 query per page whatever its length."""
+    qs = _apply(_card_query(Product.objects.published().exclude(price_from=None)), filters)
+    return keyset_page(qs, order=_order(filters.sort), cursor=cursor, limit=limit)
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    qs = _card_query(Product.objects.published().exclude(price_from=None))
+    return list(qs.order_by("-is_featured", "-rating_avg", "-created_at", "-id")[:limit])
+
+
+def product_detail(product_id: int) -> Product:
+    product = (
+        Product.objects.published()
+        .select_related("seller", "category")
+        .prefetch_related(
+            Prefetch("variants", Variant.objects.filter(is_active=True)),
+            Prefetch("images", ProductImage.objects.order_by("position", "id")),
+        )
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("product not found")
+    return product
+
+
+def seller_products(
+    *,
+    actor: User,
+    seller: Organization,
+    status: str = "",
+    q: str = "",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    require(actor, seller, "catalog.manage")
+    qs = _card_query(Product.objects.filter(seller=seller))
+    if status:
+        if status not in Product.Status.values:
+            raise ValidationFailed(f"unknown status {status!r}", field="status")
+        qs = qs.filter(status=status)
+    if q:
+        sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)
+        qs = qs.filter(Q(title__icontains=q) | Exists(sku_match))
+    return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
+
+
+def seller_product_detail(*, actor: User, product_id: int) -> Product:
+    product = (
+        Product.objects.select_related("seller", "category")
+        .prefetch_related("variants", "images")
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound("product not found")
+    try:
+        require(actor, product.seller, "catalog.manage")
+    except NotFound as exc:
+        raise NotFound("product not found") from exc
+    return product
+
+
+def categories() -> list[Category]:
+    """The whole tree in path order, cached (it is small and read on every page)."""
+    tree = cache.get(CATEGORY_TREE_KEY)
+    if tree is None:
+        tree = list(Category.objects.order_by("path"))
+        cache.set(CATEGORY_TREE_KEY, tree, 300)
+    return tree
+
+
+def top_categories() -> list[Category]:
+    return [c for c in categories() if c.depth == 0]
+
+
+def category_by_slug(slug: str) -> Category:
+    for category in categories():
+        if category.slug == slug:
+            return category
+    raise NotFound("category not found", field="category")

@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+import nh3
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Min, OuterRef
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
+from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.core import clock, states
+from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
+from tradeloop.core.money import check_currency, parse_amount, quantize
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "th",
+}
+THUMBNAIL_SIZE = (480, 480)
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(html or "", tags=ALLOWED_TAGS, link_rel="noopener nofollow")
+
+
+def _text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"{field} is required", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{field} is longer than {max_length} characters", field=field)
+    return value
+
+
+def _choice(value: str, choices, *, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationFailed(f"{value!r} is not one of {', '.join(choices.values)}", field=field)
+    return value
+
+
+def _attributes(value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise ValidationFailed("attributes must be a mapping of names to values", field="attributes")
+    return {k.strip()[:60]: str(v).strip()[:200] for k, v in value.items() if k.strip()}
+
+
+def _category(value: Category | int | str | None) -> Category | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Category):
+        return value
+    lookup = {"pk": value} if str(value).isdigit() else {"slug": value}
+    found = Category.objects.filter(**lookup).first()
+    if found is None:
+        raise ValidationFailed(f"no category {value!r}", field="category")
+    return found
+
+
+@dataclass
+class VariantInput:
+    sku: str
+    price: Decimal | str | int
+    name: str = ""
+    currency: str = ""
+    compare_at_price: Decimal | str | int | None = None
+    stock: int = 0
+    weight_grams: int = 0
+    options: dict = field(default_factory=dict)
+    is_active: bool = True
+
+
+def _variant_fields(data: VariantInput, *, default_currency: str) -> dict:
+    currency = check_currency(data.currency or default_currency)
+    price = parse_amount(data.price, field="price")
+    if price < 0:
+        raise ValidationFailed("price cannot be negative", field="price")
+    compare_at = None
+    if data.compare_at_price not in (None, ""):
+        compare_at = parse_amount(data.compare_at_price, field="compare_at_price")
+        if compare_at < price:
+            raise ValidationFailed("original price must not be below the price", field="compare_at_price")
+        compare_at = quantize(compare_at, currency)
+    try:
+        stock, weight = int(data.stock), int(data.weight_grams)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("stock and weight must be whole numbers", field="stock") from exc
+    if stock < 0:
+        raise ValidationFailed("stock cannot be negative", field="stock")
+    if weight < 0:
+        raise ValidationFailed("weight cannot be negative", field="weight_grams")
+    return {
+        "sku": _text(data.sku, field="sku", max_length=64, required=True),
+        "name": _text(data.name, field="name", max_length=120),
+        "price": quantize(price, currency),
+        "compare_at_price": compare_at,
+        "currency": currency,
+        "stock": stock,
+        "weight_grams": weight,
+        "options": _attributes(data.options),
+        "is_active": bool(data.is_active),
+    }
+
+
+def _product_fields(changes: dict) -> dict:
+    out = {}
+    if "title" in changes:
+        out["title"] = _text(changes["title"], field="title", max_length=200, required=True)
+        out["slug"] = slugify(out["title"], allow_unicode=True)[:200] or "item"
+    if "description" in changes:
+        out["description"] = sanitise(changes["description"])
+    if "kind" in changes:
+        out["kind"] = _choice(changes["kind"], Product.Kind, field="kind")
+    if "condition" in changes:
+        out["condition"] = _choice(changes["condition"], Product.Condition, field="condition")
+    if "category" in changes:
+        out["category"] = _category(changes["category"])
+    if "attributes" in changes:
+        out["attributes"] = _attributes(changes["attributes"])
+    if "is_featured" in changes:
+        out["is_featured"] = bool(changes["is_featured"])
+    unknown = set(changes) - {
+        "title",
+        "description",
+        "kind",
+        "condition",
+        "category",
+        "attributes",
+        "is_featured",
+    }
+    if unknown:
+        raise ValidationFailed(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+    return out
+
+
+@transaction.atomic
+def create_product(
+    *, actor: User, seller: Organization, title: str, variants: list[VariantInput] = (), **fields
+) -> Product:
+    require(actor, seller, "catalog.manage")
+    if not seller.sells:
+        raise ValidationFailed("this organization does not sell", field="seller")
+    product = Product(seller=seller, currency=seller.currency, **_product_fields({"title": title, **fields}))
+    product.save()
+    for data in variants:
+        _save_variant(product, data)
+    refresh_summary(product)
+    states.record(product, new=product.status, actor=actor, reason="created")
+    return product
+
+
+def seller_product(*, actor: User, product_id: int, capability: str = "catalog.manage") -> Product:
+    """A product the actor may manage; another tenant's product answers 404."""
+    product = Product.objects.select_related("seller").filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("product not found")
+    try:
+        require(actor, product.seller, capability)
+    except NotFound as exc:
+        raise NotFound("product not found") from exc
+    return product
+
+
+@transaction.atomic
+def update_product(*, actor: User, product: Product, **changes) -> Product:
+    require(actor, product.seller, "catalog.manage")
+    for name, value in _product_fields(changes).items():
+        setattr(product, name, value)
+    product.updated_at = clock.now()
+    product.save()
+    return product
+
+
+def _save_variant(product: Product, data: VariantInput, variant: Variant | None = None) -> Variant:
+    values = _variant_fields(data, default_currency=product.currency)
+    if (
+        values["currency"] != product.currency
+        and product.variants.exclude(pk=getattr(variant, "pk", None)).exists()
+    ):
+        raise ValidationFailed("all variants of a product share one currency", field="currency")
+    clash = product.variants.filter(sku=values["sku"]).exclude(pk=getattr(variant, "pk", None))
+    if clash.exists():
+        raise Conflict(f"SKU {values['sku']} is already used by this product", field="sku")
+    variant = variant or Variant(product=product, position=product.variants.count())
+    for name, value in values.items():
+        setattr(variant, name, value)
+    try:
+        with transaction.atomic():
+            variant.save()
+    except IntegrityError as exc:
+        raise Conflict(f"SKU {values['sku']} is already used by this product", field="sku") from exc
+    if values["currency"] != product.currency:
+        product.currency = values["currency"]
+        product.save(update_fields=["currency"])
+    return variant
+
+
+@transaction.atomic
+def save_variant(
+    *, actor: User, product: Product, data: VariantInput, variant_id: int | None = None
+) -> Variant:
+    require(actor, product.seller, "catalog.manage")
+    variant = None
+    if variant_id is not None:
+        variant = product.variants.filter(pk=variant_id).first()
+        if variant is None:
+            raise NotFound("variant not found", field="variant")
+    variant = _save_variant(product, data, variant)
+    refresh_summary(product)
+    return variant
+
+
+@transaction.atomic
+def delete_variant(*, actor: User, product: Product, variant_id: int) -> None:
+    require(actor, product.seller, "catalog.manage")
+    deleted, _ = product.variants.filter(pk=variant_id).delete()
+    if not deleted:
+        raise NotFound("variant not found", field="variant")
+    refresh_summary(product)
+
+
+def refresh_summary(product: Product) -> None:
+    """Keep the list-page fields (lowest price, original price, stock flag, cover) in step with variants."""
+    active = product.variants.filter(is_active=True)
+    summary = active.aggregate(price_from=Min("price"), compare_at_from=Min("compare_at_price"))
+    product.price_from = summary["price_from"]
+    product.compare_at_from = summary["compare_at_from"]
+    product.in_stock = active.filter(stock__gt=0).exists()
+    first_image = product.images.order_by("position", "id").first()
+    product.cover = (first_image.thumbnail.name or first_image.image.name) if first_image else ""
+    product.updated_at = clock.now()
+    product.save(update_fields=["price_from", "compare_at_from", "in_stock", "cover", "updated_at"])
+
+
+def refresh_stock_flags(product_ids: list[int]) -> None:
+    in_stock = Variant.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)
+    Product.objects.filter(pk__in=product_ids).update(in_stock=Exists(in_stock))
+
+
+def _thumbnail(image: Image.Image) -> ContentFile:
+    thumb = image.convert("RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    buffer = BytesIO()
+    thumb.save(buffer, format="JPEG", quality=85, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+def _open_image(upload: UploadedFile) -> Image.Image:
+    if upload.size and upload.size > MAX_IMAGE_BYTES:
+        raise ValidationFailed("images must be 8 MB or smaller", field="image")
+    try:
+        image = Image.open(upload)
+        image.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationFailed("that file is not an image we can read", field="image") from exc
+    return image
+
+
+@transaction.atomic
+def add_image(*, actor: User, product: Product, upload: UploadedFile, alt: str = "") -> ProductImage:
+    require(actor, product.seller, "catalog.manage")
+    image = _open_image(upload)
+    upload.seek(0)
+    stem = slugify(upload.name.rsplit(".", 1)[0]) or "image"
+    record = ProductImage(
+        product=product, alt=_text(alt, field="alt", max_length=200), position=product.images.count()
+    )
+    record.image.save(f"{stem}.{(image.format or 'jpg').lower()}", upload, save=False)
+    record.thumbnail.save(f"{stem}-thumb.jpg", _thumbnail(image), save=False)
+    record.save()
+    refresh_summary(product)
+    return record
+
+
+@transaction.atomic
+def remove_image(*, actor: User, product: Product, image_id: int) -> None:
+    require(actor, product.seller, "catalog.manage")
+    image = product.images.filter(pk=image_id).first()
+    if image is None:
+        raise NotFound("image not found", field="image")
+    image.delete()
+    refresh_summary(product)
+
+
+def _publish(product: Product, actor: User) -> None:
+    if not product.variants.filter(is_active=True).exists():
+        raise ValidationFailed(
+            "add at least one active variant with a price before publishing", field="variants"
+        )
+    product.published_at = product.published_at or clock.now()
+    states.transition(product, Product.Status.PUBLISHED, actor=actor)
+
+
+@transaction.atomic
+def publish(*, actor: User, product: Product) -> Product:
+    require(actor, product.seller, "catalog.manage")
+    _publish(product, actor)
+    return product
+
+
+@transaction.atomic
+def unpublish(*, actor: User, product: Product) -> Product:
+    require(actor, product.seller, "catalog.manage")
+    states.transition(product, Product.Status.UNPUBLISHED, actor=actor)
+    return product
+
+
+@transaction.atomic
+def set_status_in_bulk(*, actor: User, seller: Organization, product_ids: list[int], status: str) -> int:
+    """Publish or unpublish many products at once; products that cannot move are skipped, not failed."""
+    require(actor, seller, "catalog.manage")
+    _choice(status, Product.Status, field="status")
+    changed = 0
+    for product in seller.products.select_for_update().filter(pk__in=product_ids):
+        if status in Product.ALLOWED.get(product.status, ()):
+            if status == Product.Status.PUBLISHED:
+                try:
+                    _publish(product, actor)
+                except ValidationFailed:
+                    continue
+            else:
+                states.transition(product, status, actor=actor)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def create_category(
+    *, name: str, slug: str = "", parent: Category | None = None, name_zh: str = ""
+) -> Category:
+    name = _text(name, field="name", max_length=120, required=True)
+    slug = slugify(slug or name)[:80]
+    if not slug:
+        raise ValidationFailed("the category needs a latin slug", field="slug")
+    if Category.objects.filter(slug=slug).exists():
+        raise Conflict(f"category {slug!r} exists", field="slug")
+    return Category.objects.create(name=name, slug=slug, parent=parent, name_zh=name_zh)

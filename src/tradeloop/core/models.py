@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.db import models
+
+
+class Event(models.Model):
+    """Audit trail: one row per state transition or notable change of any aggregate."""
+
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.BigIntegerField()
+    old = models.CharField(max_length=40, blank=True)
+    new = models.CharField(max_length=40, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}#{self.subject_id}: {self.old} → {self.new}"

@@ -1,0 +1,35 @@
+"""The one path by which any aggregate changes state: checked against its ALLOWED map and recorded."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tradeloop.core import clock
+from tradeloop.core.errors import IllegalTransition
+from tradeloop.core.models import Event
+
+
+def record(obj: models.Model, *, old: str = "", new: str = "", actor=None, reason: str = "") -> Event:
+    return Event.objects.create(
+        subject_type=obj._meta.label_lower,
+        subject_id=obj.pk,
+        old=old,
+        new=new,
+        actor=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:300],
+        at=clock.now(),
+    )
+
+
+def transition(obj: models.Model, to: str, *, actor=None, reason: str = "") -> None:
+    field = getattr(obj, "STATE_FIELD", "state")
+    old = getattr(obj, field)
+    if to not in obj.ALLOWED.get(old, ()):
+        raise IllegalTransition(type(obj).__name__, old, to)
+    setattr(obj, field, to)
+    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ())])
+    record(obj, old=old, new=to, actor=actor, reason=reason)
+
+
+def history(obj: models.Model):
+    return Event.objects.filter(subject_type=obj._meta.label_lower, subject_id=obj.pk).select_related("actor")
