@@ -35,9 +35,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-def seller_with_owner(
-    kind: str = "merchant", name: str | None = None, owner: User | None = None
-) -> Organization:
+def seller_with_owner(kind: str = "merchant", name: str | None = None, owner: User | None = None) -> Organization:
     owner = owner or UserFactory()
     org = accounts.create_organization(actor=owner, kind=kind, name=name or f"{kind.title()} {owner.pk}")
     org.owner = owner

@@ -23,9 +23,7 @@ def test_outsider_gets_not_found_for_another_tenant(merchant, user):
 
 @pytest.mark.django_db
 def test_invitation_expires_after_seven_days(merchant, clock):
-    invitation, token = services.invite(
-        actor=merchant.owner, organization=merchant, email="late@b.cn", role="support"
-    )
+    invitation, token = services.invite(actor=merchant.owner, organization=merchant, email="late@b.cn", role="support")
     clock.advance(days=7, seconds=1)
     assert services.sweep_expired_invitations(clock.now()) == 1
     assert services.sweep_expired_invitations(clock.now()) == 0

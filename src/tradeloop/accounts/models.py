@@ -92,12 +92,8 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__gte=-90, latitude__lte=90), name="org_latitude_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__gte=-180, longitude__lte=180), name="org_longitude_range"
-            ),
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="org_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="org_longitude_range"),
         ]
 
     def __str__(self) -> str:
@@ -115,9 +111,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
         ordering = ["organization__name", "user__email"]
 
     def __str__(self) -> str:

@@ -9,9 +9,7 @@ from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied
 def memberships_of(user: User) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
-    return Membership.objects.filter(user=user, organization__is_active=True).select_related(
-        "organization", "role"
-    )
+    return Membership.objects.filter(user=user, organization__is_active=True).select_related("organization", "role")
 
 
 def membership(actor: User, organization_id: int) -> Membership:
@@ -47,9 +45,7 @@ def members(actor: User, organization: Organization) -> QuerySet[Membership]:
 
 def pending_invitations(actor: User, organization: Organization) -> QuerySet[Invitation]:
     require(actor, organization, "team.manage")
-    return organization.invitations.filter(state=Invitation.State.PENDING).select_related(
-        "role", "invited_by"
-    )
+    return organization.invitations.filter(state=Invitation.State.PENDING).select_related("role", "invited_by")
 
 
 def selling_organizations(user: User) -> list[Organization]:

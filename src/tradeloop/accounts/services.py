@@ -161,9 +161,7 @@ def invite(*, actor: User, organization: Organization, email: str, role: str) ->
 
 
 def invitation_for_token(token: str) -> Invitation:
-    invitation = (
-        Invitation.objects.select_related("organization", "role").filter(token_hash=_hash(token)).first()
-    )
+    invitation = Invitation.objects.select_related("organization", "role").filter(token_hash=_hash(token)).first()
     if invitation is None:
         raise NotFound("invitation not found", field="token")
     return invitation
@@ -212,12 +210,7 @@ def sweep_expired_invitations(now: datetime) -> int:
 
 
 def _member(organization: Organization, membership_id: int) -> Membership:
-    found = (
-        organization.memberships.select_for_update()
-        .select_related("role", "user")
-        .filter(pk=membership_id)
-        .first()
-    )
+    found = organization.memberships.select_for_update().select_related("role", "user").filter(pk=membership_id).first()
     if found is None:
         raise NotFound("member not found")
     return found
@@ -259,9 +252,7 @@ def remove_member(*, actor: User, organization: Organization, membership_id: int
     member.delete()
 
 
-def issue_token(
-    *, user: User, name: str = "API token", expires_at: datetime | None = None
-) -> tuple[ApiToken, str]:
+def issue_token(*, user: User, name: str = "API token", expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -287,9 +278,7 @@ def revoke_token(*, actor: User, token_id: int) -> None:
 
 
 def user_for_token(secret: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=_hash(secret or ""), revoked=False).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret or ""), revoked=False).first()
     now = clock.now()
     if token is None or not token.user.is_active or (token.expires_at and token.expires_at <= now):
         return None

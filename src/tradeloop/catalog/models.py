@@ -12,9 +12,7 @@ from tradeloop.core import clock
 class Category(models.Model):
     """A tree kept as a materialised path ("electronics/adc/"), so a subtree is one `startswith`."""
 
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
@@ -71,17 +69,13 @@ class Product(models.Model):
     TRANSITION_ALSO_SAVES = ("published_at",)
 
     seller = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="products")
-    category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
-    )
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(max_length=220, allow_unicode=True)
     description = models.TextField(_("description"), blank=True, help_text="Sanitised HTML")
-    condition = models.CharField(
-        _("condition"), max_length=10, choices=Condition.choices, default=Condition.NEW
-    )
+    condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices, default=Condition.NEW)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     # Denormalised for list pages (kept in step by catalog.services.refresh_summary):
     currency = models.CharField(max_length=3, default="CNY")
@@ -106,9 +100,7 @@ class Product(models.Model):
             models.Index(fields=["seller", "status"], name="product_seller"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"
-            ),
+            models.CheckConstraint(condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"),
         ]
 
     def __str__(self) -> str:
@@ -116,9 +108,7 @@ class Product(models.Model):
 
     @property
     def is_discounted(self) -> bool:
-        return bool(
-            self.compare_at_from and self.price_from is not None and self.compare_at_from > self.price_from
-        )
+        return bool(self.compare_at_from and self.price_from is not None and self.compare_at_from > self.price_from)
 
 
 class Variant(models.Model):
@@ -129,9 +119,7 @@ class Variant(models.Model):
     name = models.CharField(_("name"), max_length=120, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     price = models.DecimalField(_("price"), max_digits=18, decimal_places=4)
-    compare_at_price = models.DecimalField(
-        _("original price"), max_digits=18, decimal_places=4, null=True, blank=True
-    )
+    compare_at_price = models.DecimalField(_("original price"), max_digits=18, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, default="CNY")
     stock = models.IntegerField(_("stock"), default=0)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)

@@ -197,10 +197,7 @@ def update_product(*, actor: User, product: Product, **changes) -> Product:
 
 def _save_variant(product: Product, data: VariantInput, variant: Variant | None = None) -> Variant:
     values = _variant_fields(data, default_currency=product.currency)
-    if (
-        values["currency"] != product.currency
-        and product.variants.exclude(pk=getattr(variant, "pk", None)).exists()
-    ):
+    if values["currency"] != product.currency and product.variants.exclude(pk=getattr(variant, "pk", None)).exists():
         raise ValidationFailed("all variants of a product share one currency", field="currency")
     clash = product.variants.filter(sku=values["sku"]).exclude(pk=getattr(variant, "pk", None))
     if clash.exists():
@@ -220,9 +217,7 @@ def _save_variant(product: Product, data: VariantInput, variant: Variant | None 
 
 
 @transaction.atomic
-def save_variant(
-    *, actor: User, product: Product, data: VariantInput, variant_id: int | None = None
-) -> Variant:
+def save_variant(*, actor: User, product: Product, data: VariantInput, variant_id: int | None = None) -> Variant:
     require(actor, product.seller, "catalog.manage")
     variant = None
     if variant_id is not None:
@@ -289,9 +284,7 @@ def add_image(*, actor: User, product: Product, upload: UploadedFile, alt: str =
     image = _open_image(upload)
     upload.seek(0)
     stem = slugify(upload.name.rsplit(".", 1)[0]) or "image"
-    record = ProductImage(
-        product=product, alt=_text(alt, field="alt", max_length=200), position=product.images.count()
-    )
+    record = ProductImage(product=product, alt=_text(alt, field="alt", max_length=200), position=product.images.count())
     record.image.save(f"{stem}.{(image.format or 'jpg').lower()}", upload, save=False)
     record.thumbnail.save(f"{stem}-thumb.jpg", _thumbnail(image), save=False)
     record.save()
@@ -311,9 +304,7 @@ def remove_image(*, actor: User, product: Product, image_id: int) -> None:
 
 def _publish(product: Product, actor: User) -> None:
     if not product.variants.filter(is_active=True).exists():
-        raise ValidationFailed(
-            "add at least one active variant with a price before publishing", field="variants"
-        )
+        raise ValidationFailed("add at least one active variant with a price before publishing", field="variants")
     product.published_at = product.published_at or clock.now()
     states.transition(product, Product.Status.PUBLISHED, actor=actor)
 
@@ -352,9 +343,7 @@ def set_status_in_bulk(*, actor: User, seller: Organization, product_ids: list[i
 
 
 @transaction.atomic
-def create_category(
-    *, name: str, slug: str = "", parent: Category | None = None, name_zh: str = ""
-) -> Category:
+def create_category(*, name: str, slug: str = "", parent: Category | None = None, name_zh: str = "") -> Category:
     name = _text(name, field="name", max_length=120, required=True)
     slug = slugify(slug or name)[:80]
     if not slug:
