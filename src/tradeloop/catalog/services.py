@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
@@ -8,7 +9,8 @@ import nh3
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import CharField, Exists, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 
@@ -94,7 +96,8 @@ class VariantInput:
     is_active: bool = True
 
 
-def _variant_fields(data: VariantInput, *, default_currency: str) -> dict:
+def clean_variant_fields(data: VariantInput, *, default_currency: str) -> dict:
+    """A variant's validated model fields; raises ValidationFailed naming the first bad field."""
     currency = check_currency(data.currency or default_currency)
     price = parse_amount(data.price, field="price")
     if price < 0:
@@ -126,7 +129,8 @@ def _variant_fields(data: VariantInput, *, default_currency: str) -> dict:
     }
 
 
-def _product_fields(changes: dict) -> dict:
+def clean_product_fields(changes: dict) -> dict:
+    """The validated model fields for the product fields given; raises ValidationFailed naming the bad field."""
     out = {}
     if "title" in changes:
         out["title"] = _text(changes["title"], field="title", max_length=200, required=True)
@@ -164,7 +168,7 @@ def create_product(
     require(actor, seller, "catalog.manage")
     if not seller.sells:
         raise ValidationFailed("this organization does not sell", field="seller")
-    product = Product(seller=seller, currency=seller.currency, **_product_fields({"title": title, **fields}))
+    product = Product(seller=seller, currency=seller.currency, **clean_product_fields({"title": title, **fields}))
     product.save()
     for data in variants:
         _save_variant(product, data)
@@ -188,7 +192,7 @@ def seller_product(*, actor: User, product_id: int, capability: str = "catalog.m
 @transaction.atomic
 def update_product(*, actor: User, product: Product, **changes) -> Product:
     require(actor, product.seller, "catalog.manage")
-    for name, value in _product_fields(changes).items():
+    for name, value in clean_product_fields(changes).items():
         setattr(product, name, value)
     product.updated_at = clock.now()
     product.save()
@@ -196,7 +200,7 @@ def update_product(*, actor: User, product: Product, **changes) -> Product:
 
 
 def _save_variant(product: Product, data: VariantInput, variant: Variant | None = None) -> Variant:
-    values = _variant_fields(data, default_currency=product.currency)
+    values = clean_variant_fields(data, default_currency=product.currency)
     if values["currency"] != product.currency and product.variants.exclude(pk=getattr(variant, "pk", None)).exists():
         raise ValidationFailed("all variants of a product share one currency", field="currency")
     clash = product.variants.filter(sku=values["sku"]).exclude(pk=getattr(variant, "pk", None))
@@ -238,17 +242,34 @@ def delete_variant(*, actor: User, product: Product, variant_id: int) -> None:
     refresh_summary(product)
 
 
+SUMMARY_FIELDS = ("price_from", "compare_at_from", "in_stock", "cover", "updated_at")
+SUMMARY_BATCH = 500
+
+
 def refresh_summary(product: Product) -> None:
     """Keep the list-page fields (lowest price, original price, stock flag, cover) in step with variants."""
-    active = product.variants.filter(is_active=True)
-    summary = active.aggregate(price_from=Min("price"), compare_at_from=Min("compare_at_price"))
-    product.price_from = summary["price_from"]
-    product.compare_at_from = summary["compare_at_from"]
-    product.in_stock = active.filter(stock__gt=0).exists()
-    first_image = product.images.order_by("position", "id").first()
-    product.cover = (first_image.thumbnail.name or first_image.image.name) if first_image else ""
-    product.updated_at = clock.now()
-    product.save(update_fields=["price_from", "compare_at_from", "in_stock", "cover", "updated_at"])
+    refresh_summaries([product.pk])
+    product.refresh_from_db(fields=SUMMARY_FIELDS)
+
+
+def refresh_summaries(product_ids: Iterable[int]) -> None:
+    """The list-page fields of many products at once: one set-based UPDATE per batch, whatever the batch size."""
+    active = Variant.objects.filter(product=OuterRef("pk"), is_active=True).order_by().values("product")
+    first_image = (
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .order_by("position", "id")
+        .annotate(file=Coalesce(NullIf("thumbnail", Value("")), "image", output_field=CharField()))
+        .values("file")[:1]
+    )
+    ids = list(product_ids)
+    for start in range(0, len(ids), SUMMARY_BATCH):
+        Product.objects.filter(pk__in=ids[start : start + SUMMARY_BATCH]).update(
+            price_from=Subquery(active.annotate(low=Min("price")).values("low")),
+            compare_at_from=Subquery(active.annotate(low=Min("compare_at_price")).values("low")),
+            in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)),
+            cover=Coalesce(Subquery(first_image), Value(""), output_field=CharField()),
+            updated_at=clock.now(),
+        )
 
 
 def refresh_stock_flags(product_ids: list[int]) -> None:
