@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
@@ -48,6 +49,7 @@ def _card_query(qs: QuerySet[Product]) -> QuerySet[Product]:
         "rating_avg",
         "rating_count",
         "created_at",
+        "updated_at",
         "condition",
         "seller__id",
         "seller__name",
@@ -170,3 +172,50 @@ def category_by_slug(slug: str) -> Category:
         if category.slug == slug:
             return category
     raise NotFound("category not found", field="category")
+
+
+LOW_STOCK = 5
+
+
+@dataclass
+class SellerCatalogOverview:
+    """The numbers on a seller's dashboard."""
+
+    products_by_status: dict[str, int]
+    variants_out_of_stock: int
+    variants_low_stock: int  # active variants with LOW_STOCK units or fewer (out of stock included)
+    products_per_category: list[tuple[str, int]]  # (category label or "", products), most first
+    stock_by_product: list[tuple[str, int]]  # (title, units in active variants), most first
+
+
+def seller_catalog_overview(*, actor: User, seller: Organization, top: int = 10) -> SellerCatalogOverview:
+    """A fixed handful of aggregate queries, whatever the catalog size."""
+    require(actor, seller, "catalog.manage")
+    products = Product.objects.filter(seller=seller).order_by()
+    by_status = dict(products.values_list("status").annotate(n=Count("id")))
+    variants = Variant.objects.filter(product__seller=seller, is_active=True).aggregate(
+        out=Count("id", filter=Q(stock=0)), low=Count("id", filter=Q(stock__lte=LOW_STOCK))
+    )
+    labels = {c.pk: c.label for c in categories()}
+    per_category = products.values_list("category_id").annotate(n=Count("id")).order_by("-n", "category_id")[:top]
+    units = Coalesce(Sum("variants__stock", filter=Q(variants__is_active=True)), 0)
+    stock = products.annotate(units=units).order_by("-units", "-id").values_list("title", "units")[:top]
+    return SellerCatalogOverview(
+        products_by_status={status: by_status.get(status, 0) for status in Product.Status.values},
+        variants_out_of_stock=variants["out"],
+        variants_low_stock=variants["low"],
+        products_per_category=[(labels.get(category_id, ""), n) for category_id, n in per_category],
+        stock_by_product=list(stock),
+    )
+
+
+def stock_by_product(*, actor: User, seller: Organization, product_ids: list[int]) -> dict[int, int]:
+    """Units in stock across each product's active variants (one query for a whole table page)."""
+    require(actor, seller, "catalog.manage")
+    rows = (
+        Variant.objects.filter(product__seller=seller, product_id__in=product_ids, is_active=True)
+        .order_by()
+        .values_list("product_id")
+        .annotate(units=Sum("stock"))
+    )
+    return {product_id: units for product_id, units in rows}
