@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from tradeloop.accounts.models import Invitation, Membership, Organization, Role, User
+from tradeloop.accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
 from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied
 
 
@@ -61,3 +61,10 @@ def public_store(slug: str) -> Organization:
     if org is None:
         raise NotFound("store not found")
     return org
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's personal API tokens, active first, newest first (revoked ones kept for the record)."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by("revoked", "-created_at")

@@ -285,3 +285,15 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def update_profile(*, actor: User, name: str, language: str) -> User:
+    """A person edits their own display name and preferred language."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated("sign in first")
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(f"unsupported language {language!r}", field="language")
+    actor.name = (name or "").strip()[:120]
+    actor.language = language
+    actor.save(update_fields=["name", "language"])
+    return actor

@@ -1,0 +1,48 @@
+// Tradeloop's only script: small progressive enhancements. Every page works without it.
+(function () {
+  "use strict";
+
+  // Close an open <details class="menu"> when clicking elsewhere or pressing Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      var summary = menu.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
+
+  // Gallery: clicking a thumbnail shows it in the main frame (the link still opens the image without JS).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-gallery-thumb]");
+    if (!link) return;
+    var main = document.querySelector("[data-gallery-main]");
+    if (!main) return;
+    event.preventDefault();
+    main.src = link.getAttribute("href");
+    document.querySelectorAll("[data-gallery-thumb]").forEach(function (other) {
+      other.setAttribute("aria-current", other === link ? "true" : "false");
+    });
+  });
+
+  // Selects marked data-autosubmit submit their form on change (sorting on list pages).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.requestSubmit();
+  });
+
+  // Copy buttons: <button data-copy="#id">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = button.getAttribute("data-copied") || "Copied";
+    });
+  });
+})();

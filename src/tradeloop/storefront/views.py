@@ -1,0 +1,144 @@
+"""Storefront pages for buyers. Views parse the request, call catalog selectors and shape the page.
+
+Every page runs a fixed number of queries: product lists are one keyset query, the category tree is cached.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tradeloop.accounts import selectors as accounts
+from tradeloop.catalog import selectors as catalog
+from tradeloop.catalog.models import Category, Product
+from tradeloop.catalog.selectors import ProductFilters
+from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.core.pagination import Page
+from tradeloop.storefront.forms import SORT_CHOICES, ProductFilterForm
+
+PAGE_SIZE = 24
+STRIP_SIZE = 6
+HOME_STRIPS = (Product.Kind.PHYSICAL, Product.Kind.DEAL, Product.Kind.LISTING, Product.Kind.SERVICE)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    strips = []
+    for kind in HOME_STRIPS:
+        page = catalog.storefront_products(filters=ProductFilters(kind=kind), limit=STRIP_SIZE)
+        if page.items:
+            strips.append({"kind": kind, "label": Product.Kind(kind).label, "products": page.items})
+    context = {
+        "categories": catalog.top_categories(),
+        "featured": catalog.featured_products(limit=12),
+        "strips": strips,
+    }
+    return render(request, "storefront/home.html", context)
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    return _product_list_page(request, template="storefront/product_list.html")
+
+
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        current = catalog.category_by_slug(slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    tree = catalog.categories()
+    return _product_list_page(
+        request,
+        template="storefront/category.html",
+        fixed_category=current,
+        extra={
+            "category": current,
+            "ancestors": _ancestors(current, tree),
+            "subcategories": [c for c in tree if c.parent_id == current.pk],
+        },
+    )
+
+
+def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
+    try:
+        product = catalog.product_detail(pk)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    if slug != product.slug:
+        return redirect("storefront:product", pk=product.pk, slug=product.slug, permanent=True)
+    variants = list(product.variants.all())
+    chosen = _chosen_variant(variants, request.GET.get("variant"))
+    more = catalog.storefront_products(filters=ProductFilters(seller=product.seller), limit=STRIP_SIZE + 1).items
+    context = {
+        "product": product,
+        "images": list(product.images.all()),
+        "variants": variants,
+        "variant": chosen,
+        "ancestors": _ancestors(product.category, catalog.categories()) + [product.category]
+        if product.category
+        else [],
+        "more_from_seller": [p for p in more if p.pk != product.pk][:STRIP_SIZE],
+    }
+    return render(request, "storefront/product_detail.html", context)
+
+
+def store(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        seller = accounts.public_store(slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return _product_list_page(
+        request,
+        template="storefront/store.html",
+        scope={"seller": seller},
+        extra={"store": seller},
+    )
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def _product_list_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    fixed_category: Category | None = None,
+    scope: dict | None = None,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """Filter form + keyset page; a bad filter or cursor re-renders the page with a message and HTTP 400."""
+    form = ProductFilterForm(request.GET, fixed_category=fixed_category)
+    context = {"form": form, "sort_choices": SORT_CHOICES, "page": Page(items=[], next_cursor=None), **(extra or {})}
+    if not form.is_valid():
+        context["problem"] = _("Some filters are not valid. Check them and try again.")
+        return render(request, template, context, status=400)
+    try:
+        context["page"] = catalog.storefront_products(
+            filters=form.filters(**(scope or {})), cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE
+        )
+    except ValidationFailed as exc:
+        context["problem"] = _friendly(exc)
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+def _friendly(error: ValidationFailed) -> str:
+    if error.field == "cursor":
+        return _("This page link is out of date or damaged. Start again from the first page.")
+    return _("Some filters are not valid. Check them and try again.")
+
+
+def _ancestors(category: Category, tree: list[Category]) -> list[Category]:
+    """The categories above `category`, root first (from the cached tree, no queries)."""
+    by_path = {c.path: c for c in tree}
+    parts = category.path.strip("/").split("/")[:-1]
+    paths = ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+    return [by_path[p] for p in paths if p in by_path]
+
+
+def _chosen_variant(variants: list, wanted: str | None):
+    """The variant picked with ?variant=<id>, else the first one in stock, else the first one."""
+    if wanted and wanted.isdigit():
+        for variant in variants:
+            if variant.pk == int(wanted):
+                return variant
+    return next((v for v in variants if v.stock > 0), variants[0] if variants else None)
