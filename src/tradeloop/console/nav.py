@@ -1,0 +1,63 @@
+"""The console's left navigation as data. A section appears when the member's role grants its capability.
+
+A new mode adds its entry here: label, URL name (reversed with the organization id) and capability.
+An entry whose url_name is None is announced on the dashboard ("coming for your role") but not linked yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tradeloop.accounts.models import Membership
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str | Promise
+    url_name: str | None
+    capability: str | None  # None: every member sees it
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(_("Dashboard"), "console:dashboard", None),
+    Section(_("Catalog"), "console:products", "catalog.manage"),
+    Section(_("Orders"), None, "orders.view"),
+    Section(_("Quotes"), None, "orders.view"),
+    Section(_("Offers"), None, "orders.view"),
+    Section(_("Deals & vouchers"), None, "orders.fulfil"),
+    Section(_("Bookings"), None, "orders.fulfil"),
+    Section(_("Customers"), None, "analytics.view"),
+    Section(_("Analytics"), None, "analytics.view"),
+    Section(_("Payouts"), None, "finance.view"),
+    Section(_("Team"), "console:team", "team.manage"),
+    Section(_("Store settings"), "console:settings", "org.manage"),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def _allowed(section: Section, membership: Membership) -> bool:
+    return section.capability is None or membership.role.grants(section.capability)
+
+
+def navigation(membership: Membership, *, current_url_name: str) -> list[NavLink]:
+    org_id = membership.organization_id
+    return [
+        NavLink(section.label, reverse(section.url_name, args=[org_id]), section.url_name == current_url_name)
+        for section in SECTIONS
+        if section.url_name and _allowed(section, membership)
+    ]
+
+
+def upcoming_sections(membership: Membership) -> list[Section]:
+    """Sections the member's role will get once they are built (shown on the dashboard)."""
+    return [s for s in SECTIONS if s.url_name is None and _allowed(s, membership)]
