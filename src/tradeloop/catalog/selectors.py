@@ -219,3 +219,37 @@ def stock_by_product(*, actor: User, seller: Organization, product_ids: list[int
         .annotate(units=Sum("stock"))
     )
     return {product_id: units for product_id, units in rows}
+
+
+def seller_stock(
+    *,
+    actor: User,
+    seller: Organization,
+    q: str = "",
+    low: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """The seller's variants with their stock levels, for a stock table: 1 query per page."""
+    require(actor, seller, "catalog.manage")
+    qs = (
+        Variant.objects.filter(product__seller=seller)
+        .select_related("product")
+        .only(
+            "id",
+            "sku",
+            "name",
+            "stock",
+            "price",
+            "currency",
+            "is_active",
+            "product__id",
+            "product__title",
+            "product__status",
+        )
+    )
+    if q:
+        qs = qs.filter(Q(sku__icontains=q) | Q(product__title__icontains=q))
+    if low:
+        qs = qs.filter(is_active=True, stock__lte=LOW_STOCK)
+    return keyset_page(qs, order=("id",), cursor=cursor, limit=limit)

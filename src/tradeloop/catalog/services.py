@@ -372,3 +372,29 @@ def create_category(*, name: str, slug: str = "", parent: Category | None = None
     if Category.objects.filter(slug=slug).exists():
         raise Conflict(f"category {slug!r} exists", field="slug")
     return Category.objects.create(name=name, slug=slug, parent=parent, name_zh=name_zh)
+
+
+MAX_STOCK = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
+
+
+@transaction.atomic
+def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
+    """Set a variant's stock level after a count. The row is locked so a concurrent sale is not silently lost,
+    and the change is recorded (old → new) like any other."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= MAX_STOCK:
+        raise ValidationFailed("stock must be a whole number, zero or more", field="stock")
+    variant = (
+        Variant.objects.select_for_update(of=("self",)).select_related("product__seller").filter(pk=variant_id).first()
+    )
+    if variant is None:
+        raise NotFound("variant not found", field="variant")
+    try:
+        require(actor, variant.product.seller, "catalog.manage")
+    except NotFound as exc:
+        raise NotFound("variant not found", field="variant") from exc
+    old = variant.stock
+    Variant.objects.filter(pk=variant.pk).update(stock=quantity)
+    variant.stock = quantity
+    states.record(variant, old=str(old), new=str(quantity), actor=actor, reason="stock set")
+    refresh_stock_flags([variant.product_id])
+    return variant
