@@ -21,3 +21,26 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}#{self.subject_id}: {self.old} → {self.new}"
+
+
+class IdempotencyKey(models.Model):
+    """A POST that creates money movement or an order, remembered by (user, scope, key) with its answer.
+
+    Replaying the same key returns the stored answer; the same key with a different request is a 409.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=60)
+    key = models.CharField(max_length=120)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tradeloop.catalog.models import Variant
+from tradeloop.core import clock
+from tradeloop.core.fields import amount_field, currency_field
+from tradeloop.payments.models import Payment
+
+
+class Cart(models.Model):
+    """A buyer's cart: a signed-in user's, or a guest's (by session) that is merged into the account on sign-in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+    )
+    session_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"cart {self.pk} ({self.user or 'guest'})"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(default=1)
+    added_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="one_cart_line_per_variant"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_qty_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant_id}"
+
+
+class Address(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=40)
+    line1 = models.CharField(_("address"), max_length=240)
+    line2 = models.CharField(_("address line 2"), max_length=240, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    region = models.CharField(_("province / state"), max_length=80, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        ordering = ["-is_default", "id"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.line1}, {self.city}"
+
+    def snapshot(self) -> dict:
+        return {
+            f: getattr(self, f) for f in ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
+        }
+
+
+class Checkout(models.Model):
+    """One checkout: the buyer's cart becomes one order per seller, paid by one payment."""
+
+    class State(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        FAILED = "failed", _("Payment failed")
+
+    ALLOWED = {
+        State.AWAITING_PAYMENT: {State.PAID, State.EXPIRED, State.FAILED},
+        State.FAILED: {State.PAID, State.EXPIRED},
+    }
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")
+    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="checkout")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.AWAITING_PAYMENT)
+    total = amount_field()
+    currency = currency_field()
+    created_at = models.DateTimeField(default=clock.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk} ({self.state})"
+
+    @property
+    def ref(self) -> str:
+        return f"checkout:{self.pk}"

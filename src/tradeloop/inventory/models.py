@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tradeloop.accounts.models import Organization
+from tradeloop.catalog.models import Variant
+from tradeloop.core import clock
+
+
+class Warehouse(models.Model):
+    """Where a seller keeps goods. Orders allocate from warehouses in `priority` order (lowest first)."""
+
+    seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="warehouses")
+    code = models.SlugField(max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    address = models.CharField(_("address"), max_length=240, blank=True)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=10)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["seller", "priority", "id"]
+        constraints = [models.UniqueConstraint(fields=["seller", "code"], name="warehouse_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.seller})"
+
+
+class Stock(models.Model):
+    """Units of one variant in one warehouse. `reserved` units are promised to unpaid orders."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_levels")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="stock_levels")
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    low_stock_threshold = models.PositiveIntegerField(default=5)
+
+    class Meta:
+        ordering = ["warehouse__priority", "warehouse_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "warehouse"], name="one_stock_row_per_place"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_ge_0"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stock_reserved_ge_0"),
+            models.CheckConstraint(condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_le_on_hand"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku} @ {self.warehouse.code}: {self.on_hand} ({self.reserved} reserved)"
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class StockMovement(models.Model):
+    """Every change of a stock row, with its reason: the stock ledger."""
+
+    class Reason(models.TextChoices):
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        RECEIVED = "received", _("Goods received")
+        DAMAGED = "damaged", _("Damaged or lost")
+        COUNT = "count", _("Stock count")
+        IMPORT = "import", _("Import")
+        RESERVED = "reserved", _("Reserved for an order")
+        RELEASED = "released", _("Reservation released")
+        SOLD = "sold", _("Sold (shipped out)")
+        RETURNED = "returned", _("Returned by a buyer")
+
+    stock = models.ForeignKey(Stock, on_delete=models.CASCADE, related_name="movements")
+    on_hand_delta = models.IntegerField(default=0)
+    reserved_delta = models.IntegerField(default=0)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    note = models.CharField(max_length=200, blank=True)
+    ref = models.CharField(max_length=80, blank=True, help_text="What caused it, e.g. order:42")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.on_hand_delta:+}/{self.reserved_delta:+}"
+
+
+class Reservation(models.Model):
+    """Units held for an order line from one warehouse until paid (committed) or released."""
+
+    class State(models.TextChoices):
+        HELD = "held", _("Held")
+        COMMITTED = "committed", _("Committed")
+        RELEASED = "released", _("Released")
+
+    ALLOWED = {State.HELD: {State.COMMITTED, State.RELEASED}}
+
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="reservations")
+    ref = models.CharField(max_length=80, db_index=True, help_text="Who holds it, e.g. order-line:17")
+    quantity = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.HELD)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "expires_at"])]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_qty_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.stock_id} ({self.state})"
