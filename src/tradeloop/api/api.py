@@ -1,3 +1,49 @@
+"""The REST API under /api/v1/: OpenAPI at openapi.json, interactive docs at docs.
+
+Each app contributes a django-ninja router from its own `api.py`; this module only puts them together.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Tradeloop API", version="1", urls_namespace="api")
+from tradeloop.accounts import api as accounts_api
+from tradeloop.api import errors
+from tradeloop.catalog import api as catalog_api
+
+DESCRIPTION = """\
+Tradeloop's REST API.
+
+**Authentication.** Programs send `Authorization: Bearer <token>`; get a token from `POST /api/v1/auth/token`
+with your e-mail and password. The web uses its session (with the `X-CSRFToken` header on unsafe methods).
+Endpoints marked with a lock need one of the two; the goods catalogue (`products`, `categories`) is public.
+
+**Errors.** Every 4xx answer has the body `{"code": "...", "message": "...", "field": "..." | null}`.
+`field` names the input at fault (`variants.0.price` for a nested one).
+
+**Lists** are keyset-paginated: pass `cursor` (the previous page's `next_cursor`) and `limit` (1–100, default 24);
+`next_cursor` is null on the last page.
+
+**Money** is a decimal string (`"12.50"`) beside a currency code (`"CNY"`), never a float.
+
+**Tenancy.** Another organization's objects answer 404; a member whose role lacks the capability gets 403.
+"""
+
+
+class TradeloopAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = errors.json_method_not_allowed(pattern.callback)
+        urls.append(re_path(r"^(?P<rest>.*)$", errors.unknown_path))
+        return urls
+
+
+api = TradeloopAPI(title="Tradeloop API", version="1", urls_namespace="api", description=DESCRIPTION)
+errors.install(api)
+
+api.add_router("", accounts_api.router)
+api.add_router("", catalog_api.router)
+api.add_router("seller", catalog_api.seller_router)

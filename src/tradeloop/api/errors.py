@@ -1,0 +1,114 @@
+"""Every failure leaves the API as `{"code", "message", "field"}` with a 4xx status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tradeloop.core.errors import DomainError
+
+BODY_PARAM = "payload"  # every endpoint names its body parameter so
+# Where ninja says a bad value came from; the client only cares about the field itself.
+LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "throttled",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict:
+    return {"code": code, "message": message, "field": field}
+
+
+def field_of(loc: list | tuple) -> str | None:
+    """("body", "payload", "variants", 0, "price") → "variants.0.price"; ("query", "limit") → "limit"."""
+    parts = list(loc)
+    if parts and parts[0] in LOCATIONS:
+        location = parts.pop(0)
+        # A body schema is nested under the endpoint's parameter name, which the client never sees.
+        if location in {"body", "form"} and len(parts) > 1 and parts[0] == BODY_PARAM:
+            parts.pop(0)
+    return ".".join(str(p) for p in parts) or None
+
+
+def _readable(error: dict, field: str | None) -> str:
+    message = str(error.get("msg") or "invalid value")
+    return f"{field}: {message}" if field else message
+
+
+def _domain_error(request: HttpRequest, exc: DomainError, *, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError, *, api: NinjaAPI) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    field = field_of(first.get("loc", ()))
+    return api.create_response(request, error_body("invalid", _readable(first, field), field), status=422)
+
+
+def _authentication_error(request: HttpRequest, exc: AuthenticationError, *, api: NinjaAPI) -> HttpResponse:
+    message = "sign in first: send Authorization: Bearer <token> or use a signed-in session"
+    return api.create_response(request, error_body("not_authenticated", message), status=401)
+
+
+def _http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpResponse:
+    code = HTTP_CODES.get(exc.status_code, "error")
+    field = "body" if exc.status_code == 400 else None  # ninja raises 400 only for a body it cannot parse
+    return api.create_response(request, error_body(code, str(exc), field), status=exc.status_code)
+
+
+def _not_found(request: HttpRequest, exc: Http404, *, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, error_body("not_found", "not found"), status=404)
+
+
+def install(api: NinjaAPI) -> None:
+    handlers: list[tuple[type[Exception], Callable]] = [
+        (DomainError, _domain_error),
+        (ValidationError, _validation_error),
+        (AuthenticationError, _authentication_error),
+        (HttpError, _http_error),
+        (Http404, _not_found),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, _bind(handler, api))
+
+
+def _bind(handler: Callable, api: NinjaAPI) -> Callable:
+    @wraps(handler)
+    def bound(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return handler(request, exc, api=api)
+
+    return bound
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Answers any /api/v1/ path no endpoint matches, so even that 404 is JSON."""
+    return JsonResponse(error_body("not_found", f"no API endpoint at {request.path}"), status=404)
+
+
+def json_method_not_allowed(view: Callable) -> Callable:
+    """ninja answers a wrong method with an empty 405; give it the error body (keeping the Allow header)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                error_body("method_not_allowed", f"{request.method} is not allowed here; use {allowed}"), status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapped

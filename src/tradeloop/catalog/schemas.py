@@ -1,0 +1,254 @@
+"""API shapes for goods: public product cards and details, categories, and the seller's catalog and stock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+from tradeloop.api.schemas import MAX_ID, MAX_INT, AmountIn, Currency, Id, PageQuery, Text, amount, media_url
+from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.catalog.selectors import SORTS
+
+ProductKind = Literal[tuple(Product.Kind.values)]  # type: ignore[valid-type]
+ProductStatus = Literal[tuple(Product.Status.values)]  # type: ignore[valid-type]
+Condition = Literal[tuple(Product.Condition.values)]  # type: ignore[valid-type]
+Sort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+Attributes = dict[Text, Text | int | float | bool]
+
+
+def _category_ref(value: object) -> object:
+    # A category is named by slug or id; a numeric string is an id and must fit one.
+    if isinstance(value, str) and value.isdigit() and int(value) > MAX_ID:
+        raise ValueError("no such category")
+    return value
+
+
+CategoryRef = Annotated[Id | Annotated[Text, Field(max_length=80)], BeforeValidator(_category_ref)]
+
+
+def _request(context: dict | None):
+    return (context or {}).get("request")
+
+
+class SellerRef(Schema):
+    id: int
+    name: str
+    slug: str
+    kind: str
+    city: str
+
+
+class CategoryBrief(Schema):
+    id: int
+    slug: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Category) -> str:
+        return obj.label
+
+
+class CategoryOut(CategoryBrief):
+    """One node of the category tree. The list is in tree order: a parent comes before its children."""
+
+    parent_id: int | None
+    depth: int = Field(..., description="0 for a top-level category")
+    path: str = Field(..., description="Slugs from the root, e.g. food/fruit/")
+
+
+class ProductCardOut(Schema):
+    id: int
+    title: str
+    slug: str
+    kind: str
+    condition: str
+    currency: str
+    price_from: str | None = Field(None, description="Lowest variant price, decimal string", examples=["12.50"])
+    compare_at_from: str | None = Field(None, description="Original price before discount, decimal string")
+    in_stock: bool
+    cover_url: str | None = Field(None, description="Absolute URL of the cover thumbnail")
+    rating_avg: str = Field(..., examples=["4.50"])
+    rating_count: int
+    created_at: datetime
+    seller: SellerRef
+    category: CategoryBrief | None
+
+    @staticmethod
+    def resolve_price_from(obj: Product) -> str | None:
+        return amount(obj.price_from, obj.currency)
+
+    @staticmethod
+    def resolve_compare_at_from(obj: Product) -> str | None:
+        return amount(obj.compare_at_from, obj.currency)
+
+    @staticmethod
+    def resolve_cover_url(obj: Product, context) -> str | None:
+        return media_url(_request(context), obj.cover)
+
+    @staticmethod
+    def resolve_rating_avg(obj: Product) -> str:
+        return str(obj.rating_avg)
+
+
+class VariantOut(Schema):
+    id: int
+    sku: str
+    name: str
+    options: dict
+    price: str = Field(..., examples=["12.50"])
+    compare_at_price: str | None = None
+    currency: str
+    stock: int
+
+    @staticmethod
+    def resolve_price(obj: Variant) -> str:
+        return amount(obj.price, obj.currency)
+
+    @staticmethod
+    def resolve_compare_at_price(obj: Variant) -> str | None:
+        return amount(obj.compare_at_price, obj.currency)
+
+
+class ImageOut(Schema):
+    id: int
+    url: str = Field(..., description="Absolute URL of the full image")
+    thumbnail_url: str | None = Field(None, description="Absolute URL of a JPEG at most 480×480")
+    alt: str
+    position: int
+
+    @staticmethod
+    def resolve_url(obj: ProductImage, context) -> str:
+        return media_url(_request(context), obj.image.name)
+
+    @staticmethod
+    def resolve_thumbnail_url(obj: ProductImage, context) -> str | None:
+        return media_url(_request(context), obj.thumbnail.name)
+
+
+class ProductDetailOut(ProductCardOut):
+    description: str = Field(..., description="Sanitised HTML")
+    attributes: dict
+    published_at: datetime | None
+    variants: list[VariantOut]
+    images: list[ImageOut]
+
+
+class SellerProductOut(ProductCardOut):
+    status: str
+    updated_at: datetime
+
+
+class SellerVariantOut(VariantOut):
+    weight_grams: int
+    position: int
+    is_active: bool
+
+
+class SellerProductDetailOut(SellerProductOut):
+    description: str
+    attributes: dict
+    published_at: datetime | None
+    variants: list[SellerVariantOut]
+    images: list[ImageOut]
+
+
+class ProductQuery(PageQuery):
+    q: Text = Field("", max_length=200, description="Words to find in the title or the seller's name")
+    category: Text | None = Field(None, max_length=80, description="Category slug (its subcategories are included)")
+    kind: ProductKind | None = None
+    seller: Text | None = Field(None, max_length=80, description="Seller (store) slug")
+    min_price: AmountIn | None = Field(None, ge=0)
+    max_price: AmountIn | None = Field(None, ge=0)
+    in_stock: bool = Field(False, description="Only products that can be bought now")
+    sort: Sort = "new"
+
+
+class SellerProductQuery(PageQuery):
+    organization: Id = Field(..., description="The selling organization")
+    status: ProductStatus | None = None
+    q: Text = Field("", max_length=200, description="Words in the title, or an exact SKU")
+
+
+class StockQuery(PageQuery):
+    organization: Id = Field(..., description="The selling organization")
+    q: Text = Field("", max_length=200, description="Part of a SKU or product title")
+    low: bool = Field(False, description="Only active variants at or below the low-stock level")
+
+
+class VariantIn(Schema):
+    sku: Text = Field(..., max_length=64, examples=["APPLE-5KG"])
+    name: Text = Field("", max_length=120)
+    price: AmountIn
+    compare_at_price: AmountIn | None = Field(None, description="Original price, shown struck through")
+    currency: Currency | None = Field(None, description="Defaults to the product's currency")
+    stock: Count = 0
+    weight_grams: Count = 0
+    options: Attributes = Field(default_factory=dict, examples=[{"size": "5 kg"}])
+    is_active: bool = True
+
+
+class VariantPatch(Schema):
+    sku: Text | None = Field(None, max_length=64)
+    name: Text | None = Field(None, max_length=120)
+    price: AmountIn | None = None
+    compare_at_price: AmountIn | None = None
+    currency: Currency | None = None
+    stock: Count | None = None
+    weight_grams: Count | None = None
+    options: Attributes | None = None
+    is_active: bool | None = None
+
+
+class ProductFieldsIn(Schema):
+    kind: ProductKind | None = None
+    condition: Condition | None = None
+    description: Text | None = Field(None, max_length=50_000, description="HTML; unsafe tags are removed")
+    category: CategoryRef | None = Field(None, description="Category slug or id")
+    attributes: Attributes | None = Field(None, examples=[{"origin": "Yantai"}])
+
+
+class ProductIn(ProductFieldsIn):
+    organization: Id = Field(..., description="The selling organization")
+    title: Text = Field(..., max_length=200)
+    variants: list[VariantIn] = Field(default_factory=list, max_length=100)
+
+
+class ProductPatch(ProductFieldsIn):
+    title: Text | None = Field(None, max_length=200)
+
+
+class StockIn(Schema):
+    stock: Count = Field(..., description="Units on hand from now on")
+
+
+class StockRowOut(Schema):
+    variant_id: int
+    sku: str
+    name: str
+    stock: int
+    is_active: bool
+    price: str
+    currency: str
+    product_id: int
+    product_title: str
+    product_status: str
+
+    @staticmethod
+    def resolve_variant_id(obj: Variant) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_price(obj: Variant) -> str:
+        return amount(obj.price, obj.currency)
+
+    @staticmethod
+    def resolve_product_title(obj: Variant) -> str:
+        return obj.product.title
+
+    @staticmethod
+    def resolve_product_status(obj: Variant) -> str:
+        return obj.product.status
