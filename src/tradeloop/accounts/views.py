@@ -106,7 +106,6 @@ def _profile_page(request: HttpRequest, *, profile_form=None, org_form=None, sta
         "org_form": org_form or OrganizationForm(),
         "memberships": memberships,
         "has_personal": any(m.organization.kind == "personal" for m in memberships),
-        "console_url": console_home_url(),
     }
     return render(request, "accounts/profile.html", context, status=status)
 

@@ -37,8 +37,8 @@ class ProductFilterForm(forms.Form):
     def __init__(self, *args, fixed_category=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fixed_category = fixed_category
-        for name in ("min", "max"):
-            self.fields[name].widget.attrs.update(inputmode="decimal", placeholder="0")
+        self.fields["min"].widget.attrs.update(inputmode="decimal", placeholder=_("Min"))
+        self.fields["max"].widget.attrs.update(inputmode="decimal", placeholder=_("Max"))
 
     def clean_category(self):
         slug = self.cleaned_data.get("category")
