@@ -181,7 +181,8 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.code, r.name) for r in roles]
+        self.roles = list(roles)
+        self.fields["role"].choices = [(r.code, r.name) for r in self.roles]
 
 
 class RoleForm(forms.Form):

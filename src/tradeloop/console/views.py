@@ -37,7 +37,7 @@ from tradeloop.console.forms import (
 )
 from tradeloop.console.nav import upcoming_sections
 from tradeloop.console.product_editor import ProductEditor, attach_error
-from tradeloop.core.errors import DomainError, ValidationFailed
+from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 
 PRODUCTS_PER_PAGE = 25
 CATALOG = "console:products"
@@ -119,6 +119,10 @@ class ProductRow:
             return "out"
         return "low" if self.units <= catalog_selectors.LOW_STOCK else "ok"
 
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES[self.product.status]
+
 
 STATUS_BADGES = {
     Product.Status.PUBLISHED: "badge-success",
@@ -161,7 +165,6 @@ def products(request: HttpRequest, console: Console) -> HttpResponse:
             "tabs": tabs,
             "page": page,
             "rows": [ProductRow(p, units.get(p.pk, 0)) for p in page.items],
-            "status_badges": STATUS_BADGES,
         },
     )
 
@@ -246,7 +249,7 @@ def _product_form_page(request: HttpRequest, console: Console, product: Product 
             "images": list(product.images.all()) if product else [],
             "removing": removing,
             "currency": product.currency if product else console.organization.currency,
-            "status_badges": STATUS_BADGES,
+            "status_badge": STATUS_BADGES[product.status] if product else "",
         },
         status=status,
     )
@@ -301,7 +304,7 @@ def _team_page(request: HttpRequest, console: Console, invite_form: InviteForm, 
         {
             "members": list(accounts_selectors.members(actor, org)),
             "invitations": list(accounts_selectors.pending_invitations(actor, org)),
-            "roles": _assignable_roles(console),
+            "roles": invite_form.roles,
             "invite_form": invite_form,
         },
         status=status,
@@ -336,9 +339,11 @@ def invite(request: HttpRequest, console: Console) -> HttpResponse:
 
 
 def _team_action(request: HttpRequest, console: Console, service, done: str, **kwargs) -> bool:
-    """Call a team service; its outcome becomes a message. True when it succeeded."""
+    """Call a team service; its outcome becomes a message. True when it succeeded. Unknown ids stay 404s."""
     try:
         service(actor=request.user, organization=console.organization, **kwargs)
+    except NotFound:
+        raise
     except DomainError as error:
         messages.error(request, error.message)
         return False
