@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -86,6 +87,12 @@ class Product(models.Model):
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(default=0)
     is_featured = models.BooleanField(default=False)
+    return_window_days = models.PositiveSmallIntegerField(
+        _("return window (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after delivery in which buyers may return it without a reason; empty: the platform default."),
+    )
     created_at = models.DateTimeField(default=clock.now, db_index=True)
     updated_at = models.DateTimeField(default=clock.now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -105,6 +112,12 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def effective_return_window_days(self) -> int:
+        if self.return_window_days is not None:
+            return self.return_window_days
+        return getattr(settings, "TRADELOOP_RETURN_WINDOW_DAYS", 7)
 
     @property
     def is_discounted(self) -> bool:

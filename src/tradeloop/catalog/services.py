@@ -129,6 +129,24 @@ def clean_variant_fields(data: VariantInput, *, default_currency: str) -> dict:
     }
 
 
+MAX_RETURN_WINDOW_DAYS = 365
+
+
+def _return_window(value) -> int | None:
+    """Days after delivery a buyer may return the product; None (or "") means the platform default."""
+    if value is None or value == "":
+        return None
+    try:
+        days = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("return window must be a whole number of days", field="return_window_days") from exc
+    if not 0 <= days <= MAX_RETURN_WINDOW_DAYS:
+        raise ValidationFailed(
+            f"return window must be between 0 and {MAX_RETURN_WINDOW_DAYS} days", field="return_window_days"
+        )
+    return days
+
+
 def clean_product_fields(changes: dict) -> dict:
     """The validated model fields for the product fields given; raises ValidationFailed naming the bad field."""
     out = {}
@@ -147,6 +165,8 @@ def clean_product_fields(changes: dict) -> dict:
         out["attributes"] = _attributes(changes["attributes"])
     if "is_featured" in changes:
         out["is_featured"] = bool(changes["is_featured"])
+    if "return_window_days" in changes:
+        out["return_window_days"] = _return_window(changes["return_window_days"])
     unknown = set(changes) - {
         "title",
         "description",
@@ -155,6 +175,7 @@ def clean_product_fields(changes: dict) -> dict:
         "category",
         "attributes",
         "is_featured",
+        "return_window_days",
     }
     if unknown:
         raise ValidationFailed(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
