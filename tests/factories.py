@@ -72,3 +72,20 @@ def published_product(
         ],
     )
     return catalog.publish(actor=seller.owner, product=product)
+
+
+def promotion(seller: Organization | None = None, **fields):
+    """A promotion row (seller None: a platform one). Defaults: 10% off the whole order, automatic, running now."""
+    from tradeloop.promotions.models import Promotion
+
+    fields.setdefault("name", fields.get("code") or "10% off")
+    fields.setdefault("kind", Promotion.Kind.PERCENT)
+    fields.setdefault("value", Decimal("10"))
+    categories = fields.pop("categories", ())
+    products = fields.pop("products", ())
+    promo = Promotion.objects.create(seller=seller, **fields)
+    if categories:
+        promo.categories.set(categories)
+    if products:
+        promo.products.set(products)
+    return promo

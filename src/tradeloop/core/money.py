@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -83,3 +83,27 @@ class Money:
 def format_money(amount: Decimal, currency: str, language: str = "en") -> str:
     locale = BABEL_LOCALES.get(language, "en_US")
     return format_currency(quantize(Decimal(amount), currency), currency, locale=locale)
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of the currency: 0.01 for CNY/USD, 1 for JPY."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def allocate(total: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
+    """Split `total` over `weights` proportionally in whole minor units; the parts always sum to `total`.
+
+    Largest remainder: every part is rounded down, then the leftover units go to the parts that lost most.
+    """
+    unit = minor_unit(currency)
+    total = quantize(total, currency)
+    weight_sum = sum(weights, Decimal(0))
+    if not weights or weight_sum <= 0:
+        return [Decimal(0)] * len(weights)
+    exact = [total * w / weight_sum for w in weights]
+    parts = [(e / unit).to_integral_value(rounding=ROUND_DOWN) * unit for e in exact]
+    leftover = int((total - sum(parts, Decimal(0))) / unit)
+    by_loss = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], i))
+    for i in by_loss[:leftover]:
+        parts[i] += unit
+    return parts

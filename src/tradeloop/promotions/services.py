@@ -1,0 +1,387 @@
+"""Promotions: pricing a seller order (`price`), taking usage when an order is placed (`redeem`), giving it back when an
+unpaid order is cancelled (`release`), and the sellers' and operators' promotion management.
+
+The combination rules are stated in `tradeloop.promotions.engine` (and docs/promotions.md); this module loads the
+promotions that may apply, checks the entered codes, runs the engine and shapes its outcome into a `Breakdown`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Greatest, Upper
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.catalog.models import Category, Product
+from tradeloop.core.errors import Conflict
+from tradeloop.core.money import Money
+from tradeloop.promotions import engine
+from tradeloop.promotions.engine import PricedLine, Problem
+from tradeloop.promotions.models import Promotion, Redemption
+
+__all__ = ["AdjustmentDraft", "Breakdown", "LineResult", "PricedLine", "PromotionUse", "price", "redeem", "release"]
+
+MAX_CODES = 5
+
+
+@dataclass(frozen=True)
+class LineResult:
+    discount: Money  # everything taken off this line (its share of order-wide discounts included)
+    total: Money  # what the buyer pays for the line
+
+
+@dataclass(frozen=True)
+class AdjustmentDraft:
+    """One labelled line of the breakdown; becomes an `orders.Adjustment`. Discounts are negative."""
+
+    kind: str  # "discount"
+    label: str
+    code: str
+    promotion_id: int | None
+    amount: Money
+    line_index: int | None  # None: the order as a whole (order-wide discounts, free shipping)
+
+
+@dataclass(frozen=True)
+class PromotionUse:
+    """What `redeem` records for one applied promotion."""
+
+    promotion_id: int
+    amount: Money
+    units: int  # flash-sale units taken
+
+
+@dataclass
+class Breakdown:
+    lines: list[LineResult]
+    adjustments: list[AdjustmentDraft]
+    subtotal: Money
+    discount_total: Money  # goods discounts + waived shipping
+    shipping_total: Money  # the shipping charge before any free-shipping promotion
+    total: Money  # subtotal - discount_total + shipping_total, never below zero
+    applied: list[int]
+    errors: list[str]
+    problems: list[Problem] = field(default_factory=list)  # the same errors with their code and a stable reason
+    uses: list[PromotionUse] = field(default_factory=list)
+
+
+# --- loading ---------------------------------------------------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _wanted_codes(codes: Iterable[str]) -> list[str]:
+    wanted: list[str] = []
+    for code in map(normalise_code, codes or ()):
+        if code and code not in wanted:
+            wanted.append(code)
+    return wanted[:MAX_CODES]
+
+
+def running(now: datetime) -> Q:
+    """Promotions switched on and inside their time window."""
+    return Q(is_active=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+def _candidates(seller: Organization, wanted: list[str], now: datetime) -> list[Promotion]:
+    """Running automatic promotions of the seller and the platform, and every promotion with an entered code."""
+    return list(
+        Promotion.objects.filter(Q(seller=seller) | Q(seller__isnull=True))
+        .annotate(code_key=Upper("code"))
+        .filter((Q(code="") & running(now)) | Q(code_key__in=wanted))
+        .prefetch_related(
+            Prefetch("categories", Category.objects.only("id", "path")),
+            Prefetch("products", Product.objects.only("id")),
+        )
+    )
+
+
+def _uses_by(buyer: User | None, promotions: list[Promotion]) -> dict[int, int]:
+    limited = [p.pk for p in promotions if p.per_customer_limit]
+    if not limited or not getattr(buyer, "is_authenticated", False):
+        return {}
+    rows = (
+        Redemption.objects.filter(user=buyer, promotion_id__in=limited)
+        .order_by()
+        .values_list("promotion_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def to_rule(promotion: Promotion) -> engine.Rule:
+    flash_left = None
+    if promotion.flash_stock_cap is not None:
+        flash_left = max(promotion.flash_stock_cap - promotion.flash_sold, 0)
+    return engine.Rule(
+        id=promotion.pk,
+        name=promotion.name,
+        kind=promotion.kind,
+        value=promotion.value,
+        scope=promotion.scope,
+        code=normalise_code(promotion.code),
+        buy_quantity=promotion.buy_quantity,
+        get_quantity=promotion.get_quantity,
+        category_paths=tuple(c.path for c in promotion.categories.all()),
+        product_ids=frozenset(p.pk for p in promotion.products.all()),
+        min_spend=promotion.min_spend,
+        stackable=promotion.stackable,
+        platform=promotion.seller_id is None,
+        flash_units_left=flash_left,
+    )
+
+
+def _date(value: datetime) -> str:
+    return formats.date_format(value, "DATETIME_FORMAT")
+
+
+def unusable_reason(promotion: Promotion, *, now: datetime, uses: int, currency: str) -> Problem | None:
+    """Why this promotion cannot be used on this order now (None: it can)."""
+    code = normalise_code(promotion.code) or promotion.name
+    checks = (
+        (not promotion.is_active, "inactive", _("Coupon %(code)s is no longer available.")),
+        (promotion.starts_at > now, "not_started", _("Coupon %(code)s can be used from %(when)s.")),
+        (
+            promotion.ends_at is not None and promotion.ends_at <= now,
+            "expired",
+            _("Coupon %(code)s expired on %(when)s."),
+        ),
+        (
+            promotion.usage_limit is not None and promotion.used_count >= promotion.usage_limit,
+            "exhausted",
+            _("Coupon %(code)s has been used up."),
+        ),
+        (
+            promotion.flash_stock_cap is not None and promotion.flash_sold >= promotion.flash_stock_cap,
+            "exhausted",
+            _("The flash sale %(code)s has sold out."),
+        ),
+        (
+            promotion.per_customer_limit is not None and uses >= promotion.per_customer_limit,
+            "customer_limit",
+            _("You have already used coupon %(code)s as often as allowed (%(limit)s)."),
+        ),
+        (promotion.currency != currency, "currency", _("Coupon %(code)s is for orders in %(currency)s.")),
+    )
+    for failed, reason, message in checks:
+        if failed:
+            when = promotion.starts_at if reason == "not_started" else promotion.ends_at
+            values = {
+                "code": code,
+                "when": _date(when) if when else "",
+                "limit": promotion.per_customer_limit,
+                "currency": promotion.currency,
+            }
+            return Problem(code, reason, message % values)
+    return None
+
+
+def _codes_elsewhere(codes: list[str]) -> set[str]:
+    if not codes:
+        return set()
+    return set(
+        Promotion.objects.annotate(code_key=Upper("code")).filter(code_key__in=codes).values_list("code_key", flat=True)
+    )
+
+
+def _check_codes(
+    found: list[Promotion], wanted: list[str], *, buyer_uses: dict[int, int], now: datetime, currency: str
+) -> tuple[list[engine.Rule], list[Problem]]:
+    coupons: list[engine.Rule] = []
+    problems: list[Problem] = []
+    matched: set[str] = set()
+    for promotion in sorted((p for p in found if p.code), key=lambda p: wanted.index(normalise_code(p.code))):
+        matched.add(normalise_code(promotion.code))
+        problem = unusable_reason(promotion, now=now, uses=buyer_uses.get(promotion.pk, 0), currency=currency)
+        if problem:
+            problems.append(problem)
+        else:
+            coupons.append(to_rule(promotion))
+    missing = [code for code in wanted if code not in matched]
+    other_stores = _codes_elsewhere(missing)
+    for code in missing:
+        if code in other_stores:  # another seller's coupon: it applies to that seller's order of the checkout
+            problems.append(Problem(code, "other_store", _("Coupon %(code)s is for another store.") % {"code": code}))
+        else:
+            problems.append(Problem(code, "unknown", _("There is no coupon %(code)s.") % {"code": code}))
+    return coupons, problems
+
+
+# --- pricing ---------------------------------------------------------------------------------------------------
+
+
+def price(
+    *,
+    buyer: User | None,
+    seller: Organization,
+    lines: list[PricedLine],
+    shipping: Money,
+    codes: list[str],
+    now: datetime,
+) -> Breakdown:
+    """The price breakdown of one seller order: every discount labelled, errors for codes that did not apply.
+
+    Pure: reads only (4 queries whatever the number of lines; 5 when a code belongs to no promotion here).
+    """
+    currency = lines[0].unit_price.currency if lines else shipping.currency
+    wanted = _wanted_codes(codes)
+    found = _candidates(seller, wanted, now)
+    buyer_uses = _uses_by(buyer, found)
+    automatic = [
+        to_rule(p)
+        for p in found
+        if not p.code and unusable_reason(p, now=now, uses=buyer_uses.get(p.pk, 0), currency=currency) is None
+    ]
+    coupons, problems = _check_codes(found, wanted, buyer_uses=buyer_uses, now=now, currency=currency)
+    outcome = engine.run(lines=lines, currency=currency, automatic=automatic, coupons=coupons)
+    return _breakdown(outcome, currency=currency, shipping=shipping, problems=problems + outcome.problems)
+
+
+def _label(rule: engine.Rule) -> str:
+    if rule.kind == engine.FREE_SHIPPING:
+        return _("Free shipping: %(name)s") % {"name": rule.name}
+    if rule.is_coupon:
+        return _("Coupon %(code)s: %(name)s") % {"code": rule.code, "name": rule.name}
+    if rule.is_flash:
+        return _("Flash sale: %(name)s") % {"name": rule.name}
+    return rule.name
+
+
+def _adjustments(basket: engine.Basket, currency: str) -> list[AdjustmentDraft]:
+    """Order-wide promotions give one adjustment; product and category ones one per line they touch."""
+    drafts: list[AdjustmentDraft] = []
+    for rule in basket.rules():
+        amounts = [(i, s.amount) for i, shares in enumerate(basket.shares) for s in shares if s.rule.id == rule.id]
+        per_line = rule.scope in (engine.CATEGORY, engine.PRODUCT) or rule.is_flash
+        groups = (
+            [([i], a) for i, a in amounts] if per_line else [([i for i, _a in amounts], sum(a for _i, a in amounts))]
+        )
+        for indices, amount in groups:
+            line_index = indices[0] if per_line else None
+            drafts.append(
+                AdjustmentDraft("discount", _label(rule), rule.code, rule.id, Money(-amount, currency), line_index)
+            )
+    return drafts
+
+
+def _uses(basket: engine.Basket, shipping_rule: engine.Rule | None, shipping: Money) -> list[PromotionUse]:
+    uses = []
+    for rule in basket.rules():
+        shares = [s for line_shares in basket.shares for s in line_shares if s.rule.id == rule.id]
+        amount = Money(sum(s.amount for s in shares), shipping.currency)
+        uses.append(PromotionUse(rule.id, amount, sum(s.units for s in shares)))
+    if shipping_rule:
+        uses.append(PromotionUse(shipping_rule.id, shipping, 0))
+    return uses
+
+
+def _breakdown(outcome: engine.Outcome, *, currency: str, shipping: Money, problems: list[Problem]) -> Breakdown:
+    basket = outcome.basket
+    zero = Money(0, currency)
+    line_results = [
+        LineResult(Money(line.amount - left, currency), Money(left, currency))
+        for line, left in zip(basket.lines, basket.remaining(), strict=True)
+    ]
+    adjustments = _adjustments(basket, currency)
+    waived = shipping if outcome.shipping_rule and shipping.amount > 0 else zero
+    shipping_rule = outcome.shipping_rule if waived.amount > 0 else None
+    if shipping_rule:
+        adjustments.append(
+            AdjustmentDraft("discount", _label(shipping_rule), shipping_rule.code, shipping_rule.id, -waived, None)
+        )
+    subtotal = Money(sum((line.amount for line in basket.lines), engine.ZERO), currency)
+    discount_total = Money(basket.discount(), currency) + waived
+    return Breakdown(
+        lines=line_results,
+        adjustments=adjustments,
+        subtotal=subtotal,
+        discount_total=discount_total,
+        shipping_total=shipping,
+        total=subtotal - discount_total + shipping,
+        applied=[use.promotion_id for use in _uses(basket, shipping_rule, shipping)],
+        errors=[p.message for p in problems if p.reason != "other_store"],
+        problems=problems,
+        uses=_uses(basket, shipping_rule, shipping),
+    )
+
+
+# --- usage -----------------------------------------------------------------------------------------------------
+
+
+def _exhausted(promotion_id: int) -> Conflict:
+    name = Promotion.objects.filter(pk=promotion_id).values_list("name", flat=True).first() or ""
+    return Conflict(
+        _("The promotion “%(name)s” has just run out; please review your order.") % {"name": name},
+        code="promotion_exhausted",
+        field="coupon_codes",
+    )
+
+
+def _take(use: PromotionUse) -> bool:
+    """One more use (and the flash units) under a guarded UPDATE: no read-check-write."""
+    within = Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit"))
+    if use.units:
+        within &= Q(flash_stock_cap__isnull=True) | Q(flash_sold__lte=F("flash_stock_cap") - use.units)
+    taken = Promotion.objects.filter(within, pk=use.promotion_id, is_active=True).update(
+        used_count=F("used_count") + 1, flash_sold=F("flash_sold") + use.units
+    )
+    return bool(taken)
+
+
+def _over_customer_limit(promotion_id: int, buyer: User) -> bool:
+    # Runs after _take's UPDATE, which holds the promotion's row lock: a concurrent redeem by the same buyer waits
+    # for our commit, so the count below cannot miss it.
+    limit = Promotion.objects.filter(pk=promotion_id).values_list("per_customer_limit", flat=True).first()
+    return limit is not None and Redemption.objects.filter(promotion_id=promotion_id, user=buyer).count() > limit
+
+
+@transaction.atomic
+def redeem(*, breakdown: Breakdown, buyer: User, order_ref: str) -> list[Redemption]:
+    """Take one use of every applied promotion (and its flash units) for the order; idempotent per order_ref.
+
+    Raises Conflict(code="promotion_exhausted") if a limit was reached since the order was priced.
+    """
+    done = set(Redemption.objects.filter(order_ref=order_ref).values_list("promotion_id", flat=True))
+    made: list[Redemption] = []
+    for use in breakdown.uses:
+        if use.promotion_id in done:
+            continue
+        if not _take(use):
+            raise _exhausted(use.promotion_id)
+        made.append(
+            Redemption.objects.create(
+                promotion_id=use.promotion_id,
+                user=buyer,
+                order_ref=order_ref,
+                amount=use.amount.amount,
+                units=use.units,
+            )
+        )
+        if _over_customer_limit(use.promotion_id, buyer):
+            raise Conflict(
+                _("You have already used this promotion as often as allowed."),
+                code="promotion_exhausted",
+                field="coupon_codes",
+            )
+    return made
+
+
+@transaction.atomic
+def release(*, order_ref: str) -> int:
+    """Give back the uses (and flash units) an order took: it was cancelled unpaid. Idempotent; returns how many."""
+    redemptions = list(Redemption.objects.select_for_update().filter(order_ref=order_ref))
+    for redemption in redemptions:
+        Promotion.objects.filter(pk=redemption.promotion_id).update(
+            used_count=Greatest(F("used_count") - 1, 0),
+            flash_sold=Greatest(F("flash_sold") - redemption.units, 0),
+        )
+    Redemption.objects.filter(pk__in=[r.pk for r in redemptions]).delete()
+    return len(redemptions)
