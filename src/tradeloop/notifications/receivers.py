@@ -1,0 +1,49 @@
+"""Which changes send which e-mail. Connected in NotificationsConfig.ready(); each queues a job on commit."""
+
+from __future__ import annotations
+
+from tradeloop.notifications.services import queue_order_email
+from tradeloop.orders.models import Order
+
+BUYER_EMAIL_ON = {  # order state reached → e-mail kind
+    Order.State.PENDING_PAYMENT: "placed",
+    Order.State.PAID: "paid",
+    Order.State.DELIVERED: "delivered",
+    Order.State.CANCELLED: "cancelled",
+}
+
+
+def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
+    kind = BUYER_EMAIL_ON.get(new)
+    if kind == "placed" and old:
+        return  # "placed" is only for a new order
+    if kind:
+        queue_order_email(order, kind)
+
+
+def on_shipped(sender, *, shipment, **kwargs) -> None:
+    queue_order_email(shipment.order, "shipped", f"shipment:{shipment.pk}")
+
+
+def on_ship_deadline_near(sender, *, order, **kwargs) -> None:
+    queue_order_email(order, "ship_reminder")
+
+
+def on_return_refunded(sender, *, return_request, **kwargs) -> None:
+    queue_order_email(return_request.order, "refunded", f"return:{return_request.pk}")
+
+
+def on_return_rejected(sender, *, return_request, **kwargs) -> None:
+    queue_order_email(return_request.order, "return_rejected", f"return:{return_request.pk}")
+
+
+def connect() -> None:
+    from tradeloop.aftersales import signals as aftersales
+    from tradeloop.fulfilment import signals as fulfilment
+    from tradeloop.orders import signals as orders
+
+    orders.order_changed.connect(on_order_changed, dispatch_uid="notifications.order_changed")
+    fulfilment.shipped.connect(on_shipped, dispatch_uid="notifications.shipped")
+    fulfilment.ship_deadline_near.connect(on_ship_deadline_near, dispatch_uid="notifications.ship_deadline_near")
+    aftersales.return_refunded.connect(on_return_refunded, dispatch_uid="notifications.return_refunded")
+    aftersales.return_rejected.connect(on_return_rejected, dispatch_uid="notifications.return_rejected")

@@ -1,0 +1,15 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from tradeloop.notifications.services import order_email
+from tradeloop.orders.models import Order
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_kwargs={"max_retries": 8})
+def send_order_email(order_id: int, kind: str, ref: str | None = None) -> int:
+    """Idempotent (EmailLog): a retry or a duplicate delivery of this job sends nothing twice."""
+    order = Order.objects.select_related("buyer", "seller").filter(pk=order_id).first()
+    if order is None:
+        return 0
+    return order_email(order=order, kind=kind, ref=ref)
