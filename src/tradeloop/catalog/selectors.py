@@ -187,6 +187,10 @@ class SellerCatalogOverview:
     products_per_category: list[tuple[str, int]]  # (category label or "", products), most first
     stock_by_product: list[tuple[str, int]]  # (title, units in active variants), most first
 
+    @property
+    def product_count(self) -> int:
+        return sum(self.products_by_status.values())
+
 
 def seller_catalog_overview(*, actor: User, seller: Organization, top: int = 10) -> SellerCatalogOverview:
     """A fixed handful of aggregate queries, whatever the catalog size."""

@@ -34,15 +34,15 @@ class BarChart:
 def horizontal_bars(
     rows: list[tuple[str, int]],
     *,
-    width: int = 480,
-    label_width: int = 150,
-    bar_height: int = 18,
-    gap: int = 10,
-    label_chars: int = 22,
+    width: int = 360,
+    label_width: int = 120,
+    bar_height: int = 16,
+    gap: int = 8,
+    label_chars: int = 18,
 ) -> BarChart:
     """One bar per (label, value); the longest bar spans the plot, leaving room for its value."""
     top = max((value for _, value in rows), default=0) or 1
-    room_for_value = 40
+    room_for_value = 32
     plot = width - label_width - room_for_value
     bars = []
     for index, (label, value) in enumerate(rows):

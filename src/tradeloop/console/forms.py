@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.catalog.models import Product
-from tradeloop.core.money import SUPPORTED_CURRENCIES
+from tradeloop.core.money import SUPPORTED_CURRENCIES, quantize
 
 ATTRIBUTE_SEPARATOR = ":"
 OPTION_PAIR_SEPARATOR = ";"
@@ -114,8 +114,10 @@ class VariantForm(forms.Form):
             "sku": variant.sku,
             "name": variant.name,
             "options": format_pairs(variant.options, pair_separator="; ", key_separator=OPTION_SEPARATOR),
-            "price": variant.price,
-            "compare_at_price": variant.compare_at_price,
+            "price": quantize(variant.price, variant.currency),
+            "compare_at_price": quantize(variant.compare_at_price, variant.currency)
+            if variant.compare_at_price is not None
+            else None,
             "stock": variant.stock,
             "weight_grams": variant.weight_grams,
             "is_active": variant.is_active,
@@ -183,6 +185,9 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.roles = list(roles)
         self.fields["role"].choices = [(r.code, r.name) for r in self.roles]
+        # Suggest the least powerful staff role rather than the first one in the list (the owner).
+        staff = [r.code for r in self.roles if r.code not in ("owner", "admin")]
+        self.fields["role"].initial = staff[0] if staff else None
 
 
 class RoleForm(forms.Form):

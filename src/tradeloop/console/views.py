@@ -72,11 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "console/choose_organization.html", {"memberships": memberships})
 
 
-STATUS_TILES = (
-    (Product.Status.PUBLISHED, "badge-success"),
-    (Product.Status.DRAFT, "badge-muted"),
-    (Product.Status.UNPUBLISHED, "badge-warning"),
-)
+STATUS_TILES = (Product.Status.PUBLISHED, Product.Status.DRAFT, Product.Status.UNPUBLISHED)
 
 
 @console_page()
@@ -92,9 +88,7 @@ def dashboard(request: HttpRequest, console: Console) -> HttpResponse:
         uncategorised = gettext("Uncategorised")
         context |= {
             "overview": overview,
-            "status_tiles": [
-                (Product.Status(s).label, overview.products_by_status[s], badge, s) for s, badge in STATUS_TILES
-            ],
+            "status_tiles": [(s.label, overview.products_by_status[s], s.value) for s in STATUS_TILES],
             "category_chart": horizontal_bars(
                 [(label or uncategorised, n) for label, n in overview.products_per_category]
             ),
