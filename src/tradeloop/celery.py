@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeloop.settings")
 
@@ -11,4 +12,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "expire-invitations": {"task": "tradeloop.accounts.tasks.expire_invitations", "schedule": 300.0},
+    "expire-payments": {"task": "tradeloop.payments.tasks.expire_payments", "schedule": 60.0},
+    "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tradeloop.accounts.urls")),
     path("console/", include("tradeloop.console.urls")),
+    path("", include("tradeloop.payments.urls")),
     path("", include("tradeloop.storefront.urls")),
 ]
 if settings.SERVE_MEDIA:  # embedded mode: no separate file server in front of us

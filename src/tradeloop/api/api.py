@@ -11,6 +11,8 @@ from ninja import NinjaAPI
 from tradeloop.accounts import api as accounts_api
 from tradeloop.api import errors
 from tradeloop.catalog import api as catalog_api
+from tradeloop.ledger import api as ledger_api
+from tradeloop.payments import api as payments_api
 
 DESCRIPTION = """\
 Tradeloop's REST API.
@@ -47,3 +49,5 @@ errors.install(api)
 api.add_router("", accounts_api.router)
 api.add_router("", catalog_api.router)
 api.add_router("seller", catalog_api.seller_router)
+api.add_router("", ledger_api.router)
+api.add_router("", payments_api.router)

@@ -32,7 +32,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Bookings"), None, "orders.fulfil"),
     Section(_("Customers"), None, "analytics.view"),
     Section(_("Analytics"), None, "analytics.view"),
-    Section(_("Payouts"), None, "finance.view"),
+    Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Team"), "console:team", "team.manage"),
     Section(_("Store settings"), "console:settings", "org.manage"),
 )

@@ -1,0 +1,292 @@
+"""The double-entry ledger: every money movement is one transaction whose entries sum to zero per currency.
+
+Entries are signed: a debit is positive, a credit negative. Accounts are found (or opened) by code:
+
+    platform:clearing:CNY        asset      money the platform holds at the payment provider
+    platform:revenue:CNY         revenue    commission earned
+    seller:<org id>:pending:CNY  liability  sold, not yet payable to the seller
+    seller:<org id>:available:CNY liability payable to the seller now
+    buyer:<user id>:credit:CNY   liability  store credit owed to a buyer
+
+The order lifecycle posts, all under refs that start with `order:<id>:`:
+
+    record_sale    order:<id>:paid           Dr clearing total / Cr seller pending (net) / Cr revenue (commission)
+    record_refund  order:<id>:refund:<ref>   the reverse, in proportion (from pending, or from available once settled)
+    settle         order:<id>:settled        Dr seller pending / Cr seller available (what is left of the net)
+    payouts (payments app)  payout:<id>      Dr seller available / Cr clearing
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.core.errors import Conflict, DomainError, ValidationFailed
+from tradeloop.core.money import Money, check_currency, quantize
+from tradeloop.ledger.models import Account, Entry, Transaction
+
+Leg = tuple[Account, Money]
+ZERO = Decimal(0)
+
+
+class Unbalanced(DomainError):
+    """The legs of a transaction do not sum to zero in some currency: nothing is posted."""
+
+    code = "unbalanced"
+
+    def __init__(self, memo: str, totals: dict[str, Decimal]):
+        off = ", ".join(f"{currency} {total}" for currency, total in sorted(totals.items()))
+        super().__init__(f"transaction {memo!r} does not balance: {off}")
+        self.totals = totals
+
+
+# --- accounts ----------------------------------------------------------------------------------------------------
+
+
+def _account(code: str, *, name: str, kind: str, currency: str, owner: Organization | None = None) -> Account:
+    currency = check_currency(currency)
+    account, _ = Account.objects.get_or_create(
+        code=code, defaults={"name": name[:160], "kind": kind, "currency": currency, "owner": owner}
+    )
+    return account
+
+
+def platform_clearing(currency: str) -> Account:
+    return _account(
+        f"platform:clearing:{currency}",
+        name=f"Held at the payment provider ({currency})",
+        kind=Account.Kind.ASSET,
+        currency=currency,
+    )
+
+
+def platform_revenue(currency: str) -> Account:
+    return _account(
+        f"platform:revenue:{currency}",
+        name=f"Commission revenue ({currency})",
+        kind=Account.Kind.REVENUE,
+        currency=currency,
+    )
+
+
+def seller_pending(org: Organization, currency: str) -> Account:
+    return _account(
+        f"seller:{org.pk}:pending:{currency}",
+        name=f"{org.name}: pending ({currency})",
+        kind=Account.Kind.LIABILITY,
+        currency=currency,
+        owner=org,
+    )
+
+
+def seller_available(org: Organization, currency: str) -> Account:
+    return _account(
+        f"seller:{org.pk}:available:{currency}",
+        name=f"{org.name}: available ({currency})",
+        kind=Account.Kind.LIABILITY,
+        currency=currency,
+        owner=org,
+    )
+
+
+def buyer_credit(user: User, currency: str) -> Account:
+    return _account(
+        f"buyer:{user.pk}:credit:{currency}",
+        name=f"Store credit of {user.email} ({currency})",
+        kind=Account.Kind.LIABILITY,
+        currency=currency,
+    )
+
+
+# --- posting -----------------------------------------------------------------------------------------------------
+
+
+def _checked_legs(memo: str, legs: list[Leg]) -> list[Leg]:
+    """Drops zero legs; refuses a leg in another currency than its account, and any per-currency imbalance."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    kept = []
+    for account, money in legs:
+        if money.currency != account.currency:
+            raise ValidationFailed(
+                f"{account.code} is kept in {account.currency}, not {money.currency}", field="currency"
+            )
+        if money.amount != quantize(money.amount, money.currency):
+            raise ValidationFailed(f"{money.amount} has more decimals than {money.currency} allows", field="amount")
+        totals[money.currency] += money.amount
+        if money.amount:
+            kept.append((account, money))
+    if any(totals.values()):
+        raise Unbalanced(memo, {c: t for c, t in totals.items() if t})
+    return kept
+
+
+def post(*, memo: str, ref: str, legs: list[Leg]) -> Transaction:
+    """Posts one balanced transaction. Posting a ref that exists returns that transaction unchanged."""
+    if not ref:
+        raise ValidationFailed("a ledger transaction needs a ref", field="ref")
+    existing = Transaction.objects.filter(ref=ref).first()
+    if existing is not None:
+        return existing
+    kept = _checked_legs(memo, legs)
+    try:
+        with transaction.atomic():
+            txn = Transaction.objects.create(memo=memo[:200], ref=ref)
+            Entry.objects.bulk_create(
+                Entry(transaction=txn, account=account, amount=money.amount, currency=money.currency)
+                for account, money in kept
+            )
+    except IntegrityError:
+        # A concurrent post of the same ref won the race: it is the one transaction for this ref.
+        return Transaction.objects.get(ref=ref)
+    return txn
+
+
+# --- the order lifecycle -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrderMoney:
+    """What the ledger already holds for one order (read from its `order:<id>:` transactions in one query)."""
+
+    total: Decimal = ZERO  # charged (clearing debited at the sale)
+    commission: Decimal = ZERO  # commission taken at the sale
+    refunded: Decimal = ZERO  # given back so far
+    commission_refunded: Decimal = ZERO
+    settled: bool = False
+    sold: bool = False
+
+    @property
+    def seller_net(self) -> Decimal:
+        return self.total - self.commission - (self.refunded - self.commission_refunded)
+
+
+def _order_prefix(order) -> str:
+    return f"order:{order.pk}:"
+
+
+def order_money(order) -> OrderMoney:
+    """One query over the order's transactions (a LEFT JOIN keeps those without entries, e.g. a zero total)."""
+    prefix = _order_prefix(order)
+    found = OrderMoney()
+    rows = Transaction.objects.filter(ref__startswith=prefix).values_list(
+        "ref", "entries__account__code", "entries__amount"
+    )
+    for ref, code, amount in rows:
+        part = ref[len(prefix) :]
+        code = code or ""
+        if part == "settled":
+            found.settled = True
+        elif part == "paid":
+            found.sold = True
+            if code.startswith("platform:clearing:"):
+                found.total += amount
+            elif code.startswith("platform:revenue:"):
+                found.commission -= amount
+        elif part.startswith("refund:"):
+            if code.startswith("platform:clearing:"):
+                found.refunded -= amount
+            elif code.startswith("platform:revenue:"):
+                found.commission_refunded += amount
+    return found
+
+
+def _lock(order) -> None:
+    """Serialises money postings of one order (refund vs settle) on its row."""
+    type(order).objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True).first()
+
+
+def commission_of(total: Money, rate: Decimal) -> Money:
+    return Money(quantize(total.amount * Decimal(rate), total.currency), total.currency)
+
+
+@transaction.atomic
+def record_sale(*, order) -> Transaction:
+    """The buyer paid the order: clearing receives the total, the seller is owed it minus commission."""
+    total = Money(Decimal(order.total), order.currency).rounded()
+    commission = commission_of(total, order.commission_rate)
+    return post(
+        memo=f"order {order.number} paid",
+        ref=f"{_order_prefix(order)}paid",
+        legs=[
+            (platform_clearing(total.currency), total),
+            (seller_pending(order.seller, total.currency), -(total - commission)),
+            (platform_revenue(total.currency), -commission),
+        ],
+    )
+
+
+@transaction.atomic
+def record_refund(*, order, amount: Money, ref: str) -> Transaction:
+    """Gives `amount` of the order back: the seller's and the platform's shares shrink in proportion.
+
+    Cumulative rounding: after refunding everything, the commission given back equals the commission taken,
+    to the cent. The seller's share comes from pending until the order is settled, from available after.
+    """
+    if not ref:
+        raise ValidationFailed("a refund needs a ref", field="ref")
+    ledger_ref = f"{_order_prefix(order)}refund:{ref}"
+    existing = Transaction.objects.filter(ref=ledger_ref).first()
+    if existing is not None:
+        return existing
+    if amount.currency != order.currency:
+        raise ValidationFailed(f"the order is in {order.currency}, not {amount.currency}", field="currency")
+    amount = amount.rounded()
+    if amount.amount <= 0:
+        raise ValidationFailed("a refund must be more than zero", field="amount")
+    _lock(order)
+    money = order_money(order)
+    if not money.sold:
+        raise Conflict(f"order {order.number} has no recorded payment to refund", code="not_paid")
+    if money.refunded + amount.amount > money.total:
+        left = Money(money.total - money.refunded, order.currency)
+        raise Conflict(
+            f"only {left} of order {order.number} is left to refund", code="refund_too_large", field="amount"
+        )
+    commission_after = quantize((money.refunded + amount.amount) * money.commission / money.total, order.currency)
+    commission_part = Money(commission_after - money.commission_refunded, order.currency)
+    seller_account = (seller_available if money.settled else seller_pending)(order.seller, order.currency)
+    return post(
+        memo=f"refund on order {order.number}",
+        ref=ledger_ref,
+        legs=[
+            (platform_clearing(order.currency), -amount),
+            (seller_account, amount - commission_part),
+            (platform_revenue(order.currency), commission_part),
+        ],
+    )
+
+
+@transaction.atomic
+def settle(*, order) -> Transaction:
+    """The order is complete: what the seller still earns on it moves from pending to available."""
+    ref = f"{_order_prefix(order)}settled"
+    existing = Transaction.objects.filter(ref=ref).first()
+    if existing is not None:
+        return existing
+    _lock(order)
+    money = order_money(order)
+    if not money.sold:
+        raise Conflict(f"order {order.number} has no recorded payment to settle", code="not_paid")
+    net = Money(money.seller_net, order.currency)
+    return post(
+        memo=f"order {order.number} settled",
+        ref=ref,
+        legs=[
+            (seller_pending(order.seller, order.currency), net),
+            (seller_available(order.seller, order.currency), -net),
+        ],
+    )
+
+
+def transaction_for(ref: str) -> Transaction | None:
+    return Transaction.objects.filter(ref=ref).first()
+
+
+def lock_accounts(accounts: list[Account]) -> None:
+    """Row locks on accounts whose balance a posting is about to spend (payouts), in a stable order."""
+    ids = sorted(a.pk for a in accounts)
+    list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))

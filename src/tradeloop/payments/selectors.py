@@ -1,0 +1,48 @@
+"""Reads of payments and payouts, scoped to the acting user."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
+from tradeloop.core.errors import NotAuthenticated, NotFound
+from tradeloop.core.pagination import Page, keyset_page
+from tradeloop.payments.models import Payment, Payout
+
+
+def seller_payouts(*, actor: User, seller: Organization) -> QuerySet[Payout]:
+    """The seller's payouts, newest first (needs finance.view)."""
+    require(actor, seller, "finance.view")
+    return Payout.objects.filter(seller=seller).select_related("requested_by").order_by("-created_at", "-id")
+
+
+def payouts_page(*, actor: User, seller: Organization | None, cursor: str | None, limit: int) -> Page:
+    """One organization's payouts (its members with finance.view); operators (staff) may list everyone's."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated("sign in first")
+    if seller is not None:
+        payouts = seller_payouts(actor=actor, seller=seller)
+    elif actor.is_staff:
+        payouts = Payout.objects.select_related("requested_by")
+    else:
+        org_ids = [m.organization_id for m in actor.memberships.select_related("role") if m.role.grants("finance.view")]
+        payouts = Payout.objects.filter(seller_id__in=org_ids).select_related("requested_by")
+    return keyset_page(payouts.select_related("seller"), order=("-created_at", "-id"), cursor=cursor, limit=limit)
+
+
+def payment_by_token(token: str) -> Payment:
+    payment = Payment.objects.filter(token=token).first()
+    if payment is None:
+        raise NotFound("payment not found")
+    return payment
+
+
+def payment_for_payer(actor: User, token: str) -> Payment:
+    """The payer sees their payment; anyone else gets 404."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated("sign in first")
+    payment = Payment.objects.filter(token=token, payer=actor).prefetch_related("refunds").first()
+    if payment is None:
+        raise NotFound("payment not found")
+    return payment

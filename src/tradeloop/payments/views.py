@@ -1,0 +1,83 @@
+"""Web pages of the money layer: the sandbox gateway's hosted payment page and the console's Payouts page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_POST
+
+from tradeloop.console.access import Console, console_page
+from tradeloop.core.errors import NotFound
+from tradeloop.ledger import selectors as ledger_selectors
+from tradeloop.payments import selectors, services
+from tradeloop.payments.models import Payment
+from tradeloop.payments.providers import sandbox
+
+PAYOUTS = "payments:console_payouts"
+PAYOUT_HISTORY_ROWS = 50
+
+
+# --- the sandbox gateway's hosted page ---------------------------------------------------------------------------
+
+
+def _back_to_shop(request: HttpRequest, payment: Payment) -> str:
+    wanted = payment.return_url or "/"
+    return wanted if url_has_allowed_host_and_scheme(wanted, {request.get_host()}) else "/"
+
+
+def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What the buyer sees at the gateway: who is paid how much, and Pay / Decline (or walk away: timeout)."""
+    try:
+        payment = selectors.payment_by_token(token)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if payment.provider != sandbox.CODE:
+        raise Http404("not a sandbox payment")
+    open_for_decision = payment.state == Payment.State.PENDING and sandbox.decided(token) is None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action not in {"pay", "decline"}:
+            return HttpResponseBadRequest(gettext("Choose Pay or Decline."))
+        if open_for_decision:
+            (sandbox.pay if action == "pay" else sandbox.decline)(payment)
+        return redirect(_back_to_shop(request, payment))
+    context = {
+        "payment": payment,
+        "open_for_decision": open_for_decision,
+        "back_url": _back_to_shop(request, payment),
+    }
+    return render(request, "payments/sandbox_page.html", context)
+
+
+# --- console: payouts --------------------------------------------------------------------------------------------
+
+
+@console_page("finance.view", section=PAYOUTS)
+def console_payouts(request: HttpRequest, console: Console) -> HttpResponse:
+    org = console.organization
+    balances = ledger_selectors.seller_balances_for(request.user, org)
+    payouts = list(selectors.seller_payouts(actor=request.user, seller=org)[:PAYOUT_HISTORY_ROWS])
+    context = {
+        "balances": sorted(balances.items()),
+        "payouts": payouts,
+        "can_request": console.can("finance.manage"),
+        "has_available": any(parts["available"].amount > 0 for parts in balances.values()),
+    }
+    return console.render(request, "payments/console_payouts.html", context)
+
+
+@require_POST
+@console_page("finance.manage", section=PAYOUTS)
+def console_request_payout(request: HttpRequest, console: Console) -> HttpResponse:
+    paid = services.request_payout(actor=request.user, seller=console.organization)
+    if paid:
+        messages.success(
+            request,
+            ngettext("%(count)d payout sent.", "%(count)d payouts sent.", len(paid)) % {"count": len(paid)},
+        )
+    else:
+        messages.info(request, gettext("There is no available balance to pay out."))
+    return redirect(PAYOUTS, console.organization.pk)
