@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 TRADELOOP_DEFAULT_CURRENCY = os.environ.get("TRADELOOP_DEFAULT_CURRENCY", "CNY")
 TRADELOOP_INVITATION_DAYS = 7
+# Where this site is reachable from its own workers (the sandbox gateway POSTs its webhooks here).
+TRADELOOP_BASE_URL = os.environ.get("TRADELOOP_BASE_URL", "http://127.0.0.1:8000")
+# The sandbox gateway's webhook signing secret; empty: derived from SECRET_KEY.
+TRADELOOP_SANDBOX_SECRET = os.environ.get("TRADELOOP_SANDBOX_SECRET", "")
 
 LOGGING = {
     "version": 1,
