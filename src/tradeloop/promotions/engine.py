@@ -126,7 +126,10 @@ class Basket:
         return Basket(self.lines, self.currency, [list(s) for s in self.shares])
 
     def remaining(self) -> list[Decimal]:
-        return [line.amount - sum((s.amount for s in shares), ZERO) for line, shares in zip(self.lines, self.shares, strict=True)]
+        return [
+            line.amount - sum((s.amount for s in shares), ZERO)
+            for line, shares in zip(self.lines, self.shares, strict=True)
+        ]
 
     def discount(self) -> Decimal:
         return sum((s.amount for shares in self.shares for s in shares), ZERO)

@@ -25,7 +25,18 @@ from tradeloop.promotions import engine
 from tradeloop.promotions.engine import PricedLine, Problem
 from tradeloop.promotions.models import Promotion, Redemption
 
-__all__ = ["AdjustmentDraft", "Breakdown", "LineResult", "PricedLine", "PromotionUse", "price", "redeem", "release"]
+__all__ = [
+    "AdjustmentDraft",
+    "Breakdown",
+    "LineResult",
+    "PricedLine",
+    "PromotionUse",
+    "SellerBasket",
+    "price",
+    "price_checkout",
+    "redeem",
+    "release",
+]
 
 MAX_CODES = 5
 
@@ -230,6 +241,7 @@ def price(
     """The price breakdown of one seller order: every discount labelled, errors for codes that did not apply.
 
     Pure: reads only (4 queries whatever the number of lines; 5 when a code belongs to no promotion here).
+    A checkout with several sellers should call `price_checkout`, which uses a platform coupon only once.
     """
     currency = lines[0].unit_price.currency if lines else shipping.currency
     wanted = _wanted_codes(codes)
@@ -385,3 +397,70 @@ def release(*, order_ref: str) -> int:
         )
     Redemption.objects.filter(pk__in=[r.pk for r in redemptions]).delete()
     return len(redemptions)
+
+
+@dataclass(frozen=True)
+class SellerBasket:
+    seller: Organization
+    lines: list[PricedLine]
+    shipping: Money
+
+
+def _platform_codes(codes: list[str]) -> set[str]:
+    platform = Promotion.objects.filter(seller__isnull=True).annotate(code_key=Upper("code"))
+    return set(platform.filter(code_key__in=codes).values_list("code_key", flat=True))
+
+
+def _saving(breakdown: Breakdown, code: str) -> Money | None:
+    ids = {a.promotion_id for a in breakdown.adjustments if a.code == code}
+    found = [use.amount for use in breakdown.uses if use.promotion_id in ids]
+    return sum(found[1:], found[0]) if found else None
+
+
+def _report_once(breakdowns: list[Breakdown]) -> None:
+    """A code's problem goes on the first seller order only; "for another store" only if no order could use it."""
+    used_somewhere = {a.code for b in breakdowns for a in b.adjustments if a.code}
+    everywhere_other = {p.code for p in breakdowns[0].problems if p.reason == "other_store"}
+    for b in breakdowns[1:]:
+        everywhere_other &= {p.code for p in b.problems if p.reason == "other_store"}
+    seen: set[tuple[str, str]] = set()
+    for b in breakdowns:
+        kept = []
+        for p in b.problems:
+            if (p.code, p.reason) in seen or p.code in used_somewhere:
+                continue
+            if p.reason == "other_store" and p.code not in everywhere_other:
+                continue
+            seen.add((p.code, p.reason))
+            kept.append(p)
+        b.problems = kept
+        b.errors = [p.message for p in kept]
+
+
+def price_checkout(
+    *, buyer: User | None, baskets: list[SellerBasket], codes: list[str], now: datetime
+) -> list[Breakdown]:
+    """Price every seller order of one checkout (use this rather than `price` per seller when there are several).
+
+    The same as `price` for each basket, except that a platform coupon is used once per checkout, on the seller
+    order where it saves the most, and each code's error is reported once (on the first order that has it).
+    """
+    wanted = _wanted_codes(codes)
+    breakdowns = [
+        price(buyer=buyer, seller=b.seller, lines=b.lines, shipping=b.shipping, codes=wanted, now=now) for b in baskets
+    ]
+    for code in _platform_codes(wanted) if len(baskets) > 1 else ():
+        savings = [(i, s) for i, b in enumerate(breakdowns) if (s := _saving(b, code)) is not None]
+        if len(savings) < 2:
+            continue
+        keep = max(savings, key=lambda found: (found[1].amount, -found[0]))[0]
+        for i, _saving_there in savings:
+            if i != keep:
+                b = baskets[i]
+                others = [c for c in wanted if c != code]
+                breakdowns[i] = price(
+                    buyer=buyer, seller=b.seller, lines=b.lines, shipping=b.shipping, codes=others, now=now
+                )
+    if breakdowns:
+        _report_once(breakdowns)
+    return breakdowns
