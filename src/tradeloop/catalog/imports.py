@@ -1,0 +1,521 @@
+"""Catalog import from CSV: many products and variants for one seller, fast, with per-row errors.
+
+One row is one variant (a SKU). Rows with the same ``handle`` become one product; the product's own
+columns are read from the first row of its handle (later rows may leave them blank).
+
+==================  =========  ===========================================================================
+column              required   meaning
+==================  =========  ===========================================================================
+``sku``             yes        the variant's SKU (unique within the file)
+``price``           yes        the price, e.g. ``12.50`` (no currency sign)
+``handle``                     groups rows into one product; defaults to the title (or, without a title,
+                               to the SKU so a row can update an existing variant on its own)
+``title``                      product title; required for a new product
+``currency``                   ISO code; defaults to the existing product's currency, else the seller's
+``compare_at_price``           the original price shown struck through; blank = not discounted
+``stock``                      units on hand, a whole number; blank keeps the current stock (0 when new)
+``weight_grams``               shipping weight in grams; blank keeps the current weight (0 when new)
+``variant_name``               e.g. ``1 kg box``; defaults to the option values joined by `` / ``
+``options``                    the variant's options: ``Size=1 kg; Colour=Red``
+``category``                   category slug, e.g. ``fruit``
+``kind``                       ``physical`` (default), ``listing``, ``deal`` or ``service``
+``condition``                  ``new`` (default), ``like_new``, ``good`` or ``fair``
+``description``                HTML or text; sanitised like the seller console
+``attributes``                 product attributes: ``Resolution=24-bit; Channels=10``
+``image_url``                  path of a local image file (absolute, or relative to the CSV file); it
+                               becomes the product's picture when the product has none. Web addresses
+                               (http/https) are ignored: the import never downloads anything.
+==================  =========  ===========================================================================
+
+Blank product cells keep an existing product's value (or take the default for a new product).
+
+Matching, so that importing the same file twice updates instead of duplicating: a row's SKU is looked up
+among the seller's variants; a handle whose SKUs are already known updates that product (adding any new
+SKUs to it). A handle with no known SKU updates the seller's product whose slug is the slugified handle,
+else a new draft product is created (published at once with ``publish=True``).
+
+Every row is validated with the same rules as the seller console (``catalog.services.clean_*_fields``);
+a bad row becomes a :class:`RowError` (row = line number in the file, the header being line 1) and the
+good rows are still imported. The work is done in chunks of whole handles, one transaction per chunk,
+with bulk inserts and updates and a set-based refresh of the products' list fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Value
+from django.db.models.functions import Coalesce
+from django.utils.text import slugify
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
+from tradeloop.catalog import services
+from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.core import clock
+from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
+from tradeloop.core.models import Event
+from tradeloop.core.money import check_currency
+
+REQUIRED_COLUMNS = ("sku", "price")
+PRODUCT_COLUMNS = ("title", "description", "kind", "condition", "category", "attributes")
+VARIANT_COLUMNS = ("sku", "price", "currency", "compare_at_price", "stock", "weight_grams", "variant_name", "options")
+COLUMNS = ("handle", *PRODUCT_COLUMNS, *VARIANT_COLUMNS, "image_url")
+PRODUCT_UPDATE_FIELDS = ("title", "slug", "description", "kind", "condition", "category", "attributes", "updated_at")
+VARIANT_UPDATE_FIELDS = ("name", "options", "price", "compare_at_price", "currency", "stock", "weight_grams")
+CHUNK_ROWS = 500
+
+Progress = Callable[[int, int], None]
+
+
+class ImportFileError(ValidationFailed):
+    """The file as a whole cannot be imported (unreadable, not CSV, required columns missing)."""
+
+    code = "bad_file"
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    imported_rows: int = 0
+    products_created: int = 0
+    products_updated: int = 0
+    variants_created: int = 0
+    variants_updated: int = 0
+    published: int = 0
+    images_added: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+@dataclass
+class _Group:
+    """The rows of one handle: one product to create or update."""
+
+    rows: list[Row]
+    product: Product | None = None
+    variants: list[Variant] = field(default_factory=list)
+    image: tuple[Path, int] | None = None  # (file, row it came from)
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def _normalise_header(name: str) -> str:
+    return (name or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _open(source: str | Path | TextIO) -> tuple[TextIO, Path | None]:
+    if hasattr(source, "read"):
+        return source, None
+    path = Path(source)
+    try:
+        return path.open(encoding="utf-8-sig", newline=""), path.resolve().parent
+    except FileNotFoundError as exc:
+        raise ImportFileError(f"no such file: {path}", field="file") from exc
+    except OSError as exc:
+        raise ImportFileError(f"cannot read {path}: {exc.strerror}", field="file") from exc
+
+
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def read_rows(source: str | Path | TextIO) -> tuple[list[Row], list[str], Path | None]:
+    """The data rows (with their line numbers), the ignored columns, and the folder of the file if any."""
+    stream, folder = _open(source)
+    try:
+        text = stream.read()
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("the file is not UTF-8 text", field="file") from exc
+    finally:
+        if folder is not None:
+            stream.close()
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
+    try:
+        header = [_normalise_header(name) for name in next(reader, [])]
+        missing = [column for column in REQUIRED_COLUMNS if column not in header]
+        if missing:
+            raise ImportFileError(f"missing required column(s): {', '.join(missing)}", field="columns")
+        rows, line = [], reader.line_num
+        for values in reader:
+            start, line = line + 1, reader.line_num
+            if any(value.strip() for value in values):
+                rows.append(Row(start, {k: v.strip() for k, v in zip(header, values, strict=False) if k in COLUMNS}))
+    except csv.Error as exc:
+        raise ImportFileError(f"line {reader.line_num}: {exc}", field="file") from exc
+    ignored = [name for name in header if name and name not in COLUMNS]
+    return rows, ignored, folder
+
+
+def parse_pairs(text: str, *, field: str) -> dict[str, str]:
+    """``Key=Value; Key2=Value2`` → a dict (the format of the attributes and options columns)."""
+    pairs = {}
+    for part in (text or "").split(";"):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise ValidationFailed(f"write {field} as Name=Value; Name2=Value2", field=field)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def _group_key(row: Row) -> tuple[str, str]:
+    if row.get("handle"):
+        return ("handle", row.get("handle"))
+    if row.get("title"):
+        return ("handle", row.get("title"))
+    return ("sku", row.get("sku"))
+
+
+def group_rows(rows: Iterable[Row]) -> list[list[Row]]:
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault(_group_key(row), []).append(row)
+    return list(groups.values())
+
+
+def _chunks(groups: list[list[Row]], size: int) -> Iterator[list[list[Row]]]:
+    chunk, count = [], 0
+    for group in groups:
+        chunk.append(group)
+        count += len(group)
+        if count >= size:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk
+
+
+# --- planning: validate rows and decide what to create or update ----------------------------------------
+
+
+class _Chunk:
+    """What the database already knows about one chunk's SKUs, handles and categories (a few queries)."""
+
+    def __init__(self, seller: Organization, groups: list[list[Row]]):
+        rows = [row for group in groups for row in group]
+        skus = {row.get("sku") for row in rows if row.get("sku")}
+        slugs = {_handle_slug(group[0]) for group in groups} - {""}
+        category_slugs = {row.get("category") for row in rows if row.get("category")}
+        self.variants_by_sku: dict[str, list[Variant]] = defaultdict(list)
+        for variant in (
+            Variant.objects.select_for_update(of=("self",))
+            .select_related("product")
+            .filter(product__seller=seller, sku__in=skus)
+            .order_by("product_id", "id")
+        ):
+            self.variants_by_sku[variant.sku].append(variant)
+        self.products_by_slug: dict[str, Product] = {}
+        for product in seller.products.select_for_update().filter(slug__in=slugs).order_by("-id"):
+            self.products_by_slug[product.slug] = product  # the oldest wins when slugs repeat
+        self.categories = {c.slug: c for c in Category.objects.filter(slug__in=category_slugs)}
+        self.variant_counts: dict[int, int] = {}
+
+    def count_variants(self, products: Iterable[Product]) -> None:
+        ids = {p.pk for p in products if p.pk}
+        counted = Variant.objects.filter(product_id__in=ids).values("product_id").annotate(n=Count("id"))
+        self.variant_counts = {row["product_id"]: row["n"] for row in counted}
+
+
+def _handle_slug(row: Row) -> str:
+    handle = row.get("handle") or row.get("title")
+    return (slugify(handle, allow_unicode=True)[:200] or "item") if handle else ""
+
+
+def _existing_product(group: list[Row], known: _Chunk) -> Product | None:
+    """The seller's product this handle updates: the one owning most of its SKUs, else the one with its slug."""
+    votes: dict[int, tuple[int, Product]] = {}
+    for row in group:
+        for variant in known.variants_by_sku.get(row.get("sku"), ()):
+            n, _ = votes.get(variant.product_id, (0, variant.product))
+            votes[variant.product_id] = (n + 1, variant.product)
+    if votes:
+        return max(votes.items(), key=lambda item: (item[1][0], -item[0]))[1][1]
+    return known.products_by_slug.get(_handle_slug(group[0]))
+
+
+def _product_changes(row: Row, known: _Chunk, *, is_new: bool) -> tuple[dict, list[RowError]]:
+    """The validated product fields given on the row, checked one by one so every bad field is reported."""
+    given = {column: row.get(column) for column in PRODUCT_COLUMNS if row.get(column)}
+    if is_new:
+        given.setdefault("title", "")
+    if "kind" in given:
+        given["kind"] = given["kind"].lower()
+    if "condition" in given:
+        given["condition"] = given["condition"].lower().replace(" ", "_").replace("-", "_")
+    if "category" in given:
+        given["category"] = known.categories.get(given["category"], given["category"])
+    changes, errors = {}, []
+    for column, value in given.items():
+        try:
+            if column == "attributes":
+                value = parse_pairs(value, field="attributes")
+            changes.update(services.clean_product_fields({column: value}))
+        except ValidationFailed as exc:
+            errors.append(RowError(row.line, exc.field or column, exc.message))
+    return changes, errors
+
+
+def _variant_input(row: Row, existing: Variant | None) -> services.VariantInput:
+    """The row as a VariantInput; blank cells keep the existing variant's value (or the default)."""
+    options = parse_pairs(row.get("options"), field="options")
+    keep = existing or Variant(stock=0, weight_grams=0, options={}, name="")
+    return services.VariantInput(
+        sku=row.get("sku"),
+        price=row.get("price"),
+        currency=row.get("currency"),
+        compare_at_price=row.get("compare_at_price") or None,
+        stock=row.get("stock") or keep.stock,
+        weight_grams=row.get("weight_grams") or keep.weight_grams,
+        options=options or keep.options,
+        name=row.get("variant_name") or " / ".join(options.values()) or keep.name,
+    )
+
+
+def _image_path(row: Row, folder: Path | None) -> Path | None:
+    value = row.get("image_url")
+    if not value or value.lower().startswith(("http://", "https://")):
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = (folder or Path.cwd()) / path
+    if not path.is_file():
+        raise ValidationFailed(f"no image file at {value}", field="image_url")
+    return path
+
+
+class _Planner:
+    """Turns one chunk of rows into unsaved products and variants, collecting the rows' errors."""
+
+    def __init__(self, seller: Organization, folder: Path | None, result: ImportResult):
+        self.seller, self.folder, self.result = seller, folder, result
+        self.seen_skus: dict[str, int] = {}
+
+    def plan(self, rows_of_groups: list[list[Row]]) -> list[_Group]:
+        known = _Chunk(self.seller, rows_of_groups)
+        groups = [self._plan_product(rows, known) for rows in rows_of_groups]
+        known.count_variants(group.product for group in groups if group.product)
+        for group in groups:
+            if group.product is not None:
+                self._plan_variants(group, known)
+        return [group for group in groups if group.variants]
+
+    def _fail(self, errors: Iterable[RowError]) -> None:
+        self.result.errors.extend(errors)
+
+    def _plan_product(self, rows: list[Row], known: _Chunk) -> _Group:
+        group = _Group(rows)
+        first = rows[0]
+        existing = _existing_product(rows, known)
+        changes, errors = _product_changes(first, known, is_new=existing is None)
+        if errors:
+            self._fail(errors)
+            skipped = f"skipped: the product on row {first.line} has errors"
+            self._fail(RowError(row.line, "handle", skipped) for row in rows[1:])
+            return group
+        group.product = existing or Product(seller=self.seller, currency=self._new_product_currency(first))
+        for name, value in changes.items():
+            setattr(group.product, name, value)
+        return group
+
+    def _new_product_currency(self, first: Row) -> str:
+        try:
+            return check_currency(first.get("currency") or self.seller.currency)
+        except ValidationFailed:
+            return self.seller.currency  # the row itself reports the bad code
+
+    def _plan_variants(self, group: _Group, known: _Chunk) -> None:
+        product = group.product
+        own = {
+            v.sku: v
+            for row in group.rows
+            for v in known.variants_by_sku.get(row.get("sku"), ())
+            if v.product_id == product.pk
+        }
+        position = known.variant_counts.get(product.pk, 0)
+        for row in group.rows:
+            try:
+                image = _image_path(row, self.folder)
+                variant = self._plan_variant(row, product, own.get(row.get("sku")))
+            except ValidationFailed as exc:
+                self._fail([RowError(row.line, exc.field or "row", exc.message)])
+                continue
+            if variant.pk is None:
+                variant.position, position = position, position + 1
+            group.variants.append(variant)
+            if image and group.image is None:
+                group.image = (image, row.line)
+
+    def _plan_variant(self, row: Row, product: Product, existing: Variant | None) -> Variant:
+        sku = row.get("sku")
+        if sku in self.seen_skus:
+            raise ValidationFailed(f"SKU {sku} already appears on row {self.seen_skus[sku]}", field="sku")
+        values = services.clean_variant_fields(_variant_input(row, existing), default_currency=product.currency)
+        if values["currency"] != product.currency:
+            raise ValidationFailed(
+                f"all variants of a product share one currency ({product.currency})", field="currency"
+            )
+        self.seen_skus[sku] = row.line
+        variant = existing or Variant(product=product)
+        for name, value in values.items():
+            setattr(variant, name, value)
+        return variant
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+
+def _write(groups: list[_Group], *, actor: User, result: ImportResult) -> list[int]:
+    """Bulk-insert and bulk-update one chunk's products and variants; the ids of the products touched."""
+    now = clock.now()
+    new_products = [g.product for g in groups if g.product.pk is None]
+    old_products = list({g.product.pk: g.product for g in groups if g.product.pk is not None}.values())
+    for product in new_products:
+        product.created_at = product.updated_at = now
+    for product in old_products:
+        product.updated_at = now
+    Product.objects.bulk_create(new_products)
+    Product.objects.bulk_update(old_products, PRODUCT_UPDATE_FIELDS)
+    new_variants, old_variants = [], []
+    for group in groups:
+        for variant in group.variants:
+            variant.product = group.product
+            (old_variants if variant.pk else new_variants).append(variant)
+    Variant.objects.bulk_create(new_variants)
+    Variant.objects.bulk_update(old_variants, VARIANT_UPDATE_FIELDS)
+    Event.objects.bulk_create(_created_event(product, actor, now) for product in new_products)
+    result.products_created += len(new_products)
+    result.products_updated += len(old_products)
+    result.variants_created += len(new_variants)
+    result.variants_updated += len(old_variants)
+    result.imported_rows += len(new_variants) + len(old_variants)
+    return [product.pk for product in new_products + old_products]
+
+
+def _created_event(product: Product, actor: User, now) -> Event:
+    """The same audit record as catalog.services.create_product writes."""
+    label = Product._meta.label_lower
+    return Event(subject_type=label, subject_id=product.pk, new=product.status, actor=actor, reason="created", at=now)
+
+
+def _publish(product_ids: list[int], actor: User) -> int:
+    """Publish the products that may move to published (per Product.ALLOWED) and have an active variant."""
+    now = clock.now()
+    published = Product.Status.PUBLISHED
+    movable = [status for status, targets in Product.ALLOWED.items() if published in targets]
+    active = Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+    moving = list(
+        Product.objects.filter(pk__in=product_ids, status__in=movable)
+        .filter(Exists(active))
+        .values_list("pk", "status")
+    )
+    Product.objects.filter(pk__in=[pk for pk, _ in moving]).update(
+        status=published, published_at=Coalesce("published_at", Value(now, output_field=DateTimeField()))
+    )
+    label = Product._meta.label_lower
+    Event.objects.bulk_create(
+        Event(subject_type=label, subject_id=pk, old=old, new=published, actor=actor, at=now) for pk, old in moving
+    )
+    return len(moving)
+
+
+def _add_images(planned: list[tuple[Product, Path, int]], *, actor: User, result: ImportResult) -> None:
+    """A file named in image_url becomes the picture of a product that has none (so re-imports add nothing)."""
+    pictured = set(
+        ProductImage.objects.filter(product_id__in=[p.pk for p, _, _ in planned]).values_list("product_id", flat=True)
+    )
+    for product, path, line in planned:
+        if product.pk in pictured:
+            continue
+        try:
+            with path.open("rb") as handle:
+                services.add_image(actor=actor, product=product, upload=File(handle, name=path.name), alt=product.title)
+        except DomainError as exc:
+            result.errors.append(RowError(line, "image_url", exc.message))
+            continue
+        pictured.add(product.pk)
+        result.images_added += 1
+
+
+# --- the use case ----------------------------------------------------------------------------------------
+
+
+def default_actor(seller: Organization) -> User:
+    """Who an import runs as when nobody is named: the seller's first owner."""
+    owner = seller.memberships.filter(role__code="owner").select_related("user").order_by("created_at", "id").first()
+    if owner is None:
+        raise NotFound(f"{seller.name} has no owner to import as; name a user", field="actor")
+    return owner.user
+
+
+def import_catalog(
+    *,
+    actor: User,
+    seller: Organization,
+    source: str | Path | TextIO,
+    publish: bool = False,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> ImportResult:
+    """Import a CSV into the seller's catalog; bad rows are reported in ``result.errors``, good ones kept.
+
+    Raises PermissionDenied/NotFound when the actor may not manage the seller's catalog, and ImportFileError
+    when the file as a whole is unusable (nothing is imported then).
+    """
+    require(actor, seller, "catalog.manage")
+    if not seller.sells:
+        raise ValidationFailed("this organization does not sell", field="seller")
+    rows, ignored, folder = read_rows(source)
+    result = ImportResult(rows=len(rows), ignored_columns=ignored)
+    planner = _Planner(seller, folder, result)
+    images, done = [], 0
+    if progress:
+        progress(0, len(rows))
+    for chunk in _chunks(group_rows(rows), chunk_rows):
+        with transaction.atomic():
+            groups = planner.plan(chunk)
+            touched = _write(groups, actor=actor, result=result)
+            services.refresh_summaries(touched)
+            if publish:
+                result.published += _publish(touched, actor)
+        images += [(g.product, *g.image) for g in groups if g.image]
+        done += sum(len(rows_of_group) for rows_of_group in chunk)
+        if progress:
+            progress(done, len(rows))
+    _add_images(images, actor=actor, result=result)
+    result.errors.sort(key=lambda error: error.row)
+    return result
