@@ -71,10 +71,10 @@ def _assert_nothing_written(merchant):
 @pytest.mark.parametrize(
     ("rows", "field", "message"),
     [
-        ([variant_row("A", "-1")], "price", "price cannot be negative"),
-        ([variant_row("A", "10", compare_at_price="9")], "compare_at_price", "original price must not be below"),
+        ([variant_row("A", "-1")], "price", "Price cannot be negative"),
+        ([variant_row("A", "10", compare_at_price="9")], "compare_at_price", "Original price must not be below"),
         ([variant_row("A"), variant_row("A", "12")], "sku", "already used"),
-        ([variant_row("A", stock="-3")], "stock", "stock cannot be negative"),
+        ([variant_row("A", stock="-3")], "stock", "Stock cannot be negative"),
         ([variant_row("A", options="Color Red")], "options", "Color=Red"),
     ],
     ids=["negative-price", "original-below-price", "duplicate-sku", "negative-stock", "unreadable-options"],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import transaction
+from django.utils.text import capfirst
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog import services as catalog
@@ -22,10 +23,15 @@ class _RollBack(Exception):
     """Raised inside the transaction once errors are collected, to undo everything written so far."""
 
 
+def sentence(error: DomainError) -> str:
+    """Services speak in lower-case fragments ("price cannot be negative"); pages show sentences."""
+    return capfirst(error.message)
+
+
 def attach_error(form: forms.Form, error: DomainError) -> None:
     """A service error on the field it names, or on the whole form when that field is not on this form."""
     field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    form.add_error(field, sentence(error))
 
 
 @dataclass

@@ -36,7 +36,7 @@ from tradeloop.console.forms import (
     VariantFormSet,
 )
 from tradeloop.console.nav import upcoming_sections
-from tradeloop.console.product_editor import ProductEditor, attach_error
+from tradeloop.console.product_editor import ProductEditor, attach_error, sentence
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 
 PRODUCTS_PER_PAGE = 25
@@ -275,7 +275,7 @@ def product_status(request: HttpRequest, console: Console, product_id: int) -> H
     try:
         service(actor=request.user, product=product)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, sentence(error))
     else:
         messages.success(request, done % {"title": product.title})
     return redirect("console:product_edit", console.organization.pk, product.pk)
@@ -339,7 +339,7 @@ def _team_action(request: HttpRequest, console: Console, service, done: str, **k
     except NotFound:
         raise
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, sentence(error))
         return False
     messages.success(request, done)
     return True
