@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/", include("tradeloop.accounts.urls")),
     path("console/", include("tradeloop.console.urls")),
     path("", include("tradeloop.payments.urls")),
+    path("", include("tradeloop.promotions.urls")),
+    path("", include("tradeloop.conversations.urls")),
+    path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]
 if settings.SERVE_MEDIA:  # embedded mode: no separate file server in front of us

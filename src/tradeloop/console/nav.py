@@ -25,6 +25,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(_("Dashboard"), "console:dashboard", None),
     Section(_("Catalog"), "console:products", "catalog.manage"),
+    Section(_("Promotions"), "promotions:list", "catalog.manage"),
     Section(_("Orders"), None, "orders.view"),
     Section(_("Quotes"), None, "orders.view"),
     Section(_("Offers"), None, "orders.view"),
