@@ -228,6 +228,7 @@ def _save_variant(product: Product, data: VariantInput, variant: Variant | None 
     if clash.exists():
         raise Conflict(f"SKU {values['sku']} is already used by this product", field="sku")
     variant = variant or Variant(product=product, position=product.variants.count())
+    stock = values.pop("stock")  # stock lives in inventory (per warehouse); Variant.stock is its summary
     for name, value in values.items():
         setattr(variant, name, value)
     try:
@@ -238,6 +239,11 @@ def _save_variant(product: Product, data: VariantInput, variant: Variant | None 
     if values["currency"] != product.currency:
         product.currency = values["currency"]
         product.save(update_fields=["currency"])
+    if stock != variant.stock:
+        from tradeloop.inventory.services import set_available  # same layer; inventory builds on catalog models
+
+        set_available(actor=None, variant=variant, available=stock)
+        variant.stock = stock
     return variant
 
 
@@ -413,9 +419,10 @@ def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
         require(actor, variant.product.seller, "catalog.manage")
     except NotFound as exc:
         raise NotFound("variant not found", field="variant") from exc
+    from tradeloop.inventory.services import set_available  # recorded as a stock movement (a count)
+
     old = variant.stock
-    Variant.objects.filter(pk=variant.pk).update(stock=quantity)
-    variant.stock = quantity
+    set_available(actor=actor, variant=variant, available=quantity)
+    variant.refresh_from_db(fields=["stock"])
     states.record(variant, old=str(old), new=str(quantity), actor=actor, reason="stock set")
-    refresh_stock_flags([variant.product_id])
     return variant

@@ -37,6 +37,8 @@ class Order(models.Model):
         State.SHIPPED: {State.DELIVERED},
         State.DELIVERED: {State.COMPLETED},
     }
+    # core.states.transition saves these with the state (orders.services.advance stamps them).
+    TRANSITION_ALSO_SAVES = ("paid_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at", "ship_by")
 
     number = models.CharField(max_length=24, unique=True)
     mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.B2C)
