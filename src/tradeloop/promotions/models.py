@@ -53,6 +53,9 @@ class Promotion(models.Model):
     flash_stock_cap = models.PositiveIntegerField(_("flash-sale units"), null=True, blank=True)
     flash_sold = models.PositiveIntegerField(default=0)
     stackable = models.BooleanField(_("combines with other promotions"), default=False)
+    is_public = models.BooleanField(
+        _("show in the store's coupon strip"), default=True, help_text="A coupon only some buyers are told about: off"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=clock.now)
 

@@ -7,20 +7,24 @@ promotions that may apply, checks the entered codes, runs the engine and shapes 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Greatest, Upper
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Category, Product
-from tradeloop.core.errors import Conflict
-from tradeloop.core.money import Money
+from tradeloop.core import clock
+from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
+from tradeloop.core.money import Money, check_currency, parse_amount
 from tradeloop.promotions import engine
 from tradeloop.promotions.engine import PricedLine, Problem
 from tradeloop.promotions.models import Promotion, Redemption
@@ -464,3 +468,192 @@ def price_checkout(
     if breakdowns:
         _report_once(breakdowns)
     return breakdowns
+
+
+# --- managing promotions ---------------------------------------------------------------------------------------
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
+MANAGE = "catalog.manage"
+
+
+@dataclass
+class PromotionInput:
+    """What a seller (or an operator) fills in. Percent values are 0-100; amounts are in `currency`."""
+
+    name: str
+    kind: str
+    value: Decimal = Decimal(0)
+    code: str = ""
+    scope: str = Promotion.Scope.ORDER
+    category_ids: list[int] = field(default_factory=list)
+    product_ids: list[int] = field(default_factory=list)
+    min_spend: Decimal = Decimal(0)
+    currency: str = "CNY"
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    usage_limit: int | None = None
+    per_customer_limit: int | None = None
+    flash_stock_cap: int | None = None
+    buy_quantity: int = 0
+    get_quantity: int = 0
+    stackable: bool = False
+    is_public: bool = True
+
+
+def _positive_or_none(value: int | None, *, field_name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if int(value) < 1:
+        raise ValidationFailed(_("Use a whole number of 1 or more, or leave it empty."), field=field_name)
+    return int(value)
+
+
+def _clean_value(data: PromotionInput) -> Decimal:
+    value = parse_amount(data.value, field="value")
+    if data.kind == Promotion.Kind.PERCENT and not Decimal(0) < value <= 100:
+        raise ValidationFailed(_("A percentage must be more than 0 and at most 100."), field="value")
+    if data.kind == Promotion.Kind.FIXED and value <= 0:
+        raise ValidationFailed(_("Enter the amount to take off."), field="value")
+    if data.kind in (Promotion.Kind.FREE_SHIPPING, Promotion.Kind.BUY_X_GET_Y):
+        return Decimal(0)
+    return value
+
+
+def _clean_window(data: PromotionInput, now: datetime) -> tuple[datetime, datetime | None]:
+    starts_at = data.starts_at or now
+    if data.ends_at is not None and data.ends_at <= starts_at:
+        raise ValidationFailed(_("The end must be after the start."), field="ends_at")
+    return starts_at, data.ends_at
+
+
+def _clean_flash(data: PromotionInput, ends_at: datetime | None) -> int | None:
+    cap = _positive_or_none(data.flash_stock_cap, field_name="flash_stock_cap")
+    if cap is None:
+        return None
+    if data.kind not in (Promotion.Kind.PERCENT, Promotion.Kind.FIXED):
+        raise ValidationFailed(_("A flash sale takes a percentage or an amount off each unit."), field="kind")
+    if ends_at is None:
+        raise ValidationFailed(_("A flash sale needs an end time."), field="ends_at")
+    return cap
+
+
+def _clean_code(code: str) -> str:
+    code = normalise_code(code)
+    if code and not CODE_PATTERN.match(code):
+        raise ValidationFailed(_("A coupon code has 3 to 40 letters, digits, dashes or underscores."), field="code")
+    return code
+
+
+def _clean_targets(data: PromotionInput, seller: Organization | None) -> tuple[list[Category], list[Product]]:
+    categories: list[Category] = []
+    products: list[Product] = []
+    if data.scope == Promotion.Scope.CATEGORY:
+        categories = list(Category.objects.filter(pk__in=data.category_ids))
+        if not categories or len(categories) != len(set(data.category_ids)):
+            raise ValidationFailed(_("Choose one or more categories."), field="category_ids")
+    if data.scope == Promotion.Scope.PRODUCT:
+        qs = Product.objects.filter(pk__in=data.product_ids)
+        products = list(qs.filter(seller=seller) if seller else qs)
+        if not products or len(products) != len(set(data.product_ids)):
+            raise ValidationFailed(_("Choose one or more of your products."), field="product_ids")
+    return categories, products
+
+
+def clean_promotion(data: PromotionInput, *, seller: Organization | None, now: datetime) -> dict:
+    """Validated model fields (plus "categories" and "products") for a promotion, or ValidationFailed."""
+    name = (data.name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(_("Give the promotion a name of at most 120 characters."), field="name")
+    if data.kind not in Promotion.Kind.values:
+        raise ValidationFailed(_("Choose a kind of promotion."), field="kind")
+    if data.scope not in Promotion.Scope.values:
+        raise ValidationFailed(_("Choose what the promotion applies to."), field="scope")
+    if data.kind == Promotion.Kind.BUY_X_GET_Y and (int(data.buy_quantity) < 1 or int(data.get_quantity) < 1):
+        raise ValidationFailed(_("Say how many to buy and how many are free (1 or more each)."), field="buy_quantity")
+    min_spend = parse_amount(data.min_spend or 0, field="min_spend")
+    if min_spend < 0:
+        raise ValidationFailed(_("The minimum spend cannot be negative."), field="min_spend")
+    starts_at, ends_at = _clean_window(data, now)
+    categories, products = _clean_targets(data, seller)
+    return {
+        "name": name,
+        "kind": data.kind,
+        "value": _clean_value(data),
+        "code": _clean_code(data.code),
+        "scope": data.scope,
+        "min_spend": min_spend,
+        "currency": check_currency(data.currency),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "usage_limit": _positive_or_none(data.usage_limit, field_name="usage_limit"),
+        "per_customer_limit": _positive_or_none(data.per_customer_limit, field_name="per_customer_limit"),
+        "flash_stock_cap": _clean_flash(data, ends_at),
+        "buy_quantity": int(data.buy_quantity or 0) if data.kind == Promotion.Kind.BUY_X_GET_Y else 0,
+        "get_quantity": int(data.get_quantity or 0) if data.kind == Promotion.Kind.BUY_X_GET_Y else 0,
+        "stackable": bool(data.stackable),
+        "is_public": bool(data.is_public),
+        "categories": categories,
+        "products": products,
+    }
+
+
+def _save(promotion: Promotion, fields: dict) -> Promotion:
+    categories, products = fields.pop("categories"), fields.pop("products")
+    for name, value in fields.items():
+        setattr(promotion, name, value)
+    if promotion.usage_limit is not None and promotion.usage_limit < promotion.used_count:
+        raise ValidationFailed(
+            _("It has already been used %(count)s times; the limit cannot be lower.") % {"count": promotion.used_count},
+            field="usage_limit",
+        )
+    if promotion.flash_stock_cap is not None and promotion.flash_stock_cap < promotion.flash_sold:
+        raise ValidationFailed(
+            _("%(count)s units have already sold; the cap cannot be lower.") % {"count": promotion.flash_sold},
+            field="flash_stock_cap",
+        )
+    try:
+        with transaction.atomic():
+            promotion.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("You already have a coupon with the code %(code)s.") % {"code": promotion.code},
+            code="duplicate_code",
+            field="code",
+        ) from exc
+    promotion.categories.set(categories)
+    promotion.products.set(products)
+    return promotion
+
+
+@transaction.atomic
+def create_promotion(*, actor: User, seller: Organization, data: PromotionInput) -> Promotion:
+    require(actor, seller, MANAGE)
+    fields = clean_promotion(data, seller=seller, now=clock.now())
+    return _save(Promotion(seller=seller, created_at=clock.now()), fields)
+
+
+def seller_promotion(*, actor: User, seller: Organization, promotion_id: int) -> Promotion:
+    """The seller's promotion, for a member allowed to manage it; another seller's answers 404."""
+    require(actor, seller, MANAGE)
+    promotion = Promotion.objects.filter(pk=promotion_id, seller=seller).first()
+    if promotion is None:
+        raise NotFound(_("promotion not found"))
+    return promotion
+
+
+@transaction.atomic
+def update_promotion(*, actor: User, seller: Organization, promotion_id: int, data: PromotionInput) -> Promotion:
+    promotion = seller_promotion(actor=actor, seller=seller, promotion_id=promotion_id)
+    promotion = Promotion.objects.select_for_update().get(pk=promotion.pk)  # used_count is checked against the limit
+    fields = clean_promotion(data, seller=seller, now=promotion.starts_at)
+    if data.starts_at is None:
+        fields["starts_at"] = promotion.starts_at
+    return _save(promotion, fields)
+
+
+def set_active(*, actor: User, seller: Organization, promotion_id: int, active: bool) -> Promotion:
+    """Switch a promotion off (it stops applying at once; past orders keep their discount) or back on."""
+    promotion = seller_promotion(actor=actor, seller=seller, promotion_id=promotion_id)
+    Promotion.objects.filter(pk=promotion.pk).update(is_active=active)
+    promotion.is_active = active
+    return promotion

@@ -1,0 +1,201 @@
+"""Reads about promotions: the seller's list, the public list, a store's coupon strip, and the promotional price of
+product cards. Each runs a fixed number of queries whatever the page length."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
+from tradeloop.catalog.models import Category, Product
+from tradeloop.core.errors import ValidationFailed
+from tradeloop.core.money import Money
+from tradeloop.core.pagination import Page, keyset_page
+from tradeloop.promotions import engine
+from tradeloop.promotions.models import Promotion
+from tradeloop.promotions.services import MANAGE, running, seller_promotion, to_rule
+
+STATUSES = ("running", "scheduled", "ended", "off")
+
+
+def status_of(promotion: Promotion, now: datetime) -> str:
+    """running / scheduled / ended (time over, used up or sold out) / off (switched off)."""
+    if not promotion.is_active:
+        return "off"
+    if promotion.starts_at > now:
+        return "scheduled"
+    used_up = promotion.usage_limit is not None and promotion.used_count >= promotion.usage_limit
+    sold_out = promotion.flash_stock_cap is not None and promotion.flash_sold >= promotion.flash_stock_cap
+    if (promotion.ends_at and promotion.ends_at <= now) or used_up or sold_out:
+        return "ended"
+    return "running"
+
+
+def _status_filter(status: str, now: datetime) -> Q:
+    if status not in STATUSES:
+        raise ValidationFailed(_("Unknown status %(status)s.") % {"status": status}, field="status")
+    if status == "off":
+        return Q(is_active=False)
+    if status == "scheduled":
+        return Q(is_active=True, starts_at__gt=now)
+    if status == "ended":
+        return Q(is_active=True, ends_at__lte=now)
+    return running(now)
+
+
+def seller_promotions(
+    *,
+    actor: User,
+    seller: Organization,
+    now: datetime,
+    status: str = "",
+    coupons: bool | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """The seller's promotions, newest first (1 query a page)."""
+    require(actor, seller, MANAGE)
+    qs = Promotion.objects.filter(seller=seller)
+    if status:
+        qs = qs.filter(_status_filter(status, now))
+    if coupons is not None:
+        qs = qs.exclude(code="") if coupons else qs.filter(code="")
+    return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
+
+
+def seller_promotion_detail(*, actor: User, seller: Organization, promotion_id: int) -> Promotion:
+    promotion = seller_promotion(actor=actor, seller=seller, promotion_id=promotion_id)
+    return Promotion.objects.prefetch_related("categories", "products").get(pk=promotion.pk)
+
+
+def _public(now: datetime) -> QuerySet[Promotion]:
+    return Promotion.objects.filter(running(now), Q(code="") | Q(is_public=True)).select_related("seller")
+
+
+def public_promotions(
+    *, now: datetime, seller: Organization | None = None, cursor: str | None = None, limit: int = 24
+) -> Page:
+    """Running automatic promotions and public coupons, of one seller or of all (1 query a page)."""
+    qs = _public(now).filter(Q(seller__isnull=True) | Q(seller__is_active=True))
+    if seller is not None:
+        qs = qs.filter(seller=seller)
+    return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
+
+
+def store_coupons(*, seller: Organization, now: datetime, limit: int = 8) -> list[Promotion]:
+    """The coupons a store shows in its coupon strip: public, running, not used up (1 query)."""
+    qs = _public(now).filter(seller=seller).exclude(code="")
+    qs = qs.filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+# --- promotional prices on product cards -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromoPrice:
+    """What a product card shows: the price after automatic promotions (None: no unit price change) and a badge."""
+
+    price: Decimal | None
+    label: str
+    ends_at: datetime | None
+    flash: bool
+
+
+def _card_rules(seller_ids: set[int], now: datetime) -> list[tuple[int | None, engine.Rule, Promotion]]:
+    promotions = (
+        Promotion.objects.filter(running(now), Q(seller_id__in=seller_ids) | Q(seller__isnull=True), code="")
+        .prefetch_related(
+            Prefetch("categories", Category.objects.only("id", "path")),
+            Prefetch("products", Product.objects.only("id")),
+        )
+        .order_by("id")
+    )
+    rules = []
+    for promotion in promotions:
+        exhausted = promotion.usage_limit is not None and promotion.used_count >= promotion.usage_limit
+        rule = to_rule(promotion)
+        if not exhausted and rule.flash_units_left != 0:
+            rules.append((promotion.seller_id, rule, promotion))
+    return rules
+
+
+def _badge(promotion: Promotion) -> str:
+    if promotion.kind == Promotion.Kind.FREE_SHIPPING:
+        return _("Free shipping")
+    if promotion.kind == Promotion.Kind.BUY_X_GET_Y:
+        return _("Buy %(buy)s get %(get)s free") % {"buy": promotion.buy_quantity, "get": promotion.get_quantity}
+    if promotion.flash_stock_cap is not None:
+        return _("Flash sale")
+    if promotion.kind == Promotion.Kind.FIXED:
+        return _("%(amount)s off") % {"amount": Money(promotion.value, promotion.currency).format()}
+    return _("%(percent)s%% off") % {"percent": f"{promotion.value.normalize():f}"}
+
+
+def _line_for(product: Product) -> engine.PricedLine:
+    path = product.category.path if product.category_id and product.category else ""
+    return engine.PricedLine(0, product.pk, path, 1, Money(product.price_from, product.currency))
+
+
+def _one_unit_rules(rules: list[engine.Rule]) -> list[engine.Rule]:
+    """The automatic promotions that change the price of a single unit: no minimum spend, percent or flash."""
+    return [
+        r for r in rules if r.min_spend == 0 and (r.kind == engine.PERCENT or (r.kind == engine.FIXED and r.is_flash))
+    ]
+
+
+def _promo_for(product: Product, applicable: list[tuple[engine.Rule, Promotion]]) -> PromoPrice | None:
+    line = _line_for(product)
+    covering = [(rule, promotion) for rule, promotion in applicable if rule.covers(line)]
+    if not covering:
+        return None
+    basket = engine.run(
+        lines=[line], currency=product.currency, automatic=_one_unit_rules([r for r, _p in covering]), coupons=[]
+    ).basket
+    used = {r.id for r in basket.rules()}
+    shown = next((p for r, p in covering if r.id in used), covering[0][1])
+    price = basket.remaining()[0] if used else None
+    ends = [p.ends_at for r, p in covering if r.id in used and p.ends_at]
+    return PromoPrice(
+        price=price,
+        label=_badge(shown),
+        ends_at=min(ends) if ends else None,
+        flash=any(p.flash_stock_cap is not None for r, p in covering if r.id in used),
+    )
+
+
+def promo_prices(products: Iterable[Product], *, now: datetime) -> dict[int, PromoPrice]:
+    """The automatic promotions and flash sales on a page of products: 3 queries whatever the page length.
+
+    Products need `seller_id`, `category` (select_related), `price_from` and `currency` loaded.
+    """
+    products = [p for p in products if p.price_from is not None]
+    if not products:
+        return {}
+    rules = _card_rules({p.seller_id for p in products}, now)
+    found: dict[int, PromoPrice] = {}
+    for product in products:
+        applicable = [(rule, promo) for seller_id, rule, promo in rules if seller_id in (None, product.seller_id)]
+        if promo := _promo_for(product, applicable):
+            found[product.pk] = promo
+    return found
+
+
+def annotate_cards(products: Iterable[Product], *, now: datetime) -> None:
+    """Set `product.promo` (a PromoPrice or None) on each product, for the product card template."""
+    products = list(products)
+    found = promo_prices(products, now=now)
+    for product in products:
+        product.promo = found.get(product.pk)
+
+
+def products_to_choose(*, actor: User, seller: Organization, limit: int = 500) -> list[Product]:
+    """The seller's products for a promotion's product picker, newest first (1 query)."""
+    require(actor, seller, MANAGE)
+    return list(Product.objects.filter(seller=seller).only("id", "title").order_by("-created_at", "-id")[:limit])
