@@ -18,7 +18,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
-from tradeloop.core.money import parse_amount, quantize
+from tradeloop.core.money import Money, parse_amount, quantize
 from tradeloop.fulfilment import signals
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
 from tradeloop.fulfilment.selectors import SHIPPING_CAPABILITY
@@ -28,6 +28,36 @@ from tradeloop.orders.models import Order, OrderLine
 # ---------------------------------------------------------------------------------------------------------------------
 # Quote: what a shipping method costs for an order (checkout's side, see issue 3 / b2c.md)
 # ---------------------------------------------------------------------------------------------------------------------
+
+
+def _band_rate(method: ShippingMethod, measure: Decimal) -> Decimal:
+    """The rate of the first band whose `up_to` covers `measure`; above the last band, the method's own rate."""
+    for band in method.bands or ():
+        if measure <= Decimal(str(band["up_to"])):
+            return Decimal(str(band["rate"]))
+    return Decimal(method.rate)
+
+
+def quote(*, method: ShippingMethod, lines_weight_grams: int, subtotal: Money) -> Money:
+    """What `method` charges for goods weighing `lines_weight_grams` and worth `subtotal` (no queries).
+
+    Flat: the rate. By weight / by order value: the first band that covers the weight / the subtotal, else the
+    rate. Free when the subtotal reaches `free_over`.
+    """
+    if subtotal.currency != method.currency:
+        raise ValidationFailed(
+            gettext("%(method)s charges in %(currency)s.") % {"method": method.name, "currency": method.currency},
+            field="shipping",
+        )
+    if method.free_over is not None and subtotal.amount >= method.free_over:
+        return Money(Decimal(0), method.currency)
+    if method.kind == ShippingMethod.Kind.WEIGHT:
+        rate = _band_rate(method, Decimal(max(lines_weight_grams, 0)))
+    elif method.kind == ShippingMethod.Kind.PRICE:
+        rate = _band_rate(method, subtotal.amount)
+    else:
+        rate = Decimal(method.rate)
+    return Money(quantize(rate, method.currency), method.currency)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
