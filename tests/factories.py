@@ -1,5 +1,6 @@
 """Test data builders. Writes go through the services where the rules live; plain rows otherwise."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -89,3 +90,91 @@ def promotion(seller: Organization | None = None, **fields):
     if products:
         promo.products.set(products)
     return promo
+
+
+def paid_order(
+    *,
+    seller: Organization | None = None,
+    buyer: User | None = None,
+    items: list[tuple] | None = None,
+    shipping: str = "10.00",
+    discount: str = "0",
+    return_window_days: int = 7,
+    commission_rate: str = "0.05",
+):
+    """A paid B2C order: lines reserve real stock, `orders.services.mark_paid` commits it, records the sale in the
+    ledger and sets ship_by; the payment is a captured sandbox payment (so refunds go through the provider).
+
+    `items`: [(variant, quantity), …] of one seller's variants (default: 2 units of a new product of `seller`).
+    `discount`: an order-level discount, spread by after-sales over the lines when refunding."""
+    import secrets
+
+    from tradeloop.inventory import services as inventory
+    from tradeloop.orders import services as orders
+    from tradeloop.orders.models import Order, OrderLine
+    from tradeloop.payments.models import Payment
+
+    seller = seller or seller_with_owner(kind="merchant")
+    buyer = buyer or UserFactory()
+    if items is None:
+        items = [(published_product(seller=seller, title=f"Tea {secrets.token_hex(3)}").variants.get(), 2)]
+    currency = items[0][0].currency
+    subtotal = sum((variant.price * quantity for variant, quantity in items), Decimal(0))
+    total = subtotal - Decimal(discount) + Decimal(shipping)
+    payment = Payment.objects.create(
+        token=secrets.token_hex(12),
+        payer=buyer,
+        purpose="test",
+        amount=total,
+        currency=currency,
+        captured_amount=total,
+        state=Payment.State.CAPTURED,
+    )
+    order = Order.objects.create(
+        number=orders.new_number(),
+        buyer=buyer,
+        seller=seller,
+        payment=payment,
+        currency=currency,
+        subtotal=subtotal,
+        discount_total=Decimal(discount),
+        shipping_total=Decimal(shipping),
+        total=total,
+        commission_rate=Decimal(commission_rate),
+        shipping_method="Standard",
+        shipping_address={"name": buyer.display_name, "line1": "1 Nanjing Road", "city": "Shanghai"},
+    )
+    lines = [
+        OrderLine.objects.create(
+            order=order,
+            variant=variant,
+            product_title=variant.product.title,
+            variant_name=variant.name,
+            sku=variant.sku,
+            quantity=quantity,
+            unit_price=variant.price,
+            line_total=variant.price * quantity,
+            weight_grams=variant.weight_grams,
+            return_window_days=return_window_days,
+        )
+        for variant, quantity in items
+    ]
+    inventory.reserve_many(
+        items=[inventory.ReserveItem(line.variant_id, line.quantity, orders.line_ref(line)) for line in lines],
+        until=order.placed_at + timedelta(minutes=15),
+    )
+    return orders.mark_paid(order=order)
+
+
+def delivered_order(**kwargs):
+    """A paid order shipped in one parcel and delivered (by the seller's manual action)."""
+    from tradeloop.fulfilment import services as fulfilment
+
+    order = paid_order(**kwargs)
+    owner = order.seller.owner if hasattr(order.seller, "owner") else order.seller.memberships.first().user
+    shipment = fulfilment.ship(
+        actor=owner, order=order, lines=None, carrier="SF Express", tracking_number=f"SF{order.pk:010d}"
+    )
+    fulfilment.mark_delivered(actor=owner, shipment_id=shipment.pk)
+    order.refresh_from_db()
+    return order

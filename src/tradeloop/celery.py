@@ -13,5 +13,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "expire-invitations": {"task": "tradeloop.accounts.tasks.expire_invitations", "schedule": 300.0},
     "expire-payments": {"task": "tradeloop.payments.tasks.expire_payments", "schedule": 60.0},
+    "ship-deadlines": {"task": "tradeloop.fulfilment.tasks.ship_deadlines", "schedule": 300.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("tradeloop.accounts.urls")),
     path("console/", include("tradeloop.console.urls")),
     path("", include("tradeloop.payments.urls")),
+    path("", include("tradeloop.fulfilment.urls")),
+    path("", include("tradeloop.aftersales.urls")),
     path("", include("tradeloop.promotions.urls")),
     path("", include("tradeloop.conversations.urls")),
     path("", include("tradeloop.storefront.design_urls")),

@@ -32,13 +32,18 @@ def _state(state: str | None) -> str | None:
     return state
 
 
+def returns_of(order: Order) -> list[ReturnRequest]:
+    """The returns of an order the caller may already see (found through the orders selectors)."""
+    return list(_with_lines(ReturnRequest.objects.filter(order=order)).order_by(*ORDER))
+
+
 def order_returns(*, actor: User, order: Order) -> list[ReturnRequest]:
-    """The returns of one order, for its buyer (the order was found through the buyer's own orders)."""
+    """The returns of one order, for its buyer."""
     if not getattr(actor, "is_authenticated", False):
         raise NotAuthenticated("sign in first")
     if order.buyer_id != actor.pk:
         raise NotFound("order not found")
-    return list(_with_lines(ReturnRequest.objects.filter(order=order)).order_by(*ORDER))
+    return returns_of(order)
 
 
 def buyer_returns(*, actor: User, cursor: str | None = None, limit: int = 20) -> Page:

@@ -9,8 +9,10 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
 from tradeloop.accounts import api as accounts_api
+from tradeloop.aftersales import api as aftersales_api
 from tradeloop.api import errors
 from tradeloop.catalog import api as catalog_api
+from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.ledger import api as ledger_api
 from tradeloop.payments import api as payments_api
 
@@ -51,3 +53,7 @@ api.add_router("", catalog_api.router)
 api.add_router("seller", catalog_api.seller_router)
 api.add_router("", ledger_api.router)
 api.add_router("", payments_api.router)
+api.add_router("", fulfilment_api.router)
+api.add_router("seller", fulfilment_api.seller_router)
+api.add_router("", aftersales_api.router)
+api.add_router("seller", aftersales_api.seller_router)

@@ -27,6 +27,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Catalog"), "console:products", "catalog.manage"),
     Section(_("Promotions"), "promotions:list", "catalog.manage"),
     Section(_("Orders"), None, "orders.view"),
+    Section(_("Returns"), "aftersales:console_returns", "orders.view"),
+    Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
     Section(_("Quotes"), None, "orders.view"),
     Section(_("Offers"), None, "orders.view"),
     Section(_("Deals & vouchers"), None, "orders.fulfil"),

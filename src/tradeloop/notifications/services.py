@@ -48,7 +48,7 @@ def default_ref(order: Order) -> str:
 
 
 def _site_url() -> str:
-    return getattr(settings, "TRADELOOP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return getattr(settings, "TRADELOOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _link(url_name: str, *args) -> str:
