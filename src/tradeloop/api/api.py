@@ -15,6 +15,7 @@ from tradeloop.catalog import api as catalog_api
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.ledger import api as ledger_api
 from tradeloop.payments import api as payments_api
+from tradeloop.promotions import api as promotions_api
 
 DESCRIPTION = """\
 Tradeloop's REST API.
@@ -57,3 +58,5 @@ api.add_router("", fulfilment_api.router)
 api.add_router("seller", fulfilment_api.seller_router)
 api.add_router("", aftersales_api.router)
 api.add_router("seller", aftersales_api.seller_router)
+api.add_router("", promotions_api.router)
+api.add_router("seller", promotions_api.seller_router)

@@ -39,6 +39,7 @@ class ProductFilterForm(forms.Form):
         self.fixed_category = fixed_category
         self.fields["min"].widget.attrs.update(inputmode="decimal", placeholder=_("Min"))
         self.fields["max"].widget.attrs.update(inputmode="decimal", placeholder=_("Max"))
+        self.fields["sort"].widget.attrs["data-autosubmit"] = ""
 
     def clean_category(self):
         slug = self.cleaned_data.get("category")

@@ -30,6 +30,13 @@
     });
   });
 
+  // Panels marked data-open-wide (list filters) start open on wide screens and closed on phones.
+  if (window.matchMedia("(min-width: 900px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+      panel.setAttribute("open", "");
+    });
+  }
+
   // Selects marked data-autosubmit submit their form on change (sorting on list pages).
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.requestSubmit();
