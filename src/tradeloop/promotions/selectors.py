@@ -8,18 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
-from tradeloop.catalog.models import Category, Product
+from tradeloop.catalog.models import Category, Product, Variant
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.money import Money
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.promotions import engine
 from tradeloop.promotions.models import Promotion
-from tradeloop.promotions.services import MANAGE, running, seller_promotion, to_rule
+from tradeloop.promotions.services import MANAGE, SellerBasket, running, seller_promotion, to_rule
 
 STATUSES = ("running", "scheduled", "ended", "off")
 
@@ -61,7 +61,7 @@ def seller_promotions(
 ) -> Page:
     """The seller's promotions, newest first (1 query a page)."""
     require(actor, seller, MANAGE)
-    qs = Promotion.objects.filter(seller=seller)
+    qs = Promotion.objects.filter(seller=seller).select_related("seller")
     if status:
         qs = qs.filter(_status_filter(status, now))
     if coupons is not None:
@@ -199,3 +199,43 @@ def products_to_choose(*, actor: User, seller: Organization, limit: int = 500) -
     """The seller's products for a promotion's product picker, newest first (1 query)."""
     require(actor, seller, MANAGE)
     return list(Product.objects.filter(seller=seller).only("id", "title").order_by("-created_at", "-id")[:limit])
+
+
+def baskets_for(items: list[tuple[int, int]], *, shipping: dict[int, Money] | None = None) -> list[SellerBasket]:
+    """(variant id, quantity) pairs → one SellerBasket per seller of active, published variants (1 query).
+
+    Unknown or unavailable variants raise ValidationFailed on field "items". Shipping per seller id (default 0).
+    """
+    quantities: dict[int, int] = {}
+    for variant_id, quantity in items:
+        if quantity < 1:
+            raise ValidationFailed(_("Quantities must be 1 or more."), field="items")
+        quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+    variants = (
+        Variant.objects.filter(pk__in=quantities, is_active=True, product__in=Product.objects.published())
+        .select_related("product__seller", "product__category")
+        .order_by("product__seller_id", "id")
+    )
+    variants = list(variants)
+    if len(variants) != len(quantities):
+        raise ValidationFailed(_("Some of these items are not for sale."), field="items")
+    baskets: dict[int, SellerBasket] = {}
+    for variant in variants:
+        product = variant.product
+        line = engine.PricedLine(
+            variant.pk,
+            product.pk,
+            product.category.path if product.category else "",
+            quantities[variant.pk],
+            Money(variant.price, variant.currency),
+        )
+        seller_shipping = (shipping or {}).get(product.seller_id, Money(0, variant.currency))
+        basket = baskets.setdefault(product.seller_id, SellerBasket(product.seller, [], seller_shipping))
+        basket.lines.append(line)
+    return list(baskets.values())
+
+
+def with_targets(promotions: list[Promotion]) -> list[Promotion]:
+    """Load the categories and products of a page of promotions (2 queries whatever the page length)."""
+    prefetch_related_objects(promotions, "categories", "products")
+    return promotions

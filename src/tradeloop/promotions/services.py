@@ -657,3 +657,27 @@ def set_active(*, actor: User, seller: Organization, promotion_id: int, active: 
     Promotion.objects.filter(pk=promotion.pk).update(is_active=active)
     promotion.is_active = active
     return promotion
+
+
+def input_from(promotion: Promotion) -> dict:
+    """A promotion's current values as PromotionInput fields (to merge a partial change into)."""
+    return {
+        "name": promotion.name,
+        "kind": promotion.kind,
+        "value": promotion.value,
+        "code": promotion.code,
+        "scope": promotion.scope,
+        "category_ids": [c.pk for c in promotion.categories.all()],
+        "product_ids": [p.pk for p in promotion.products.all()],
+        "min_spend": promotion.min_spend,
+        "currency": promotion.currency,
+        "starts_at": promotion.starts_at,
+        "ends_at": promotion.ends_at,
+        "usage_limit": promotion.usage_limit,
+        "per_customer_limit": promotion.per_customer_limit,
+        "flash_stock_cap": promotion.flash_stock_cap,
+        "buy_quantity": promotion.buy_quantity,
+        "get_quantity": promotion.get_quantity,
+        "stackable": promotion.stackable,
+        "is_public": promotion.is_public,
+    }
