@@ -63,3 +63,15 @@ def api_client(client):
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def celery_eager():
+    """Celery tasks run in-process when queued (with `django_capture_on_commit_callbacks(execute=True)` for the
+    ones queued on commit): e-mails land in `mailoutbox`."""
+    from tradeloop.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,12 +21,19 @@ class Section:
     label: str | Promise
     url_name: str | None
     capability: str | None  # None: every member sees it
+    badge: str | None = None  # dotted path of f(membership) -> int, a count shown beside the label (0: none)
 
 
 SECTIONS: tuple[Section, ...] = (
     Section(_("Dashboard"), "console:dashboard", None),
     Section(_("Catalog"), "console:products", "catalog.manage"),
     Section(_("Promotions"), "promotions:list", "catalog.manage"),
+    Section(
+        _("Messages"),
+        "conversations:console_inbox",
+        "support.reply",
+        badge="tradeloop.conversations.selectors.seller_unread_badge",
+    ),
     Section(_("Orders"), None, "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
@@ -36,6 +44,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Customers"), None, "analytics.view"),
     Section(_("Analytics"), None, "analytics.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
+    Section(_("Store design"), "store_design:edit", "org.manage"),
     Section(_("Team"), "console:team", "team.manage"),
     Section(_("Store settings"), "console:settings", "org.manage"),
 )
@@ -46,6 +55,7 @@ class NavLink:
     label: str | Promise
     url: str
     active: bool
+    badge: int = 0
 
 
 def _allowed(section: Section, membership: Membership) -> bool:
@@ -55,7 +65,12 @@ def _allowed(section: Section, membership: Membership) -> bool:
 def navigation(membership: Membership, *, current_url_name: str) -> list[NavLink]:
     org_id = membership.organization_id
     return [
-        NavLink(section.label, reverse(section.url_name, args=[org_id]), section.url_name == current_url_name)
+        NavLink(
+            section.label,
+            reverse(section.url_name, args=[org_id]),
+            section.url_name == current_url_name,
+            import_string(section.badge)(membership) if section.badge else 0,
+        )
         for section in SECTIONS
         if section.url_name and _allowed(section, membership)
     ]
