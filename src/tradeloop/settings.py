@@ -5,6 +5,7 @@ Scaled out: DATABASE_URL (PostgreSQL), REDIS_URL (cache, sessions, Celery broker
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tradeloop.checkout.context_processors.cart",
             ],
             "builtins": ["django.templatetags.i18n", "tradeloop.core.templatetags.money"],
         },
@@ -182,6 +184,12 @@ TRADELOOP_INVITATION_DAYS = 7
 TRADELOOP_BASE_URL = os.environ.get("TRADELOOP_BASE_URL", "http://127.0.0.1:8000")
 # The sandbox gateway's webhook signing secret; empty: derived from SECRET_KEY.
 TRADELOOP_SANDBOX_SECRET = os.environ.get("TRADELOOP_SANDBOX_SECRET", "")
+# B2C rules (issue 3): how long stock waits for a payment, the seller's time to ship, the buyer's return window.
+TRADELOOP_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("TRADELOOP_PAYMENT_TIMEOUT_MINUTES", "15"))
+TRADELOOP_SHIP_WITHIN_DAYS = int(os.environ.get("TRADELOOP_SHIP_WITHIN_DAYS", "3"))
+TRADELOOP_RETURN_WINDOW_DAYS = int(os.environ.get("TRADELOOP_RETURN_WINDOW_DAYS", "7"))
+TRADELOOP_DEFAULT_COMMISSION = Decimal(os.environ.get("TRADELOOP_DEFAULT_COMMISSION", "0.05"))
+TRADELOOP_AUTO_CANCEL_UNSHIPPED = env_bool("TRADELOOP_AUTO_CANCEL_UNSHIPPED", True)
 
 LOGGING = {
     "version": 1,

@@ -84,7 +84,7 @@ class Checkout(models.Model):
 
     ALLOWED = {
         State.AWAITING_PAYMENT: {State.PAID, State.EXPIRED, State.FAILED},
-        State.FAILED: {State.PAID, State.EXPIRED},
+        State.FAILED: {State.AWAITING_PAYMENT, State.PAID, State.EXPIRED},  # the buyer may try paying again
     }
 
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts")

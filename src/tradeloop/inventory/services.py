@@ -475,6 +475,15 @@ def held_units(ref: str | Iterable[str]) -> dict[str, int]:
     return dict(out)
 
 
+def committed_units(ref: str | Iterable[str]) -> dict[str, int]:
+    """Units that left stock per ref (a cancelled paid order puts back only what it really took)."""
+    out: dict[str, int] = defaultdict(int)
+    committed = Reservation.objects.filter(ref__in=_refs(ref), state=Reservation.State.COMMITTED)
+    for r_ref, quantity in committed.values_list("ref", "quantity"):
+        out[r_ref] += quantity
+    return dict(out)
+
+
 @transaction.atomic
 def restock(
     *, variant: Variant, quantity: int, ref: str, actor: User | None, source_ref: str | None = None, note: str = ""

@@ -156,8 +156,10 @@ def _release_promotions(order: Order) -> None:
 
 
 def _put_back_stock(order: Order, lines: list[OrderLine], actor: User | None) -> None:
+    """Units paid for but not shipped go back on hand (only those that really left stock)."""
+    taken = inventory.committed_units([line_ref(line) for line in lines])
     for line in lines:
-        unshipped = line.quantity - line.quantity_shipped
+        unshipped = min(line.quantity - line.quantity_shipped, taken.get(line_ref(line), 0))
         if unshipped > 0:
             inventory.restock(
                 variant=line.variant,

@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import UserFactory, published_product, seller_with_owner
+from tradeloop.checkout import services as checkout
+from tradeloop.checkout.services import CartOwner
+from tradeloop.fulfilment.models import ShippingMethod
+
+
+@pytest.fixture
+def eager(settings):
+    """No worker: the sandbox gateway hands its signed webhooks over in-process (still verified, still deduped)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    return settings
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(email="buyer@example.com")
+
+
+@pytest.fixture
+def address(buyer):
+    return checkout.save_address(
+        actor=buyer, data={"name": "Li Lei", "phone": "13800000000", "line1": "1 Nanjing Road", "city": "Shanghai"}
+    )
+
+
+def shipping_method(seller, *, name="Express", rate="10.00", **kwargs) -> ShippingMethod:
+    return ShippingMethod.objects.create(seller=seller, name=name, rate=Decimal(rate), **kwargs)
+
+
+def stocked(seller, *, title="Tea", price="20.00", stock=10, variants=1):
+    return published_product(seller, title=title, price=price, stock=stock, variants=variants)
+
+
+def fill_cart(buyer, items) -> None:
+    owner = CartOwner(user=buyer)
+    for variant, quantity in items:
+        checkout.add_item(owner=owner, variant_id=variant.pk, quantity=quantity)
+
+
+@pytest.fixture
+def shop(db):
+    """Two merchants with a shipping method each and a product of 10 units each."""
+    tea_house, fruit_farm = seller_with_owner(name="Tea House"), seller_with_owner(name="Fruit Farm")
+    return {
+        "tea_house": tea_house,
+        "fruit_farm": fruit_farm,
+        "tea": stocked(tea_house, title="Longjing tea", price="88.00").variants.get(),
+        "apples": stocked(fruit_farm, title="Fuji apples", price="12.50").variants.get(),
+        "express": shipping_method(tea_house, name="SF Express", rate="12.00"),
+        "post": shipping_method(fruit_farm, name="China Post", rate="8.00", free_over=Decimal("100")),
+    }
+
+
+@pytest.fixture
+def pay(eager, django_capture_on_commit_callbacks):
+    """pay(payment) / pay(payment, decline=True): the buyer decides on the sandbox page; the webhook runs in-process."""
+    from tradeloop.payments.providers import sandbox
+
+    def decide(payment, *, decline: bool = False) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            (sandbox.decline if decline else sandbox.pay)(payment)
+
+    return decide
