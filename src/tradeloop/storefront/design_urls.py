@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tradeloop.storefront import console_views
 
 app_name = "store_design"
-urlpatterns: list = []
+urlpatterns = [
+    path("console/<int:org_id>/store-design/", console_views.design, name="edit"),
+]
