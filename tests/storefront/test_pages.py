@@ -130,13 +130,13 @@ def test_category_filter_on_the_list_includes_subcategories(client, market):
         {"cursor": "WyJ4Il0"},  # valid base64 JSON, wrong shape
     ],
 )
-def test_bad_filters_get_a_friendly_400(client, market, params):
+def test_bad_filters_get_a_friendly_400(client, product, params):
     response = client.get(reverse("storefront:products"), params)
     assert response.status_code == 400
     assert 'class="alert alert-error"' in response.content.decode()
 
 
-def test_empty_result_says_so(client, market):
+def test_empty_result_says_so(client, product):
     response = client.get(reverse("storefront:products"), {"q": "nothing-like-this"})
     assert response.status_code == 200
     assert "Nothing matches these filters" in response.content.decode()
