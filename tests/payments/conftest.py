@@ -61,3 +61,6 @@ def captured_event(payment, event_id: str = "evt_1", amount: str | None = None) 
 
 def as_json(response) -> dict:
     return json.loads(response.content)
+
+
+from tests.api.conftest import api, api_as  # noqa: E402,F401 - shared API client fixtures

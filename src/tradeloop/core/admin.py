@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tradeloop.core.models import Event
+from tradeloop.core.models import Event, IdempotencyKey
 
 
 @admin.register(Event)
@@ -11,6 +11,23 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("actor",)
     readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Remembered answers of money-moving POSTs (read-only: they are evidence of what a client was told)."""
+
+    list_display = ("created_at", "scope", "key", "user", "status_code")
+    list_filter = ("scope", "status_code")
+    search_fields = ("key", "scope", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in IdempotencyKey._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

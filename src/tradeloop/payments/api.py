@@ -70,7 +70,7 @@ class WebhookOut(Schema):
     received_at: datetime
 
 
-class PayoutOut(Schema):
+class PayoutRow(Schema):
     id: int
     organization_id: int
     amount: str
@@ -79,6 +79,10 @@ class PayoutOut(Schema):
     provider_ref: str
     created_at: datetime
     paid_at: datetime | None
+
+
+class PayoutOut(PayoutRow):
+    """A payout read from the database."""
 
     @staticmethod
     def resolve_organization_id(obj: Payout) -> int:
@@ -98,7 +102,7 @@ class PayoutRequestIn(Schema):
 
 
 class PayoutsOut(Schema):
-    payouts: list[PayoutOut]
+    payouts: list[PayoutRow]
 
 
 # Before payments/{token}: the first matching path decides, and a token could be spelled "webhook".

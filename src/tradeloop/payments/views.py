@@ -47,6 +47,7 @@ def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "payment": payment,
         "open_for_decision": open_for_decision,
+        "decision": sandbox.decided(token),
         "back_url": _back_to_shop(request, payment),
     }
     return render(request, "payments/sandbox_page.html", context)
