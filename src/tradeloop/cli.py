@@ -224,12 +224,13 @@ def _prepare_demo(console) -> None:
         console.print(f"Demo data already loaded ({loader.product_count()} products), reusing it.")
 
 
-def _child_env() -> dict[str, str]:
+def _child_env(host: str, port: int) -> dict[str, str]:
     from django.conf import settings
 
     env = dict(os.environ)
     env["TRADELOOP_DATA_DIR"] = str(settings.DATA_DIR)
     env.setdefault("DJANGO_SETTINGS_MODULE", "tradeloop.settings")
+    env.setdefault("TRADELOOP_BASE_URL", f"http://{_bind(host, port)}")  # where the worker reaches the site
     return env
 
 
@@ -254,7 +255,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    supervisor, env = Supervisor(), _child_env()
+    supervisor, env = Supervisor(), _child_env(args.host, args.port)
     me = [sys.executable, "-m", "tradeloop.cli"]
     try:
         web = supervisor.start(

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TextIO
 
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, DateTimeField, Exists, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
@@ -223,25 +223,39 @@ def _chunks(groups: list[list[Row]], size: int) -> Iterator[list[list[Row]]]:
 # --- planning: validate rows and decide what to create or update ----------------------------------------
 
 
+class _SellerIndex:
+    """Which SKUs and slugs the seller already has (two queries per import), so that each chunk then
+    fetches its rows by primary key, whatever the size of the catalog."""
+
+    def __init__(self, seller: Organization):
+        self.variant_ids: dict[str, list[int]] = defaultdict(list)
+        for sku, pk in Variant.objects.filter(product__seller=seller).values_list("sku", "pk").order_by("pk"):
+            self.variant_ids[sku].append(pk)
+        self.product_ids: dict[str, int] = {}
+        for slug, pk in seller.products.values_list("slug", "pk").order_by("-pk"):
+            self.product_ids[slug] = pk  # the oldest wins when slugs repeat
+
+    def remember(self, products: Iterable[Product]) -> None:
+        for product in products:
+            self.product_ids.setdefault(product.slug, product.pk)
+
+
 class _Chunk:
     """What the database already knows about one chunk's SKUs, handles and categories (a few queries)."""
 
-    def __init__(self, seller: Organization, groups: list[list[Row]]):
+    def __init__(self, seller: Organization, groups: list[list[Row]], index: _SellerIndex):
         rows = [row for group in groups for row in group]
-        skus = {row.get("sku") for row in rows if row.get("sku")}
-        slugs = {_handle_slug(group[0]) for group in groups} - {""}
-        category_slugs = {row.get("category") for row in rows if row.get("category")}
+        variant_ids = {pk for row in rows for pk in index.variant_ids.get(row.get("sku"), ())}
+        variants = list(Variant.objects.select_for_update().filter(pk__in=variant_ids).order_by("product_id", "pk"))
+        slugs = {_handle_slug(group[0]) for group in groups}
+        product_ids = {v.product_id for v in variants} | {index.product_ids[s] for s in slugs if s in index.product_ids}
+        products = {p.pk: p for p in seller.products.select_for_update().filter(pk__in=product_ids)}
         self.variants_by_sku: dict[str, list[Variant]] = defaultdict(list)
-        for variant in (
-            Variant.objects.select_for_update(of=("self",))
-            .select_related("product")
-            .filter(product__seller=seller, sku__in=skus)
-            .order_by("product_id", "id")
-        ):
+        for variant in variants:
+            variant.product = products[variant.product_id]
             self.variants_by_sku[variant.sku].append(variant)
-        self.products_by_slug: dict[str, Product] = {}
-        for product in seller.products.select_for_update().filter(slug__in=slugs).order_by("-id"):
-            self.products_by_slug[product.slug] = product  # the oldest wins when slugs repeat
+        self.products_by_slug = {s: products[index.product_ids[s]] for s in slugs if s in index.product_ids}
+        category_slugs = {row.get("category") for row in rows if row.get("category")}
         self.categories = {c.slug: c for c in Category.objects.filter(slug__in=category_slugs)}
         self.variant_counts: dict[int, int] = {}
 
@@ -293,16 +307,15 @@ def _product_changes(row: Row, known: _Chunk, *, is_new: bool) -> tuple[dict, li
 def _variant_input(row: Row, existing: Variant | None) -> services.VariantInput:
     """The row as a VariantInput; blank cells keep the existing variant's value (or the default)."""
     options = parse_pairs(row.get("options"), field="options")
-    keep = existing or Variant(stock=0, weight_grams=0, options={}, name="")
     return services.VariantInput(
         sku=row.get("sku"),
         price=row.get("price"),
         currency=row.get("currency"),
         compare_at_price=row.get("compare_at_price") or None,
-        stock=row.get("stock") or keep.stock,
-        weight_grams=row.get("weight_grams") or keep.weight_grams,
-        options=options or keep.options,
-        name=row.get("variant_name") or " / ".join(options.values()) or keep.name,
+        stock=row.get("stock") or (existing.stock if existing else 0),
+        weight_grams=row.get("weight_grams") or (existing.weight_grams if existing else 0),
+        options=options or (existing.options if existing else {}),
+        name=row.get("variant_name") or " / ".join(options.values()) or (existing.name if existing else ""),
     )
 
 
@@ -324,9 +337,10 @@ class _Planner:
     def __init__(self, seller: Organization, folder: Path | None, result: ImportResult):
         self.seller, self.folder, self.result = seller, folder, result
         self.seen_skus: dict[str, int] = {}
+        self.index = _SellerIndex(seller)
 
     def plan(self, rows_of_groups: list[list[Row]]) -> list[_Group]:
-        known = _Chunk(self.seller, rows_of_groups)
+        known = _Chunk(self.seller, rows_of_groups, self.index)
         groups = [self._plan_product(rows, known) for rows in rows_of_groups]
         known.count_variants(group.product for group in groups if group.product)
         for group in groups:
@@ -399,6 +413,23 @@ class _Planner:
 # --- writing ---------------------------------------------------------------------------------------------
 
 
+def update_rows(model: type[models.Model], objects: list[models.Model], field_names: Iterable[str]) -> None:
+    """Save these fields of many rows with one prepared UPDATE run for each row (executemany).
+
+    Django's bulk_update builds a CASE expression per field and row, which costs about 0.3 ms of Python per
+    value: a minute for 10,000 variants. The values are prepared by the fields themselves, as save() does.
+    """
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _write(groups: list[_Group], *, actor: User, result: ImportResult) -> list[int]:
     """Bulk-insert and bulk-update one chunk's products and variants; the ids of the products touched."""
     now = clock.now()
@@ -409,14 +440,14 @@ def _write(groups: list[_Group], *, actor: User, result: ImportResult) -> list[i
     for product in old_products:
         product.updated_at = now
     Product.objects.bulk_create(new_products)
-    Product.objects.bulk_update(old_products, PRODUCT_UPDATE_FIELDS)
+    update_rows(Product, old_products, PRODUCT_UPDATE_FIELDS)
     new_variants, old_variants = [], []
     for group in groups:
         for variant in group.variants:
             variant.product = group.product
             (old_variants if variant.pk else new_variants).append(variant)
     Variant.objects.bulk_create(new_variants)
-    Variant.objects.bulk_update(old_variants, VARIANT_UPDATE_FIELDS)
+    update_rows(Variant, old_variants, VARIANT_UPDATE_FIELDS)
     Event.objects.bulk_create(_created_event(product, actor, now) for product in new_products)
     result.products_created += len(new_products)
     result.products_updated += len(old_products)
@@ -509,6 +540,7 @@ def import_catalog(
         with transaction.atomic():
             groups = planner.plan(chunk)
             touched = _write(groups, actor=actor, result=result)
+            planner.index.remember(group.product for group in groups)
             services.refresh_summaries(touched)
             if publish:
                 result.published += _publish(touched, actor)

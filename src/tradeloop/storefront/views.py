@@ -13,8 +13,11 @@ from tradeloop.accounts import selectors as accounts
 from tradeloop.catalog import selectors as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.catalog.selectors import ProductFilters
+from tradeloop.core import clock
 from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.core.pagination import Page
+from tradeloop.promotions import selectors as promotions
+from tradeloop.storefront import design_selectors
 from tradeloop.storefront.forms import SORT_CHOICES, ProductFilterForm
 
 PAGE_SIZE = 24
@@ -28,9 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
         page = catalog.storefront_products(filters=ProductFilters(kind=kind), limit=STRIP_SIZE)
         if page.items:
             strips.append({"kind": kind, "label": Product.Kind(kind).label, "products": page.items})
+    featured = catalog.featured_products(limit=12)
+    promotions.annotate_cards(featured + [p for strip in strips for p in strip["products"]], now=clock.now())
     context = {
         "categories": catalog.top_categories(),
-        "featured": catalog.featured_products(limit=12),
+        "featured": featured,
         "strips": strips,
     }
     return render(request, "storefront/home.html", context)
@@ -68,7 +73,11 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     variants = list(product.variants.all())
     chosen = _chosen_variant(variants, request.GET.get("variant"))
     more = catalog.storefront_products(filters=ProductFilters(seller=product.seller), limit=STRIP_SIZE + 1).items
+    now = clock.now()
+    promotions.annotate_cards(more, now=now)
+    prices = {product.pk: chosen.price} if chosen else {}
     context = {
+        "promo": promotions.promo_prices([product], now=now, prices=prices).get(product.pk) if chosen else None,
         "product": product,
         "images": list(product.images.all()),
         "variants": variants,
@@ -90,7 +99,12 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         template="storefront/store.html",
         scope={"seller": seller},
-        extra={"store": seller},
+        extra={
+            "store": seller,
+            "design": design_selectors.store_page(
+                actor=request.user, seller=seller, preview=request.GET.get("preview") == "1", now=clock.now()
+            ),
+        },
     )
 
 
@@ -115,6 +129,7 @@ def _product_list_page(
         context["page"] = catalog.storefront_products(
             filters=form.filters(**(scope or {})), cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE
         )
+        promotions.annotate_cards(context["page"].items, now=clock.now())
     except ValidationFailed as exc:
         context["problem"] = _friendly(exc)
         return render(request, template, context, status=400)
