@@ -46,3 +46,13 @@ def test_admin_cannot_make_owners(merchant):
     admin = factories.member(merchant, "admin")
     with pytest.raises(PermissionDenied):
         services.invite(actor=admin, organization=merchant, email="boss@b.cn", role="owner")
+
+
+@pytest.mark.django_db
+def test_an_expired_invitation_cannot_be_accepted_even_before_the_sweep(merchant, clock):
+    _, token = services.invite(actor=merchant.owner, organization=merchant, email="slow@b.cn", role="support")
+    clock.advance(days=8)
+    slow = factories.UserFactory(email="slow@b.cn")
+    with pytest.raises(Conflict):
+        services.accept_invitation(actor=slow, token=token)
+    assert not merchant.memberships.filter(user=slow).exists()
