@@ -312,7 +312,7 @@ def _run_import(console, path: Path, seller, actor, publish: bool):
     from tradeloop.catalog.imports import import_catalog
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(f"Importing {path.name}", total=None)
         return import_catalog(
             actor=actor,
@@ -338,7 +338,9 @@ def _print_import_result(console, result, errors_csv: Path | None) -> None:
         console.print(f"[yellow]Ignored unknown columns:[/yellow] {', '.join(result.ignored_columns)}")
     if not result.errors:
         return
-    table = Table(title=f"{len(result.errors)} problems (these rows were not imported)", title_justify="left")
+    count = len(result.errors)
+    title = f"{count} problem{'s' if count != 1 else ''} (these rows were not imported)"
+    table = Table(title=title, title_justify="left")
     table.add_column("row", justify="right")
     table.add_column("field", style="cyan")
     table.add_column("reason")

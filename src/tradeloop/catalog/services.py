@@ -282,6 +282,8 @@ def refresh_summary(product: Product) -> None:
 def refresh_summaries(product_ids: Iterable[int]) -> None:
     """The list-page fields of many products at once: one set-based UPDATE per batch, whatever the batch size."""
     active = Variant.objects.filter(product=OuterRef("pk"), is_active=True).order_by().values("product")
+    # The original price shown beside "from ¥9.90" is the cheapest variant's, not another variant's.
+    cheapest = Variant.objects.filter(product=OuterRef("pk"), is_active=True).order_by("price", "position", "id")
     first_image = (
         ProductImage.objects.filter(product=OuterRef("pk"))
         .order_by("position", "id")
@@ -292,7 +294,7 @@ def refresh_summaries(product_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), SUMMARY_BATCH):
         Product.objects.filter(pk__in=ids[start : start + SUMMARY_BATCH]).update(
             price_from=Subquery(active.annotate(low=Min("price")).values("low")),
-            compare_at_from=Subquery(active.annotate(low=Min("compare_at_price")).values("low")),
+            compare_at_from=Subquery(cheapest.values("compare_at_price")[:1]),
             in_stock=Exists(Variant.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)),
             cover=Coalesce(Subquery(first_image), Value(""), output_field=CharField()),
             updated_at=clock.now(),
