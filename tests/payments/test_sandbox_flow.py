@@ -100,3 +100,20 @@ def test_unpaid_payment_expires_when_the_clock_passes_its_deadline(start, clock,
     payment.refresh_from_db()
     assert payment.state == Payment.State.EXPIRED
     assert len(failed_signals.calls) == 1
+
+
+def test_hosted_page_offers_a_timeout_and_takes_one_decision_only(client, start, django_capture_on_commit_callbacks):
+    payment, url = start()
+    page = client.get(url).content.decode()
+    assert "Simulate timeout" in page and 'href="/orders/done/"' in page
+    assert client.post(url, {"action": "steal"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=False) as queued:  # the webhook is on its way, not yet here
+        client.post(url, {"action": "pay"})
+        client.post(url, {"action": "decline"})
+    assert len(queued) == 1
+    waiting = client.get(url).content.decode()
+    assert "Your answer was sent" in waiting and 'value="pay"' not in waiting
+
+
+def test_hosted_page_of_an_unknown_payment_is_404(client):
+    assert client.get("/pay/sandbox/nope/").status_code == 404

@@ -94,3 +94,35 @@ def test_pay_on_the_hosted_page_and_a_real_worker_delivers_the_webhook(start, wo
     assert payment.state == Payment.State.CAPTURED
     assert payment.captured_amount == payment.amount
     assert WebhookEvent.objects.get().kind == "payment.captured"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_delivery_task_posts_the_signed_event_over_http(start, live_server, settings):
+    from tradeloop.payments.providers import sandbox
+
+    settings.TRADELOOP_BASE_URL = live_server.url
+    payment, _ = start(amount="9.90")
+    event = sandbox.new_event("payment.captured", payment=payment.token, amount="9.90", currency="CNY")
+    assert tasks.deliver_sandbox_webhook.run(event) == 200
+    assert tasks.deliver_sandbox_webhook.run(event) == 200  # the gateway's retry of a delivered event: no-op
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.CAPTURED
+    assert WebhookEvent.objects.count() == 1
+
+
+class Retried(Exception):
+    pass
+
+
+def test_the_delivery_task_retries_while_the_site_is_unreachable(settings, monkeypatch):
+    settings.TRADELOOP_BASE_URL = "http://127.0.0.1:9"  # discard port: nothing listens
+    countdowns = []
+
+    def retry(exc=None, countdown=None, **kwargs):
+        countdowns.append(countdown)
+        raise Retried from exc
+
+    monkeypatch.setattr(tasks.deliver_sandbox_webhook, "retry", retry)
+    with pytest.raises(Retried):
+        tasks.deliver_sandbox_webhook.run({"id": "evt_1", "type": "payment.captured", "data": {}})
+    assert countdowns == [1]

@@ -21,7 +21,8 @@ MAX_BACKOFF_SECONDS = 600
 @shared_task(bind=True, max_retries=10, acks_late=True)
 def deliver_sandbox_webhook(self, event: dict) -> int:
     """POST the signed event to our own webhook endpoint, as the sandbox gateway's servers would; retried with
-    exponential backoff while the site is down or answers 5xx. A 4xx (bad signature) will not get better: logged."""
+    exponential backoff until it is accepted (the site is down, busy, or a receiver failed and rolled back).
+    A 400 (bad signature, malformed event) will not get better: logged, not retried."""
     body = sandbox.encode(event)
     request = urllib.request.Request(
         sandbox.webhook_url(),
@@ -33,8 +34,8 @@ def deliver_sandbox_webhook(self, event: dict) -> int:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as exc:
-        if exc.code < 500:
-            log.error("sandbox webhook %s refused with %s", event.get("id"), exc.code)
+        if exc.code == 400:
+            log.error("sandbox webhook %s refused: %s", event.get("id"), exc.read()[:300])
             return exc.code
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
