@@ -1,7 +1,10 @@
 import json
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from tests import factories
 from tradeloop.accounts.services import issue_token
@@ -88,3 +91,10 @@ def rival(db):
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def png(name: str = "photo.png", size: tuple[int, int] = (640, 480)) -> SimpleUploadedFile:
+    """A real PNG made with Pillow."""
+    buffer = BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

@@ -5,6 +5,7 @@ Each app contributes a django-ninja router from its own `api.py`; this module on
 
 from __future__ import annotations
 
+from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
@@ -36,11 +37,23 @@ Endpoints marked with a lock need one of the two; the goods catalogue (`products
 """
 
 
+def index(request: HttpRequest, **kwargs) -> JsonResponse:
+    """/api/v1/ itself: where to read about the API."""
+    base = request.path
+    return JsonResponse(
+        {"name": api.title, "version": api.version, "openapi": f"{base}openapi.json", "docs": f"{base}docs"}
+    )
+
+
 class TradeloopAPI(NinjaAPI):
+    """ninja, plus JSON answers where it would give Django's HTML 404 or an empty 405."""
+
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super()._get_urls()
         for pattern in urls:
             if isinstance(pattern, URLPattern):
+                if pattern.name == "api-root":  # ninja's root raises a 404; keep the route (ninja reverses it)
+                    pattern.callback = index
                 pattern.callback = errors.json_method_not_allowed(pattern.callback)
         urls.append(re_path(r"^(?P<rest>.*)$", errors.unknown_path))
         return urls

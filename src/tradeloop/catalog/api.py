@@ -36,6 +36,7 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 
 SELLER_READ_ERRORS = errors(400, 401, 403, 404, 422)
 SELLER_WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+IMAGE_ALT = Form("", max_length=200, description="Text that describes the image")
 
 
 # --- shaping helpers ---------------------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def delete_variant(request: HttpRequest, product_id: Id, variant_id: Id):
     response={201: ImageOut, **SELLER_WRITE_ERRORS},
     summary="Upload an image (multipart/form-data: image, alt); the first image is the cover",
 )
-def add_image(request: HttpRequest, product_id: Id, image: File[UploadedFile], alt: Form[Text] = ""):
+def add_image(request: HttpRequest, product_id: Id, image: File[UploadedFile], alt: Text = IMAGE_ALT):
     product = _managed(request, product_id)
     return Status(201, services.add_image(actor=request.auth, product=product, upload=image, alt=alt))
 

@@ -1,0 +1,62 @@
+import pytest
+
+RESOURCES = [
+    "/api/v1/auth/token",
+    "/api/v1/me",
+    "/api/v1/organizations",
+    "/api/v1/organizations/{organization_id}",
+    "/api/v1/organizations/{organization_id}/members",
+    "/api/v1/organizations/{organization_id}/members/{membership_id}",
+    "/api/v1/invitations/{token}/accept",
+    "/api/v1/products",
+    "/api/v1/products/{product_id}",
+    "/api/v1/categories",
+    "/api/v1/seller/products",
+    "/api/v1/seller/products/{product_id}",
+    "/api/v1/seller/products/{product_id}/publish",
+    "/api/v1/seller/products/{product_id}/unpublish",
+    "/api/v1/seller/products/{product_id}/variants",
+    "/api/v1/seller/products/{product_id}/variants/{variant_id}",
+    "/api/v1/seller/products/{product_id}/images",
+    "/api/v1/seller/products/{product_id}/images/{image_id}",
+    "/api/v1/seller/stock",
+    "/api/v1/seller/stock/{variant_id}",
+]
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_openapi_lists_the_resources(schema):
+    assert schema["info"]["title"] == "Tradeloop API"
+    assert set(RESOURCES) <= set(schema["paths"])
+
+
+def test_error_answers_are_documented_with_the_error_body(schema):
+    create = schema["paths"]["/api/v1/seller/products"]["post"]["responses"]
+    for status in ("400", "401", "403", "404", "409", "422"):
+        assert create[status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+    assert set(schema["components"]["schemas"]["ErrorOut"]["properties"]) == {"code", "message", "field"}
+
+
+def test_both_ways_of_signing_in_are_documented(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    assert "security" not in schema["paths"]["/api/v1/products"]["get"]
+    assert schema["paths"]["/api/v1/me"]["get"]["security"]
+
+
+def test_money_is_documented_as_strings(schema):
+    card = schema["components"]["schemas"]["ProductCardOut"]["properties"]
+    assert {"type": "string"} in card["price_from"]["anyOf"]
+
+
+@pytest.mark.django_db
+def test_interactive_docs_page_answers(api):
+    response = api.get("docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content
