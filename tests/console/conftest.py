@@ -2,6 +2,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -64,3 +66,10 @@ def product_form(title: str = "Longjing green tea", variants=(), initial: int = 
 def staff(merchant):
     """Members of the merchant by role: staff("catalog") → a logged-out user with that role."""
     return lambda role: factories.member(merchant, role)
+
+
+def queries_to_get(client, path: str, params: dict | None = None) -> int:
+    """How many SQL queries one page view takes (the page must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params or {}).status_code == 200
+    return len(captured)
