@@ -384,7 +384,7 @@ def quote_checkout(
     _signed_in(buyer)
     items = _cart_items(buyer)
     currency = _check_items(items)
-    codes = _codes(coupon_codes)
+    codes = parse_codes(coupon_codes)
     choices = {str(k): v for k, v in (shipping_choices or {}).items()}
     by_seller: dict[int, list[CartItem]] = defaultdict(list)
     for item in items:
@@ -412,7 +412,7 @@ def quote_checkout(
     return Quote(parts=parts, currency=currency, total=total, errors=errors)
 
 
-def _codes(coupon_codes) -> list[str]:
+def parse_codes(coupon_codes) -> list[str]:
     if isinstance(coupon_codes, str):
         coupon_codes = coupon_codes.replace(",", " ").split()
     codes = [str(c).strip() for c in coupon_codes or () if str(c).strip()]
@@ -631,7 +631,7 @@ def place(
     request_data = {
         "address_id": address_id,
         "shipping_choices": {str(k): str(v) for k, v in (shipping_choices or {}).items()},
-        "coupon_codes": _codes(coupon_codes),
+        "coupon_codes": parse_codes(coupon_codes),
     }
 
     def run() -> tuple[int, dict]:

@@ -27,6 +27,7 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section(_("Dashboard"), "console:dashboard", None),
     Section(_("Catalog"), "console:products", "catalog.manage"),
+    Section(_("Stock"), "inventory:console_stock", "catalog.manage"),
     Section(_("Promotions"), "promotions:list", "catalog.manage"),
     Section(
         _("Messages"),
@@ -34,7 +35,7 @@ SECTIONS: tuple[Section, ...] = (
         "support.reply",
         badge="tradeloop.conversations.selectors.seller_unread_badge",
     ),
-    Section(_("Orders"), None, "orders.view"),
+    Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
     Section(_("Quotes"), None, "orders.view"),

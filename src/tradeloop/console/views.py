@@ -38,6 +38,7 @@ from tradeloop.console.forms import (
 from tradeloop.console.nav import upcoming_sections
 from tradeloop.console.product_editor import ProductEditor, attach_error, sentence
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
+from tradeloop.inventory import selectors as inventory_selectors
 
 PRODUCTS_PER_PAGE = 25
 CATALOG = "console:products"
@@ -93,6 +94,7 @@ def dashboard(request: HttpRequest, console: Console) -> HttpResponse:
                 [(label or uncategorised, n) for label, n in overview.products_per_category]
             ),
             "stock_chart": horizontal_bars(overview.stock_by_product),
+            "stock_alerts": inventory_selectors.low_stock_count(actor=actor, seller=org),
         }
     if console.can("team.manage"):
         context["pending_invitations"] = accounts_selectors.pending_invitations(actor, org).count()

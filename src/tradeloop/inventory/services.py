@@ -276,6 +276,43 @@ def adjust(*, actor: User, stock_id: int, delta: int, reason: str, note: str = "
 
 
 @transaction.atomic
+def receive(*, actor: User, seller: Organization, sku: str, warehouse_id: int, quantity: int, note: str = "") -> Stock:
+    """Goods arrived at a warehouse: `quantity` more units of the seller's variant `sku` there (a row if new)."""
+    require(actor, seller, "catalog.manage")
+    quantity = _units(quantity, field="quantity", allow_zero=False)
+    matches = list(Variant.objects.filter(product__seller=seller, sku__iexact=(sku or "").strip())[:2])
+    if not matches:
+        raise NotFound(gettext("None of your products has the SKU %(sku)s.") % {"sku": sku}, field="sku")
+    if len(matches) > 1:
+        raise ValidationFailed(
+            gettext("Several products use the SKU %(sku)s; adjust it on its row.") % {"sku": sku}, field="sku"
+        )
+    warehouse = Warehouse.objects.filter(pk=warehouse_id, seller=seller).first()
+    if warehouse is None:
+        raise NotFound(gettext("Warehouse not found."), field="warehouse")
+    variant = matches[0]
+    _lock_variants([variant.pk])
+    stock = _stock_row(variant, warehouse)
+    return adjust(actor=actor, stock_id=stock.pk, delta=quantity, reason=Reason.RECEIVED, note=note)
+
+
+@transaction.atomic
+def set_threshold(*, actor: User, stock_id: int, threshold: int) -> Stock:
+    """The level at or under which the console warns about this row (low-stock alert)."""
+    threshold = _units(threshold, field="low_stock_threshold")
+    stock = Stock.objects.select_related("warehouse").filter(pk=stock_id).first()
+    if stock is None:
+        raise NotFound(gettext("Stock row not found."), field="stock")
+    try:
+        require(actor, stock.warehouse.seller_id, "catalog.manage")
+    except NotFound as exc:
+        raise NotFound(gettext("Stock row not found."), field="stock") from exc
+    Stock.objects.filter(pk=stock.pk).update(low_stock_threshold=threshold)
+    stock.low_stock_threshold = threshold
+    return stock
+
+
+@transaction.atomic
 def set_available(*, actor: User | None, variant: Variant, available: int, reason: str = Reason.COUNT, note="") -> None:
     """Make `available` units of a variant available in total, changing its default warehouse.
 

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from tradeloop.checkout import views
+
+app_name = "checkout"
+
+urlpatterns = [
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.add_to_cart, name="add"),
+    path("cart/items/<int:item_id>/", views.update_item, name="update_item"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/<int:checkout_id>/done/", views.done, name="done"),
+    path("checkout/<int:checkout_id>/pay/", views.pay_again, name="pay_again"),
+    path("account/addresses/", views.addresses, name="addresses"),
+    path("account/addresses/new/", views.address_form, name="address_new"),
+    path("account/addresses/<int:address_id>/", views.address_form, name="address_edit"),
+    path(
+        "account/addresses/<int:address_id>/<str:action>/",
+        views.address_action,
+        name="address_action",
+    ),
+]
