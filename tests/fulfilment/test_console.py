@@ -98,7 +98,7 @@ def test_shipping_page_query_budget(owner_client, merchant, django_assert_max_nu
         ShippingMethod.objects.create(
             seller=merchant, name=f"Method {i}", kind="weight", rate=i, bands=[{"up_to": 1000, "rate": "5.00"}]
         )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):  # the console frame's own, plus one for the methods, whatever their number
         page = owner_client.get(url("console_shipping_methods", merchant))
     assert page.text.count("Method ") >= 60
 

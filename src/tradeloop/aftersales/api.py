@@ -26,13 +26,31 @@ Units = Annotated[int, Field(ge=0, le=MAX_INT)]
 IDEMPOTENCY = Header(None, alias="Idempotency-Key")
 
 
-class ReturnLineOut(Schema):
+class ReturnLineData(Schema):
     line_id: int
     sku: str
     title: str
     quantity: int
     amount: str
 
+
+class ReturnData(Schema):
+    """A return as stored for an idempotent replay (plain values)."""
+
+    id: int
+    order_number: str
+    kind: str = Field(..., description="return (goods come back) or refund_only")
+    state: str = Field(..., description="requested, approved, rejected, refunded or cancelled (withdrawn)")
+    reason: str
+    refund_amount: str
+    currency: str
+    decision_note: str
+    created_at: datetime
+    decided_at: datetime | None
+    lines: list[ReturnLineData]
+
+
+class ReturnLineOut(ReturnLineData):
     @staticmethod
     def resolve_line_id(obj: ReturnLine) -> int:
         return obj.order_line_id
@@ -50,17 +68,7 @@ class ReturnLineOut(Schema):
         return amount(obj.amount, obj.request.currency)
 
 
-class ReturnOut(Schema):
-    id: int
-    order_number: str
-    kind: str = Field(..., description="return (goods come back) or refund_only")
-    state: str = Field(..., description="requested, approved, rejected, refunded or cancelled (withdrawn)")
-    reason: str
-    refund_amount: str
-    currency: str
-    decision_note: str
-    created_at: datetime
-    decided_at: datetime | None
+class ReturnOut(ReturnData):
     lines: list[ReturnLineOut]
 
     @staticmethod
@@ -150,7 +158,7 @@ def seller_returns(request: HttpRequest, query: Query[SellerReturnQuery]):
 
 @seller_router.post(
     "returns/{return_id}/approve",
-    response={200: ReturnOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: ReturnData, **errors(400, 401, 403, 404, 409, 422)},
     summary="Approve: restock (for a return) and refund the buyer (needs support.reply or orders.fulfil; "
     "honours Idempotency-Key)",
 )

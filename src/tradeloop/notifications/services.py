@@ -92,7 +92,7 @@ def _context(order: Order, kind: str, ref: str, recipient: Recipient) -> dict:
         "recipient": recipient,
         "kind": kind,
         "site_url": _site_url(),
-        "order_url": _link("console:order_detail", order.seller_id, order.pk)
+        "order_url": _link("orders:console_order", order.seller_id, order.pk)
         if kind in SELLER_KINDS
         else _link("orders:detail", order.number),
     }

@@ -73,11 +73,10 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     variants = list(product.variants.all())
     chosen = _chosen_variant(variants, request.GET.get("variant"))
     more = catalog.storefront_products(filters=ProductFilters(seller=product.seller), limit=STRIP_SIZE + 1).items
-    now = clock.now()
-    promotions.annotate_cards(more, now=now)
     prices = {product.pk: chosen.price} if chosen else {}
+    promos = promotions.annotate_cards([*more, product], now=clock.now(), prices=prices)
     context = {
-        "promo": promotions.promo_prices([product], now=now, prices=prices).get(product.pk) if chosen else None,
+        "promo": promos.get(product.pk) if chosen else None,
         "product": product,
         "images": list(product.images.all()),
         "variants": variants,
