@@ -116,3 +116,11 @@ def test_unknown_path_and_wrong_method_are_json_too(api):
 def test_api_root_points_to_the_docs(api):
     body = api.get("").json()
     assert (body["openapi"], body["docs"]) == ("/api/v1/openapi.json", "/api/v1/docs")
+
+
+@pytest.mark.django_db
+def test_cursor_with_values_we_never_write(api):
+    import base64
+
+    crafted = base64.urlsafe_b64encode(b"[null, null]").decode().rstrip("=")
+    assert_error(api.get("products", {"cursor": crafted}), 400, "invalid", "cursor")

@@ -30,7 +30,8 @@ def decode_cursor(cursor: str) -> list[str]:
         values = json.loads(raw)
     except (ValueError, TypeError) as exc:
         raise ValidationFailed("malformed cursor", field="cursor") from exc
-    if not isinstance(values, list):
+    # encode_cursor writes only strings; anything else (a null, a number) was not made by us.
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValidationFailed("malformed cursor", field="cursor")
     return values
 
