@@ -238,7 +238,7 @@ def _note(value: str | None, *, required: bool) -> str:
 
 def _locked(actor: User, return_id: int) -> tuple[ReturnRequest, Order]:
     found = seller_return(actor=actor, return_id=return_id)
-    order = Order.objects.select_for_update().select_related("payment", "seller").get(pk=found.order_id)
+    order = Order.objects.select_for_update(of=("self",)).select_related("payment", "seller").get(pk=found.order_id)
     request = ReturnRequest.objects.select_for_update().get(pk=found.pk)
     request.order = order
     if request.state != State.REQUESTED:
