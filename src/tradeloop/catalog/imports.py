@@ -70,7 +70,8 @@ PRODUCT_COLUMNS = ("title", "description", "kind", "condition", "category", "att
 VARIANT_COLUMNS = ("sku", "price", "currency", "compare_at_price", "stock", "weight_grams", "variant_name", "options")
 COLUMNS = ("handle", *PRODUCT_COLUMNS, *VARIANT_COLUMNS, "image_url")
 PRODUCT_UPDATE_FIELDS = ("title", "slug", "description", "kind", "condition", "category", "attributes", "updated_at")
-VARIANT_UPDATE_FIELDS = ("name", "options", "price", "compare_at_price", "currency", "stock", "weight_grams")
+# Stock is not written here: it goes into the default warehouse through inventory.services.import_levels.
+VARIANT_UPDATE_FIELDS = ("name", "options", "price", "compare_at_price", "currency", "weight_grams")
 CHUNK_ROWS = 500
 
 Progress = Callable[[int, int], None]
@@ -405,8 +406,11 @@ class _Planner:
             )
         self.seen_skus[sku] = row.line
         variant = existing or Variant(product=product)
+        units = values.pop("stock")
         for name, value in values.items():
             setattr(variant, name, value)
+        # Units on hand for the default warehouse: when the row gives them, or 0 for a new variant.
+        variant.import_units = units if (row.get("stock") or existing is None) else None
         return variant
 
 
@@ -448,6 +452,7 @@ def _write(groups: list[_Group], *, actor: User, result: ImportResult) -> list[i
             (old_variants if variant.pk else new_variants).append(variant)
     Variant.objects.bulk_create(new_variants)
     update_rows(Variant, old_variants, VARIANT_UPDATE_FIELDS)
+    _import_stock(new_variants + old_variants)
     Event.objects.bulk_create(_created_event(product, actor, now) for product in new_products)
     result.products_created += len(new_products)
     result.products_updated += len(old_products)
@@ -455,6 +460,15 @@ def _write(groups: list[_Group], *, actor: User, result: ImportResult) -> list[i
     result.variants_updated += len(old_variants)
     result.imported_rows += len(new_variants) + len(old_variants)
     return [product.pk for product in new_products + old_products]
+
+
+def _import_stock(variants: list[Variant]) -> None:
+    """The rows' units go on hand in the seller's default warehouse, recorded as import movements."""
+    from tradeloop.inventory.services import import_levels  # inventory builds on catalog's models
+
+    levels = {v.pk: v.import_units for v in variants if getattr(v, "import_units", None) is not None}
+    if levels:
+        import_levels(seller=variants[0].product.seller, levels=levels, note="CSV import")
 
 
 def _created_event(product: Product, actor: User, now) -> Event:

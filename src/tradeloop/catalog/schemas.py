@@ -229,7 +229,9 @@ class StockRowOut(Schema):
     variant_id: int
     sku: str
     name: str
-    stock: int
+    stock: int = Field(..., description="Units available to buy: on hand minus reserved, in active warehouses")
+    on_hand: int = Field(0, description="Units on hand across active warehouses")
+    reserved: int = Field(0, description="Units held for orders awaiting payment")
     is_active: bool
     price: str
     currency: str

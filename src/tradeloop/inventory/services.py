@@ -181,7 +181,7 @@ def _refresh_variants(variant_ids: Iterable[int]) -> None:
         .values("units")
     )
     Variant.objects.filter(pk__in=ids).update(stock=Coalesce(Subquery(available), Value(0)))
-    refresh_stock_flags(list(Variant.objects.filter(pk__in=ids).values_list("product_id", flat=True).distinct()))
+    refresh_stock_flags(Variant.objects.filter(pk__in=ids).values("product_id"))  # a subquery, not a round trip
 
 
 def _case(values: dict[int, int]) -> Case:
@@ -344,33 +344,32 @@ def set_available(*, actor: User | None, variant: Variant, available: int, reaso
 def import_levels(*, seller: Organization, levels: dict[int, int], note: str = "") -> int:
     """Bulk stock from an import: `levels` maps variant id → units on hand in the default warehouse.
 
-    A fixed number of queries for any number of variants; the caller has checked the actor. Returns rows changed.
+    A fixed number of queries for any number of variants (bulk inserts aside, which the database driver may
+    batch); the caller has checked the actor. Reserved units stay: an import cannot count away what unpaid
+    orders hold. Returns the number of rows changed.
     """
     if not levels:
         return 0
+    units = {variant_id: _units(n, field="stock") for variant_id, n in levels.items()}
     warehouse = default_warehouse(seller)
-    with transaction.atomic():
-        _lock_variants(levels)
-        existing = {s.variant_id: s for s in Stock.objects.filter(warehouse=warehouse, variant_id__in=levels)}
-        Stock.objects.bulk_create(
-            [Stock(variant_id=v, warehouse=warehouse) for v in levels if v not in existing], ignore_conflicts=True
+    with transaction.atomic(savepoint=False):
+        _lock_variants(units)
+        existing = {s.variant_id: s for s in Stock.objects.filter(warehouse=warehouse, variant_id__in=units)}
+        created = Stock.objects.bulk_create(
+            [Stock(variant_id=v, warehouse=warehouse, on_hand=n) for v, n in units.items() if v not in existing and n]
         )
-        rows = list(Stock.objects.filter(warehouse=warehouse, variant_id__in=levels))
-        # Reserved units stay: an import cannot count away what unpaid orders hold.
-        targets = {row.pk: max(_units(levels[row.variant_id], field="stock"), row.reserved) for row in rows}
-        changed = [row for row in rows if targets[row.pk] != row.on_hand]
+        targets = {s.pk: max(units[s.variant_id], s.reserved) for s in existing.values()}
+        changed = [s for s in existing.values() if targets[s.pk] != s.on_hand]
         if changed:
-            Stock.objects.filter(pk__in=[row.pk for row in changed]).update(
-                on_hand=_case({row.pk: targets[row.pk] for row in changed})
+            Stock.objects.filter(pk__in=[s.pk for s in changed]).update(
+                on_hand=_case({s.pk: targets[s.pk] for s in changed})
             )
-            StockMovement.objects.bulk_create(
-                StockMovement(
-                    stock=row, on_hand_delta=targets[row.pk] - row.on_hand, reason=Reason.IMPORT, note=note[:200]
-                )
-                for row in changed
-            )
-        _refresh_variants(levels)
-    return len(changed)
+        deltas = [(s, targets[s.pk] - s.on_hand) for s in changed] + [(s, s.on_hand) for s in created]
+        StockMovement.objects.bulk_create(
+            StockMovement(stock=s, on_hand_delta=delta, reason=Reason.IMPORT, note=note[:200]) for s, delta in deltas
+        )
+        _refresh_variants(units)
+    return len(deltas)
 
 
 # ---------- reservations (orders) ----------
