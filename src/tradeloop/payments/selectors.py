@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.core.errors import NotAuthenticated, NotFound
+from tradeloop.core.money import Money
 from tradeloop.core.pagination import Page, keyset_page
+from tradeloop.ledger.selectors import seller_balances
 from tradeloop.payments.models import Payment, Payout
 
 
@@ -46,3 +50,20 @@ def payment_for_payer(actor: User, token: str) -> Payment:
     if payment is None:
         raise NotFound("payment not found")
     return payment
+
+
+@dataclass
+class PayoutsOverview:
+    balances: dict[str, dict[str, Money]]  # {currency: {"pending": Money, "available": Money}}
+    payouts: list[Payout]
+
+    @property
+    def has_available(self) -> bool:
+        return any(parts["available"].amount > 0 for parts in self.balances.values())
+
+
+def payouts_overview(*, actor: User, seller: Organization, limit: int = 50) -> PayoutsOverview:
+    """The console's Payouts page: balances from the ledger and the latest payouts (needs finance.view)."""
+    require(actor, seller, "finance.view")
+    payouts = Payout.objects.filter(seller=seller).select_related("requested_by").order_by("-created_at", "-id")
+    return PayoutsOverview(balances=seller_balances(seller), payouts=list(payouts[:limit]))

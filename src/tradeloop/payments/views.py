@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from tradeloop.console.access import Console, console_page
 from tradeloop.core.errors import NotFound
-from tradeloop.ledger import selectors as ledger_selectors
 from tradeloop.payments import selectors, services
 from tradeloop.payments.models import Payment
 from tradeloop.payments.providers import sandbox
@@ -58,14 +57,12 @@ def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @console_page("finance.view", section=PAYOUTS)
 def console_payouts(request: HttpRequest, console: Console) -> HttpResponse:
-    org = console.organization
-    balances = ledger_selectors.seller_balances_for(request.user, org)
-    payouts = list(selectors.seller_payouts(actor=request.user, seller=org)[:PAYOUT_HISTORY_ROWS])
+    overview = selectors.payouts_overview(actor=request.user, seller=console.organization, limit=PAYOUT_HISTORY_ROWS)
     context = {
-        "balances": sorted(balances.items()),
-        "payouts": payouts,
+        "balances": sorted(overview.balances.items()),
+        "payouts": overview.payouts,
         "can_request": console.can("finance.manage"),
-        "has_available": any(parts["available"].amount > 0 for parts in balances.values()),
+        "has_available": overview.has_available,
     }
     return console.render(request, "payments/console_payouts.html", context)
 
