@@ -428,3 +428,8 @@ def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
     variant.refresh_from_db(fields=["stock"])
     states.record(variant, old=str(old), new=str(quantity), actor=actor, reason="stock set")
     return variant
+
+
+def verified_image(upload: UploadedFile) -> Image.Image:
+    """An uploaded file opened and verified by Pillow (at most 8 MB); anything else raises ValidationFailed("image")."""
+    return _open_image(upload)

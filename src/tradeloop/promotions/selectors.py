@@ -8,18 +8,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Category, Product, Variant
+from tradeloop.catalog.selectors import categories
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.money import Money
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.promotions import engine
 from tradeloop.promotions.models import Promotion
-from tradeloop.promotions.services import MANAGE, SellerBasket, running, seller_promotion, to_rule
+from tradeloop.promotions.services import (
+    MANAGE,
+    STORE_COUPONS_TTL,
+    SellerBasket,
+    running,
+    seller_promotion,
+    store_coupons_key,
+    to_rule,
+)
 
 STATUSES = ("running", "scheduled", "ended", "off")
 
@@ -89,10 +99,16 @@ def public_promotions(
 
 
 def store_coupons(*, seller: Organization, now: datetime, limit: int = 8) -> list[Promotion]:
-    """The coupons a store shows in its coupon strip: public, running, not used up (1 query)."""
-    qs = _public(now).filter(seller=seller).exclude(code="")
-    qs = qs.filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
-    return list(qs.order_by("-created_at", "-id")[:limit])
+    """The coupons a store shows in its coupon strip: public, running, not used up (1 query, then cached a minute;
+    saving a promotion forgets it at once; a coupon used up meanwhile is refused at checkout with a clear error)."""
+    key = store_coupons_key(seller.pk)
+    found = cache.get(key)
+    if found is None:
+        qs = _public(now).filter(seller=seller).exclude(code="")
+        qs = qs.filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+        found = list(qs.order_by("-created_at", "-id")[:limit])
+        cache.set(key, found, STORE_COUPONS_TTL)
+    return found
 
 
 # --- promotional prices on product cards -----------------------------------------------------------------------
@@ -138,9 +154,9 @@ def _badge(promotion: Promotion) -> str:
     return _("%(percent)s%% off") % {"percent": f"{promotion.value.normalize():f}"}
 
 
-def _line_for(product: Product) -> engine.PricedLine:
-    path = product.category.path if product.category_id and product.category else ""
-    return engine.PricedLine(0, product.pk, path, 1, Money(product.price_from, product.currency))
+def _line_for(product: Product, unit_price: Decimal, paths: dict[int, str]) -> engine.PricedLine:
+    path = paths.get(product.category_id, "") if product.category_id else ""
+    return engine.PricedLine(0, product.pk, path, 1, Money(unit_price, product.currency))
 
 
 def _one_unit_rules(rules: list[engine.Rule]) -> list[engine.Rule]:
@@ -150,8 +166,10 @@ def _one_unit_rules(rules: list[engine.Rule]) -> list[engine.Rule]:
     ]
 
 
-def _promo_for(product: Product, applicable: list[tuple[engine.Rule, Promotion]]) -> PromoPrice | None:
-    line = _line_for(product)
+def _promo_for(
+    product: Product, unit_price: Decimal, applicable: list[tuple[engine.Rule, Promotion]], paths: dict[int, str]
+) -> PromoPrice | None:
+    line = _line_for(product, unit_price, paths)
     covering = [(rule, promotion) for rule, promotion in applicable if rule.covers(line)]
     if not covering:
         return None
@@ -170,29 +188,38 @@ def _promo_for(product: Product, applicable: list[tuple[engine.Rule, Promotion]]
     )
 
 
-def promo_prices(products: Iterable[Product], *, now: datetime) -> dict[int, PromoPrice]:
+def promo_prices(
+    products: Iterable[Product], *, now: datetime, prices: dict[int, Decimal] | None = None
+) -> dict[int, PromoPrice]:
     """The automatic promotions and flash sales on a page of products: 3 queries whatever the page length.
 
-    Products need `seller_id`, `category` (select_related), `price_from` and `currency` loaded.
+    Products need `seller_id`, `category_id`, `price_from` and `currency` loaded (category paths come from the
+    cached category tree). The promotional
+    price is worked out from `price_from`, or from `prices[product.pk]` (a chosen variant's price) when given.
     """
-    products = [p for p in products if p.price_from is not None]
+    prices = prices or {}
+    products = [p for p in products if prices.get(p.pk, p.price_from) is not None]
     if not products:
         return {}
     rules = _card_rules({p.seller_id for p in products}, now)
+    paths = {c.pk: c.path for c in categories()} if rules else {}
     found: dict[int, PromoPrice] = {}
     for product in products:
         applicable = [(rule, promo) for seller_id, rule, promo in rules if seller_id in (None, product.seller_id)]
-        if promo := _promo_for(product, applicable):
+        if promo := _promo_for(product, prices.get(product.pk, product.price_from), applicable, paths):
             found[product.pk] = promo
     return found
 
 
-def annotate_cards(products: Iterable[Product], *, now: datetime) -> None:
-    """Set `product.promo` (a PromoPrice or None) on each product, for the product card template."""
+def annotate_cards(
+    products: Iterable[Product], *, now: datetime, prices: dict[int, Decimal] | None = None
+) -> dict[int, PromoPrice]:
+    """Set `product.promo` (a PromoPrice or None) on each product, for the product card template; returns them."""
     products = list(products)
-    found = promo_prices(products, now=now)
+    found = promo_prices(products, now=now, prices=prices)
     for product in products:
         product.promo = found.get(product.pk)
+    return found
 
 
 def products_to_choose(*, actor: User, seller: Organization, limit: int = 500) -> list[Product]:

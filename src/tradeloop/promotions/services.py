@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Greatest, Upper
@@ -597,6 +598,19 @@ def clean_promotion(data: PromotionInput, *, seller: Organization | None, now: d
     }
 
 
+STORE_COUPONS_TTL = 60
+
+
+def store_coupons_key(seller_id: int | None) -> str:
+    return f"promotions:store-coupons:{seller_id}"
+
+
+def _forget_store_coupons(promotion: Promotion) -> None:
+    key = store_coupons_key(promotion.seller_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _save(promotion: Promotion, fields: dict) -> Promotion:
     categories, products = fields.pop("categories"), fields.pop("products")
     for name, value in fields.items():
@@ -622,6 +636,7 @@ def _save(promotion: Promotion, fields: dict) -> Promotion:
         ) from exc
     promotion.categories.set(categories)
     promotion.products.set(products)
+    _forget_store_coupons(promotion)
     return promotion
 
 
@@ -656,6 +671,7 @@ def set_active(*, actor: User, seller: Organization, promotion_id: int, active: 
     promotion = seller_promotion(actor=actor, seller=seller, promotion_id=promotion_id)
     Promotion.objects.filter(pk=promotion.pk).update(is_active=active)
     promotion.is_active = active
+    _forget_store_coupons(promotion)
     return promotion
 
 
