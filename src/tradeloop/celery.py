@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeloop.settings")
 
@@ -16,3 +17,14 @@ app.conf.beat_schedule = {
     "ship-deadlines": {"task": "tradeloop.fulfilment.tasks.ship_deadlines", "schedule": 300.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
+
+
+def prepare_embedded_broker() -> None:
+    """Create the SQLite broker's and result store's tables now, before the web and worker processes that
+    `tradeloop demo` starts race to create them (SQLAlchemy's create_all is not safe across processes)."""
+    if not str(app.conf.broker_url).startswith("sqla+"):
+        return
+    with app.connection_for_write() as connection:
+        Queue(app.conf.task_default_queue, channel=connection.default_channel).declare()
+    if hasattr(app.backend, "ResultSession"):
+        app.backend.ResultSession().close()

@@ -209,10 +209,13 @@ def _demo_panel(host: str, port: int, *, worker: bool):
 def _prepare_demo(console) -> None:
     from django.core.management import call_command
 
+    from tradeloop.celery import prepare_embedded_broker
     from tradeloop.demo import loader
 
     with console.status("Migrating the database…"):
         call_command("migrate", interactive=False, verbosity=0)
+    with console.status("Preparing the job queue…"):
+        prepare_embedded_broker()
     with console.status("Loading the demo data…") as status:
         report = loader.load(say=lambda step: status.update(f"Loading the demo data: {step}"))
     if report.created_anything:
@@ -438,7 +441,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.command:
             parser.print_help()
             return EXIT_OK
-        return args.handler(args)
+        try:
+            return args.handler(args)
+        except KeyboardInterrupt:  # Ctrl-C before the demo's children run (migrating, loading, importing)
+            _err_console().print("Interrupted.")
+            return 130
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["tradeloop", *argv])
