@@ -124,3 +124,10 @@ def test_cursor_with_values_we_never_write(api):
 
     crafted = base64.urlsafe_b64encode(b"[null, null]").decode().rstrip("=")
     assert_error(api.get("products", {"cursor": crafted}), 400, "invalid", "cursor")
+
+
+@pytest.mark.django_db
+def test_body_over_the_size_limit(owner_api, settings, nothing_written):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = owner_api.post("seller/products", {"organization": 1, "title": "x" * 2000})
+    assert_error(response, 413, "too_large")

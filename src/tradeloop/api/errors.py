@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -72,6 +74,16 @@ def _not_found(request: HttpRequest, exc: Http404, *, api: NinjaAPI) -> HttpResp
     return api.create_response(request, error_body("not_found", "not found"), status=404)
 
 
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation, *, api: NinjaAPI) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        return api.create_response(request, error_body("too_large", "the request body is too large"), status=413)
+    return api.create_response(request, error_body("bad_request", "the request was malformed"), status=400)
+
+
+def _forbidden(request: HttpRequest, exc: DjangoPermissionDenied, *, api: NinjaAPI) -> HttpResponse:
+    return api.create_response(request, error_body("permission_denied", str(exc) or "not allowed"), status=403)
+
+
 def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Callable]] = [
         (DomainError, _domain_error),
@@ -79,6 +91,8 @@ def install(api: NinjaAPI) -> None:
         (AuthenticationError, _authentication_error),
         (HttpError, _http_error),
         (Http404, _not_found),
+        (SuspiciousOperation, _suspicious),
+        (DjangoPermissionDenied, _forbidden),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, _bind(handler, api))
