@@ -13,8 +13,11 @@ from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
 from tradeloop.api import errors
 from tradeloop.catalog import api as catalog_api
+from tradeloop.checkout import api as checkout_api
 from tradeloop.fulfilment import api as fulfilment_api
+from tradeloop.inventory import api as inventory_api
 from tradeloop.ledger import api as ledger_api
+from tradeloop.orders import api as orders_api
 from tradeloop.payments import api as payments_api
 from tradeloop.promotions import api as promotions_api
 
@@ -64,7 +67,12 @@ errors.install(api)
 
 api.add_router("", accounts_api.router)
 api.add_router("", catalog_api.router)
+# Before catalog's: its seller/stock/{variant_id} would otherwise swallow seller/stock/levels and /adjustments.
+api.add_router("seller", inventory_api.seller_router)
 api.add_router("seller", catalog_api.seller_router)
+api.add_router("", checkout_api.router)
+api.add_router("", orders_api.router)
+api.add_router("seller", orders_api.seller_router)
 api.add_router("", ledger_api.router)
 api.add_router("", payments_api.router)
 api.add_router("", fulfilment_api.router)

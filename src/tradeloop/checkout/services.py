@@ -28,7 +28,7 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.models import Event
-from tradeloop.core.money import Money
+from tradeloop.core.money import Money, quantize
 from tradeloop.inventory import services as inventory
 from tradeloop.orders import services as orders
 from tradeloop.orders import signals as order_signals
@@ -570,7 +570,7 @@ class Placed:
         return {
             "checkout_id": self.checkout.pk,
             "state": self.checkout.state,
-            "total": str(self.checkout.total),
+            "total": str(quantize(self.checkout.total, self.checkout.currency)),
             "currency": self.checkout.currency,
             "orders": [o.number for o in self.orders],
             "payment_url": self.payment_url,

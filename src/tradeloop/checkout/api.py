@@ -1,0 +1,300 @@
+"""Cart, address book and checkout endpoints (a signed-in buyer's own; another buyer's lines answer 404)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Header, Router, Schema, Status
+
+from tradeloop.api.auth import SIGNED_IN
+from tradeloop.api.schemas import Id, Text, amount, errors
+from tradeloop.checkout import selectors, services
+from tradeloop.checkout.services import MAX_QUANTITY, CartOwner
+
+router = Router(auth=SIGNED_IN, tags=["cart & checkout"])
+
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+READ_ERRORS = errors(401, 404, 422)
+WRITE_ERRORS = errors(400, 401, 404, 409, 422)
+
+
+def _owner(request: HttpRequest) -> CartOwner:
+    return CartOwner(user=request.auth)
+
+
+# --- shapes ------------------------------------------------------------------------------------------------------
+
+
+class SellerOut(Schema):
+    id: int
+    name: str
+    slug: str
+
+
+class CartLineOut(Schema):
+    id: int
+    variant_id: int
+    sku: str
+    product_id: int
+    title: str
+    variant_name: str
+    quantity: int
+    unit_price: str
+    line_total: str
+    currency: str
+    available: int = Field(..., description="Units that can be bought now")
+    problem: str = Field("", description="Why the line cannot be checked out as it is (empty when it can)")
+
+
+class SellerGroupOut(Schema):
+    seller: SellerOut
+    currency: str
+    subtotal: str
+    lines: list[CartLineOut]
+
+
+class CartOut(Schema):
+    units: int
+    currency: str | None = Field(None, description="Null when the cart mixes currencies (it cannot be checked out)")
+    subtotal: str | None
+    groups: list[SellerGroupOut] = Field(..., description="Lines grouped by seller: one order each at checkout")
+
+
+def _line(line: selectors.CartLine) -> dict:
+    variant = line.variant
+    return {
+        "id": line.item.pk,
+        "variant_id": variant.pk,
+        "sku": variant.sku,
+        "product_id": variant.product_id,
+        "title": line.product.title,
+        "variant_name": variant.name,
+        "quantity": line.quantity,
+        "unit_price": amount(variant.price, variant.currency),
+        "line_total": amount(line.line_total, variant.currency),
+        "currency": variant.currency,
+        "available": line.available,
+        "problem": line.problem,
+    }
+
+
+def _cart(view: selectors.CartView) -> dict:
+    return {
+        "units": view.units,
+        "currency": view.currency,
+        "subtotal": amount(view.subtotal, view.currency) if view.currency else None,
+        "groups": [
+            {
+                "seller": {"id": g.seller.pk, "name": g.seller.name, "slug": g.seller.slug},
+                "currency": g.currency,
+                "subtotal": amount(g.subtotal, g.currency),
+                "lines": [_line(line) for line in g.lines],
+            }
+            for g in view.groups
+        ],
+    }
+
+
+def _one_line(request: HttpRequest, item_id: int) -> dict:
+    view = selectors.cart_view(_owner(request))
+    return next(_line(line) for line in view.lines if line.item.pk == item_id)
+
+
+class CartItemIn(Schema):
+    variant_id: Id
+    quantity: Quantity = 1
+
+
+class CartItemPatch(Schema):
+    quantity: Quantity
+
+
+class AddressIn(Schema):
+    name: Text = Field(..., max_length=120)
+    phone: Text = Field(..., max_length=40)
+    line1: Text = Field(..., max_length=240)
+    line2: Text = Field("", max_length=240)
+    city: Text = Field(..., max_length=80)
+    region: Text = Field("", max_length=80)
+    postcode: Text = Field("", max_length=20)
+    country: Text = Field("CN", min_length=2, max_length=2)
+    is_default: bool = False
+
+
+class AddressOut(AddressIn):
+    id: int
+
+
+class CheckoutIn(Schema):
+    address_id: Id
+    shipping: dict[str, Id] = Field(
+        default_factory=dict,
+        description="Seller id → shipping method id; a seller left out gets its first method",
+        examples=[{"12": 3}],
+    )
+    coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
+
+
+class QuoteIn(Schema):
+    shipping: dict[str, Id] = Field(default_factory=dict)
+    coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
+
+
+class AdjustmentOut(Schema):
+    kind: str
+    label: str
+    code: str
+    amount: str = Field(..., description="Negative for a discount")
+
+
+class QuotePartOut(Schema):
+    seller: SellerOut
+    shipping_method_id: int | None
+    shipping_method: str
+    subtotal: str
+    discount_total: str
+    shipping_total: str
+    total: str
+    adjustments: list[AdjustmentOut]
+
+
+class QuoteOut(Schema):
+    currency: str
+    total: str
+    orders: list[QuotePartOut] = Field(..., description="One per seller")
+    errors: list[str] = Field(..., description="Coupon codes that do not apply, and why")
+
+
+class CheckoutOut(Schema):
+    checkout_id: int
+    state: str
+    total: str
+    currency: str
+    orders: list[str] = Field(..., description="The order numbers, one per seller")
+    payment_url: str = Field(..., description="Send the buyer here to pay (the provider's hosted page)")
+    expires_at: datetime = Field(..., description="Unpaid by then, the orders are cancelled and the stock released")
+
+
+def _quote(quote: services.Quote) -> dict:
+    def money(m):
+        return amount(m.amount, m.currency)
+
+    return {
+        "currency": quote.currency,
+        "total": money(quote.total),
+        "errors": quote.errors,
+        "orders": [
+            {
+                "seller": {"id": p.seller.pk, "name": p.seller.name, "slug": p.seller.slug},
+                "shipping_method_id": p.method.pk if p.method else None,
+                "shipping_method": p.shipping_label,
+                "subtotal": money(p.breakdown.subtotal),
+                "discount_total": money(p.breakdown.discount_total),
+                "shipping_total": money(p.breakdown.shipping_total),
+                "total": money(p.breakdown.total),
+                "adjustments": [
+                    {"kind": a.kind, "label": str(a.label), "code": a.code or "", "amount": money(a.amount)}
+                    for a in p.breakdown.adjustments
+                ],
+            }
+            for p in quote.parts
+        ],
+    }
+
+
+# --- cart ---------------------------------------------------------------------------------------------------------
+
+
+@router.get("cart", response={200: CartOut, **errors(401)}, summary="The cart, grouped by seller, with availability")
+def get_cart(request: HttpRequest):
+    return _cart(selectors.cart_view(_owner(request)))
+
+
+@router.delete("cart", response={204: None, **errors(401)}, summary="Empty the cart")
+def empty_cart(request: HttpRequest):
+    services.clear_cart(owner=_owner(request))
+    return Status(204, None)
+
+
+@router.post(
+    "cart/items",
+    response={201: CartLineOut, **WRITE_ERRORS},
+    summary="Add units of a variant (adds up with a line already there); 409 out_of_stock beyond what is available",
+)
+def add_item(request: HttpRequest, payload: CartItemIn):
+    item = services.add_item(owner=_owner(request), variant_id=payload.variant_id, quantity=payload.quantity)
+    return Status(201, _one_line(request, item.pk))
+
+
+@router.patch("cart/items/{item_id}", response={200: CartLineOut, **WRITE_ERRORS}, summary="Change a line's quantity")
+def update_item(request: HttpRequest, item_id: Id, payload: CartItemPatch):
+    services.set_quantity(owner=_owner(request), item_id=item_id, quantity=payload.quantity)
+    return _one_line(request, item_id)
+
+
+@router.delete("cart/items/{item_id}", response={204: None, **READ_ERRORS}, summary="Remove a line")
+def remove_item(request: HttpRequest, item_id: Id):
+    services.remove_item(owner=_owner(request), item_id=item_id)
+    return Status(204, None)
+
+
+# --- address book ---------------------------------------------------------------------------------------------------
+
+
+@router.get("addresses", response={200: list[AddressOut], **errors(401)}, summary="The buyer's address book")
+def list_addresses(request: HttpRequest):
+    return selectors.addresses(request.auth)
+
+
+@router.post("addresses", response={201: AddressOut, **WRITE_ERRORS}, summary="Add an address")
+def add_address(request: HttpRequest, payload: AddressIn):
+    return Status(201, services.save_address(actor=request.auth, data=payload.dict()))
+
+
+@router.put("addresses/{address_id}", response={200: AddressOut, **WRITE_ERRORS}, summary="Change an address")
+def change_address(request: HttpRequest, address_id: Id, payload: AddressIn):
+    return services.save_address(actor=request.auth, data=payload.dict(), address_id=address_id)
+
+
+@router.delete("addresses/{address_id}", response={204: None, **READ_ERRORS}, summary="Delete an address")
+def delete_address(request: HttpRequest, address_id: Id):
+    services.delete_address(actor=request.auth, address_id=address_id)
+    return Status(204, None)
+
+
+# --- checkout ---------------------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "checkout/quote",
+    response={200: QuoteOut, **WRITE_ERRORS},
+    summary="What checking out now would cost: per seller, every discount and shipping charge (nothing is written)",
+)
+def quote(request: HttpRequest, payload: QuoteIn):
+    return _quote(
+        services.quote_checkout(
+            buyer=request.auth, shipping_choices=payload.shipping, coupon_codes=payload.coupon_codes
+        )
+    )
+
+
+@router.post(
+    "checkout",
+    response={201: CheckoutOut, **WRITE_ERRORS},
+    summary="Place one order per seller, reserve the stock and start one payment (honours Idempotency-Key)",
+    description="409 `out_of_stock` when a line cannot be reserved (nothing is placed then). Repeating a request with "
+    "the same `Idempotency-Key` answers with the same checkout: never two sets of orders, never two charges.",
+)
+def place(
+    request: HttpRequest, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
+    placed = services.place(
+        buyer=request.auth,
+        address_id=payload.address_id,
+        shipping_choices=payload.shipping,
+        coupon_codes=payload.coupon_codes,
+        key=idempotency_key,
+    )
+    return Status(201, placed.as_dict())

@@ -1,0 +1,184 @@
+"""Seller inventory endpoints: warehouses, stock per warehouse, adjustments with a reason, movement history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from tradeloop.accounts.selectors import membership
+from tradeloop.api.auth import SIGNED_IN
+from tradeloop.api.schemas import MAX_INT, Id, PageOut, PageQuery, Text, errors
+from tradeloop.core.errors import ValidationFailed
+from tradeloop.inventory import selectors, services
+from tradeloop.inventory.models import Stock, StockMovement, Warehouse
+
+seller_router = Router(auth=SIGNED_IN, tags=["seller"])
+
+Reason = Literal[tuple(str(r.value) for r in services.MANUAL_REASONS)]  # type: ignore[valid-type]
+Delta = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+READ_ERRORS = errors(401, 403, 404, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+
+
+def _seller(request: HttpRequest, organization_id: int):
+    org = membership(request.auth, organization_id).organization
+    if not org.sells:
+        raise ValidationFailed("this organization does not sell", field="organization")
+    return org
+
+
+class WarehouseOut(Schema):
+    id: int
+    organization_id: int
+    code: str
+    name: str
+    city: str
+    address: str
+    priority: int = Field(..., description="Orders take stock from the lowest number first")
+    is_active: bool
+
+    @staticmethod
+    def resolve_organization_id(obj: Warehouse) -> int:
+        return obj.seller_id
+
+
+class WarehouseIn(Schema):
+    organization: Id
+    name: Text = Field(..., max_length=120)
+    code: Text = Field("", max_length=30)
+    city: Text = Field("", max_length=80)
+    address: Text = Field("", max_length=240)
+    priority: int = Field(10, ge=0, le=32767)
+
+
+class WarehousePatch(Schema):
+    name: Text | None = Field(None, max_length=120)
+    city: Text | None = Field(None, max_length=80)
+    address: Text | None = Field(None, max_length=240)
+    priority: int | None = Field(None, ge=0, le=32767)
+    is_active: bool | None = None
+
+
+class OrganizationQuery(Schema):
+    organization: Id
+
+
+class StockLevelOut(Schema):
+    id: int
+    variant_id: int
+    sku: str
+    product_title: str
+    warehouse_id: int
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+    low_stock_threshold: int
+    is_low: bool
+
+    @staticmethod
+    def resolve_sku(obj: Stock) -> str:
+        return obj.variant.sku
+
+    @staticmethod
+    def resolve_product_title(obj: Stock) -> str:
+        return obj.variant.product.title
+
+    @staticmethod
+    def resolve_warehouse(obj: Stock) -> str:
+        return obj.warehouse.name
+
+    @staticmethod
+    def resolve_is_low(obj: Stock) -> bool:
+        return obj.available <= obj.low_stock_threshold
+
+
+class LevelsQuery(PageQuery):
+    organization: Id
+    warehouse: Id | None = None
+    low: bool = Field(False, description="Only rows at or under their alert level")
+    q: Text = Field("", max_length=100, description="A SKU, or words of the product title")
+
+
+class AdjustmentIn(Schema):
+    stock_id: Id = Field(..., description="The stock row (variant × warehouse), from seller/stock/levels")
+    delta: Delta = Field(..., description="Units to add (goods received) or take away (negative: damaged, lost)")
+    reason: Reason
+    note: Text = Field("", max_length=200)
+
+
+class MovementOut(Schema):
+    at: datetime
+    reason: str
+    on_hand_delta: int
+    reserved_delta: int
+    ref: str
+    note: str
+    by: str | None
+
+    @staticmethod
+    def resolve_by(obj: StockMovement) -> str | None:
+        return obj.actor.email if obj.actor else None
+
+
+@seller_router.get(
+    "warehouses", response={200: list[WarehouseOut], **READ_ERRORS}, summary="The organization's warehouses"
+)
+def list_warehouses(request: HttpRequest, query: Query[OrganizationQuery]):
+    return selectors.warehouses(actor=request.auth, seller=_seller(request, query.organization))
+
+
+@seller_router.post("warehouses", response={201: WarehouseOut, **WRITE_ERRORS}, summary="Add a warehouse")
+def create_warehouse(request: HttpRequest, payload: WarehouseIn):
+    data = payload.dict()
+    seller = _seller(request, data.pop("organization"))
+    return Status(201, services.create_warehouse(actor=request.auth, seller=seller, **data))
+
+
+@seller_router.patch(
+    "warehouses/{warehouse_id}",
+    response={200: WarehouseOut, **WRITE_ERRORS},
+    summary="Rename, re-prioritise or (de)activate a warehouse",
+)
+def update_warehouse(request: HttpRequest, warehouse_id: Id, payload: WarehousePatch):
+    changes = payload.dict(exclude_unset=True)
+    return services.update_warehouse(actor=request.auth, warehouse_id=warehouse_id, **changes)
+
+
+@seller_router.get(
+    "stock/levels",
+    response={200: PageOut[StockLevelOut], **READ_ERRORS},
+    summary="Stock per variant and warehouse (filter by warehouse, low stock, SKU)",
+)
+def levels(request: HttpRequest, query: Query[LevelsQuery]):
+    return selectors.stock_rows(
+        actor=request.auth,
+        seller=_seller(request, query.organization),
+        f=selectors.StockFilter(warehouse_id=query.warehouse, low=query.low, q=query.q),
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+
+
+@seller_router.post(
+    "stock/adjustments",
+    response={201: StockLevelOut, **WRITE_ERRORS},
+    summary="Add or take away units on hand, with a reason (recorded as a stock movement)",
+)
+def adjust(request: HttpRequest, payload: AdjustmentIn):
+    services.adjust(
+        actor=request.auth, stock_id=payload.stock_id, delta=payload.delta, reason=payload.reason, note=payload.note
+    )
+    return Status(201, selectors.stock_row(actor=request.auth, stock_id=payload.stock_id))
+
+
+@seller_router.get(
+    "stock/levels/{stock_id}/movements",
+    response={200: list[MovementOut], **READ_ERRORS},
+    summary="The latest 50 changes of a stock row, newest first",
+)
+def movements(request: HttpRequest, stock_id: Id):
+    return selectors.movements(actor=request.auth, stock_id=stock_id)
