@@ -9,8 +9,9 @@ from tradeloop.fulfilment.models import ShippingMethod
 
 
 @pytest.fixture
-def eager(settings):
-    """No worker: the sandbox gateway hands its signed webhooks over in-process (still verified, still deduped)."""
+def eager(settings, celery_eager):
+    """No worker: the sandbox gateway hands its signed webhooks over in-process (still verified, still deduped),
+    and e-mails are sent in-process."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     return settings
 

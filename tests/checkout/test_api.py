@@ -52,7 +52,9 @@ def test_checkout_through_the_api_is_idempotent(shop, buyer, api_as):
     assert again.status_code == 201 and again.json()["checkout_id"] == first.json()["checkout_id"]
     assert Checkout.objects.count() == 1 and Order.objects.count() == 2
     assert len(first.json()["orders"]) == 2 and first.json()["total"] == "313.00"
-    assert_error(me.post("checkout", {**body, "coupon_codes": ["X"]}, HTTP_IDEMPOTENCY_KEY="k-1"), 409, "idempotency_mismatch")
+    assert_error(
+        me.post("checkout", {**body, "coupon_codes": ["X"]}, HTTP_IDEMPOTENCY_KEY="k-1"), 409, "idempotency_mismatch"
+    )
 
 
 def test_checkout_refuses_an_unknown_coupon_and_an_empty_cart(shop, buyer, api_as):
@@ -95,11 +97,18 @@ def test_warehouses_and_adjustments(shop, api_as):
     org = shop["tea_house"].pk
     created = owner.post("seller/warehouses", {"organization": org, "name": "Hangzhou", "priority": 5})
     assert created.status_code == 201, created.content
-    assert [w["name"] for w in owner.get("seller/warehouses", {"organization": org}).json()] == ["Main warehouse", "Hangzhou"]
+    assert [w["name"] for w in owner.get("seller/warehouses", {"organization": org}).json()] == [
+        "Main warehouse",
+        "Hangzhou",
+    ]
     level = owner.get("seller/stock/levels", {"organization": org}).json()["items"][0]
-    adjusted = owner.post("seller/stock/adjustments", {"stock_id": level["id"], "delta": -3, "reason": "damaged", "note": "wet"})
+    adjusted = owner.post(
+        "seller/stock/adjustments", {"stock_id": level["id"], "delta": -3, "reason": "damaged", "note": "wet"}
+    )
     assert adjusted.status_code == 201 and adjusted.json()["on_hand"] == 7
-    assert_error(owner.post("seller/stock/adjustments", {"stock_id": level["id"], "delta": -30, "reason": "damaged"}), 409)
+    assert_error(
+        owner.post("seller/stock/adjustments", {"stock_id": level["id"], "delta": -30, "reason": "damaged"}), 409
+    )
     assert_error(owner.post("seller/stock/adjustments", {"stock_id": level["id"], "delta": 1, "reason": "sold"}), 422)
     moves = owner.get(f"seller/stock/levels/{level['id']}/movements").json()
     assert moves[0]["on_hand_delta"] == -3 and moves[0]["note"] == "wet"

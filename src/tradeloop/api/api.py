@@ -13,6 +13,7 @@ from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
 from tradeloop.api import errors
 from tradeloop.catalog import api as catalog_api
+from tradeloop.conversations import api as conversations_api
 from tradeloop.checkout import api as checkout_api
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
@@ -81,3 +82,4 @@ api.add_router("", aftersales_api.router)
 api.add_router("seller", aftersales_api.seller_router)
 api.add_router("", promotions_api.router)
 api.add_router("seller", promotions_api.seller_router)
+api.add_router("", conversations_api.router)

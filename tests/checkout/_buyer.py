@@ -1,0 +1,35 @@
+"""One buyer in the oversell race, run in its own process: plain HTTP, no Django (so it can be spawned cheaply)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+
+def checkout(base_url: str, token: str, address_id: int, key: str) -> tuple[int, str]:
+    """POST /api/v1/checkout as this buyer; (status, error code or "")."""
+    request = urllib.request.Request(
+        f"{base_url.rstrip('/')}/api/v1/checkout",
+        data=json.dumps({"address_id": address_id}).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        body = error.read()
+        try:
+            return error.code, json.loads(body).get("code", "")
+        except ValueError:
+            return error.code, body[:200].decode(errors="replace")
+
+
+def race_one(barrier, results, base_url: str, token: str, address_id: int, key: str) -> None:
+    """Wait until every buyer is ready, then check out at the same moment as the others."""
+    barrier.wait(timeout=120)
+    try:
+        results.put(checkout(base_url, token, address_id, key))
+    except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
+        results.put((0, repr(exc)))
