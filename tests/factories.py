@@ -89,6 +89,9 @@ def promotion(seller: Organization | None = None, **fields):
         promo.categories.set(categories)
     if products:
         promo.products.set(products)
+    from tradeloop.promotions.services import forget_cached
+
+    forget_cached(promo.seller_id)  # product cards and coupon strips read promotions through a short cache
     return promo
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.promotions.models import Promotion, Redemption
-from tradeloop.promotions.services import normalise_code
+from tradeloop.promotions.services import forget_cached, normalise_code
 
 
 class RedemptionInline(admin.TabularInline):
@@ -55,14 +55,21 @@ class PromotionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.code = normalise_code(obj.code)
         super().save_model(request, obj, form, change)
+        forget_cached(obj.seller_id)
 
     @admin.action(description=_("Switch the selected promotions off"))
     def switch_off(self, request, queryset):
-        queryset.update(is_active=False)
+        self._switch(queryset, False)
 
     @admin.action(description=_("Switch the selected promotions on"))
     def switch_on(self, request, queryset):
-        queryset.update(is_active=True)
+        self._switch(queryset, True)
+
+    def _switch(self, queryset, active: bool) -> None:
+        sellers = set(queryset.values_list("seller_id", flat=True))
+        queryset.update(is_active=active)
+        for seller_id in sellers:
+            forget_cached(seller_id)
 
 
 @admin.register(Redemption)

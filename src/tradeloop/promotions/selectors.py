@@ -22,9 +22,11 @@ from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.promotions import engine
 from tradeloop.promotions.models import Promotion
 from tradeloop.promotions.services import (
+    CARD_RULES_TTL,
     MANAGE,
     STORE_COUPONS_TTL,
     SellerBasket,
+    card_rules_key,
     running,
     seller_promotion,
     store_coupons_key,
@@ -124,21 +126,42 @@ class PromoPrice:
     flash: bool
 
 
-def _card_rules(seller_ids: set[int], now: datetime) -> list[tuple[int | None, engine.Rule, Promotion]]:
+def _fetch_card_rules(seller_ids: list[int | None], now: datetime) -> dict[int | None, list]:
+    """Automatic promotions not over yet, by seller (None: the platform's); 3 queries for any number of sellers."""
+    wanted = Q(seller_id__in=[s for s in seller_ids if s is not None])
+    if None in seller_ids:
+        wanted |= Q(seller__isnull=True)
     promotions = (
-        Promotion.objects.filter(running(now), Q(seller_id__in=seller_ids) | Q(seller__isnull=True), code="")
+        Promotion.objects.filter(wanted, Q(ends_at__isnull=True) | Q(ends_at__gt=now), code="", is_active=True)
         .prefetch_related(
             Prefetch("categories", Category.objects.only("id", "path")),
             Prefetch("products", Product.objects.only("id")),
         )
         .order_by("id")
     )
-    rules = []
+    found: dict[int | None, list] = {seller_id: [] for seller_id in seller_ids}
     for promotion in promotions:
-        exhausted = promotion.usage_limit is not None and promotion.used_count >= promotion.usage_limit
         rule = to_rule(promotion)
-        if not exhausted and rule.flash_units_left != 0:
-            rules.append((promotion.seller_id, rule, promotion))
+        promotion._prefetched_objects_cache = {}  # the rule holds what is needed; keep the cached copy small
+        found[promotion.seller_id].append((rule, promotion))
+    return found
+
+
+def _card_rules(seller_ids: set[int], now: datetime) -> list[tuple[int | None, engine.Rule, Promotion]]:
+    """The automatic promotions that may change prices on a page, cached per seller for a minute (saving or using a
+    promotion forgets its seller's entry); whether each is running is decided here, against `now`."""
+    keys = {seller_id: card_rules_key(seller_id) for seller_id in [*sorted(seller_ids), None]}
+    cached = cache.get_many(list(keys.values()))
+    missing = [seller_id for seller_id, key in keys.items() if key not in cached]
+    if missing:
+        fetched = {keys[seller_id]: rules for seller_id, rules in _fetch_card_rules(missing, now).items()}
+        cache.set_many(fetched, CARD_RULES_TTL)
+        cached |= fetched
+    rules = []
+    for seller_id, key in keys.items():
+        for rule, promotion in cached[key]:
+            if status_of(promotion, now) == "running":
+                rules.append((seller_id, rule, promotion))
     return rules
 
 

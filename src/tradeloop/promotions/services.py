@@ -356,7 +356,8 @@ def _take(use: PromotionUse) -> bool:
 def _over_customer_limit(promotion_id: int, buyer: User) -> bool:
     # Runs after _take's UPDATE, which holds the promotion's row lock: a concurrent redeem by the same buyer waits
     # for our commit, so the count below cannot miss it.
-    limit = Promotion.objects.filter(pk=promotion_id).values_list("per_customer_limit", flat=True).first()
+    seller_id, limit = Promotion.objects.filter(pk=promotion_id).values_list("seller_id", "per_customer_limit").get()
+    forget_cached(seller_id)  # its uses (and flash units) changed
     return limit is not None and Redemption.objects.filter(promotion_id=promotion_id, user=buyer).count() > limit
 
 
@@ -395,6 +396,8 @@ def redeem(*, breakdown: Breakdown, buyer: User, order_ref: str) -> list[Redempt
 def release(*, order_ref: str) -> int:
     """Give back the uses (and flash units) an order took: it was cancelled unpaid. Idempotent; returns how many."""
     redemptions = list(Redemption.objects.select_for_update().filter(order_ref=order_ref))
+    for seller_id in set(Promotion.objects.filter(redemptions__in=redemptions).values_list("seller_id", flat=True)):
+        forget_cached(seller_id)
     for redemption in redemptions:
         Promotion.objects.filter(pk=redemption.promotion_id).update(
             used_count=Greatest(F("used_count") - 1, 0),
@@ -605,10 +608,18 @@ def store_coupons_key(seller_id: int | None) -> str:
     return f"promotions:store-coupons:{seller_id}"
 
 
-def _forget_store_coupons(promotion: Promotion) -> None:
-    key = store_coupons_key(promotion.seller_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+CARD_RULES_TTL = 60
+
+
+def card_rules_key(seller_id: int | None) -> str:
+    return f"promotions:card-rules:{seller_id or 'platform'}"
+
+
+def forget_cached(seller_id: int | None) -> None:
+    """A seller's promotions changed: the product cards and the coupon strip read them afresh (now and on commit)."""
+    keys = [store_coupons_key(seller_id), card_rules_key(seller_id)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _save(promotion: Promotion, fields: dict) -> Promotion:
@@ -636,7 +647,7 @@ def _save(promotion: Promotion, fields: dict) -> Promotion:
         ) from exc
     promotion.categories.set(categories)
     promotion.products.set(products)
-    _forget_store_coupons(promotion)
+    forget_cached(promotion.seller_id)
     return promotion
 
 
@@ -671,7 +682,7 @@ def set_active(*, actor: User, seller: Organization, promotion_id: int, active: 
     promotion = seller_promotion(actor=actor, seller=seller, promotion_id=promotion_id)
     Promotion.objects.filter(pk=promotion.pk).update(is_active=active)
     promotion.is_active = active
-    _forget_store_coupons(promotion)
+    forget_cached(promotion.seller_id)
     return promotion
 
 
