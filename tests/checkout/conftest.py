@@ -66,3 +66,6 @@ def pay(eager, django_capture_on_commit_callbacks):
             (sandbox.decline if decline else sandbox.pay)(payment)
 
     return decide
+
+
+from tests.api.conftest import api, api_as  # noqa: E402,F401 - the shared API client fixtures

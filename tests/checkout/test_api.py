@@ -1,5 +1,5 @@
-from tests.api.conftest import Api, api, api_as, assert_error  # noqa: F401 - shared API fixtures
-from tests.checkout.conftest import stocked
+from tests.api.conftest import assert_error
+from tests.checkout.conftest import fill_cart
 from tests.factories import seller_with_owner
 from tradeloop.checkout.models import Checkout
 from tradeloop.orders.models import Order
@@ -69,7 +69,6 @@ def test_checkout_refuses_an_unknown_coupon_and_an_empty_cart(shop, buyer, api_a
 
 def test_orders_and_the_order_desk(shop, buyer, api_as, pay):
     from tradeloop.checkout import services as checkout
-    from tests.checkout.conftest import fill_cart
 
     fill_cart(buyer, [(shop["tea"], 1), (shop["apples"], 2)])
     address = checkout.save_address(actor=buyer, data=address_body())
