@@ -133,3 +133,24 @@ def test_console_returns_query_budget(client, merchant, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         page = client.get(console_url("console_returns", merchant))
     assert len(page.context["returns"]) == 25
+
+
+def test_seller_sets_a_products_return_window_in_the_console(client, merchant):
+    from tests.console.conftest import product_form, variant_row
+    from tradeloop.catalog.models import Product
+
+    client.force_login(merchant.owner)
+    response = client.post(
+        reverse("console:product_create", args=[merchant.pk]),
+        product_form(title="Silk scarf", variants=[variant_row("SCARF-1")], return_window_days="15"),
+    )
+    assert response.status_code == 302, response.content
+    scarf = Product.objects.get(title="Silk scarf")
+    assert scarf.return_window_days == 15 and scarf.effective_return_window_days == 15
+    too_long = client.post(
+        reverse("console:product_edit", args=[merchant.pk, scarf.pk]),
+        product_form(title="Silk scarf", return_window_days="400"),
+    )
+    assert too_long.status_code in (200, 400) and "365" in too_long.text
+    scarf.refresh_from_db()
+    assert scarf.return_window_days == 15

@@ -55,6 +55,13 @@ class ProductForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Material: Cotton\nOrigin: Hangzhou"}),
         help_text=_("One per line, as “Name: Value”."),
     )
+    return_window_days = forms.IntegerField(
+        label=_("Return window (days)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text=_("Days after delivery in which buyers may return it without a reason. Empty: the platform default."),
+    )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +75,8 @@ class ProductForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in ("title", "kind", "category", "condition", "description", "attributes")}
+        names = ("title", "kind", "category", "condition", "description", "attributes", "return_window_days")
+        return {name: data[name] for name in names}
 
     @staticmethod
     def initial_for(product: Product) -> dict:
@@ -79,6 +87,7 @@ class ProductForm(forms.Form):
             "condition": product.condition,
             "description": product.description,
             "attributes": format_pairs(product.attributes, pair_separator="\n", key_separator=": "),
+            "return_window_days": product.return_window_days,
         }
 
 
