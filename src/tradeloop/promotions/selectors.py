@@ -165,7 +165,7 @@ def _card_rules(seller_ids: set[int], now: datetime) -> list[tuple[int | None, e
     return rules
 
 
-def _badge(promotion: Promotion) -> str:
+def _what(promotion: Promotion) -> str:
     if promotion.kind == Promotion.Kind.FREE_SHIPPING:
         return _("Free shipping")
     if promotion.kind == Promotion.Kind.BUY_X_GET_Y:
@@ -175,6 +175,14 @@ def _badge(promotion: Promotion) -> str:
     if promotion.kind == Promotion.Kind.FIXED:
         return _("%(amount)s off") % {"amount": Money(promotion.value, promotion.currency).format()}
     return _("%(percent)s%% off") % {"percent": f"{promotion.value.normalize():f}"}
+
+
+def _badge(promotion: Promotion) -> str:
+    """A card's badge, e.g. "20% off", "Buy 2 get 1 free", "CN¥10.00 off over CN¥199.00"."""
+    if not promotion.min_spend:
+        return _what(promotion)
+    spend = Money(promotion.min_spend, promotion.currency).format()
+    return _("%(what)s over %(spend)s") % {"what": _what(promotion), "spend": spend}
 
 
 def _line_for(product: Product, unit_price: Decimal, paths: dict[int, str]) -> engine.PricedLine:
@@ -200,7 +208,9 @@ def _promo_for(
         lines=[line], currency=product.currency, automatic=_one_unit_rules([r for r, _p in covering]), coupons=[]
     ).basket
     used = {r.id for r in basket.rules()}
-    shown = next((p for r, p in covering if r.id in used), covering[0][1])
+    shown = next((p for r, p in covering if r.id in used), None) or min(
+        (p for _r, p in covering), key=lambda p: (p.min_spend, p.pk)
+    )
     price = basket.remaining()[0] if used else None
     ends = [p.ends_at for r, p in covering if r.id in used and p.ends_at]
     return PromoPrice(
