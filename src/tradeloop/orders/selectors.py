@@ -19,10 +19,14 @@ from tradeloop.orders.models import Adjustment, Order, OrderLine
 ORDER = ("-placed_at", "-id")
 
 
+def _with_lines(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """For lists: seller, buyer and lines (2 queries whatever the number of orders)."""
+    return qs.select_related("seller", "buyer").prefetch_related(Prefetch("lines", OrderLine.objects.order_by("id")))
+
+
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
-    return qs.select_related("seller", "buyer").prefetch_related(
-        Prefetch("lines", OrderLine.objects.order_by("id")), Prefetch("adjustments", Adjustment.objects.order_by("id"))
-    )
+    """For one order: its lines and its price breakdown."""
+    return _with_lines(qs).prefetch_related(Prefetch("adjustments", Adjustment.objects.order_by("id")))
 
 
 def _signed_in(actor: User) -> None:
@@ -63,7 +67,7 @@ def _state(state: str | None) -> str | None:
 def buyer_orders(*, actor: User, state: str | None = None, cursor: str | None = None, limit: int = 20) -> Page:
     """The actor's order history, newest first, a keyset page with lines (3 queries whatever the page size)."""
     _signed_in(actor)
-    qs = _with_details(Order.objects.filter(buyer=actor))
+    qs = _with_lines(Order.objects.filter(buyer=actor))
     if state := _state(state):
         qs = qs.filter(state=state)
     return keyset_page(qs, order=ORDER, cursor=cursor, limit=limit)
@@ -90,14 +94,14 @@ def seller_orders(
 ) -> Page:
     """The order desk: the seller's orders, filtered and searched, newest first, a keyset page (fixed queries)."""
     require(actor, seller, "orders.view")
-    qs = _with_details(_desk_queryset(seller, f or DeskFilter()))
+    qs = _with_lines(_desk_queryset(seller, f or DeskFilter()))
     return keyset_page(qs, order=ORDER, cursor=cursor, limit=limit)
 
 
 def seller_orders_for_export(*, actor: User, seller: Organization, f: DeskFilter, chunk: int = 500) -> Iterator[Order]:
     """Every order of the filtered desk, in chunks (a streamed CSV), with lines prefetched per chunk."""
     require(actor, seller, "orders.view")
-    qs = _with_details(_desk_queryset(seller, f)).order_by(*ORDER)
+    qs = _with_lines(_desk_queryset(seller, f)).order_by(*ORDER)
     return qs.iterator(chunk_size=chunk)
 
 
