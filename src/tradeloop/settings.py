@@ -184,6 +184,8 @@ TRADELOOP_INVITATION_DAYS = 7
 TRADELOOP_BASE_URL = os.environ.get("TRADELOOP_BASE_URL", "http://127.0.0.1:8000")
 # The sandbox gateway's webhook signing secret; empty: derived from SECRET_KEY.
 TRADELOOP_SANDBOX_SECRET = os.environ.get("TRADELOOP_SANDBOX_SECRET", "")
+# Carriers sign their status webhooks (POST /api/v1/fulfilment/carrier-webhook) with it; empty: all are refused.
+TRADELOOP_CARRIER_SECRET = os.environ.get("TRADELOOP_CARRIER_SECRET", "")
 # B2C rules (issue 3): how long stock waits for a payment, the seller's time to ship, the buyer's return window.
 TRADELOOP_PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("TRADELOOP_PAYMENT_TIMEOUT_MINUTES", "15"))
 TRADELOOP_SHIP_WITHIN_DAYS = int(os.environ.get("TRADELOOP_SHIP_WITHIN_DAYS", "3"))
