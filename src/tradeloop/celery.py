@@ -15,6 +15,13 @@ app.conf.beat_schedule = {
     "expire-invitations": {"task": "tradeloop.accounts.tasks.expire_invitations", "schedule": 300.0},
     "expire-payments": {"task": "tradeloop.payments.tasks.expire_payments", "schedule": 60.0},
     "ship-deadlines": {"task": "tradeloop.fulfilment.tasks.ship_deadlines", "schedule": 300.0},
+    "cancel-unpaid-orders": {"task": "tradeloop.orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
+    "expire-checkouts": {"task": "tradeloop.checkout.tasks.expire_checkouts", "schedule": 60.0},
+    "release-expired-reservations": {
+        "task": "tradeloop.inventory.tasks.release_expired_reservations",
+        "schedule": 60.0,
+    },
+    "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from tradeloop.checkout.services import sweep_expired_checkouts
+from tradeloop.core import clock
+
+
+@shared_task
+def expire_checkouts() -> int:
+    """Checkouts not paid in time expire (their orders are cancelled first). Idempotent."""
+    return sweep_expired_checkouts(clock.now())
