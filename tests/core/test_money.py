@@ -42,3 +42,9 @@ def test_unknown_currency_is_refused():
 def test_sums_are_exact(amounts):
     total = sum((Money(a, "CNY") for a in amounts), Money(Decimal(0), "CNY"))
     assert total.amount == sum(amounts, Decimal(0))
+
+
+@pytest.mark.parametrize("huge", ["1e30", "100000000000000", "0.00001"])
+def test_amounts_that_do_not_fit_the_database_are_refused(huge):
+    with pytest.raises(ValidationFailed):
+        Money.of(huge, "CNY")

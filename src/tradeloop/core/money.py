@@ -9,6 +9,7 @@ from babel.numbers import format_currency, get_currency_precision
 
 from tradeloop.core.errors import ValidationFailed
 
+MAX_AMOUNT = Decimal(10) ** 14  # DECIMAL(18, 4) holds 14 digits before the point
 SUPPORTED_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY")
 BABEL_LOCALES = {"en": "en_US", "zh-hans": "zh_Hans_CN", "zh_Hans": "zh_Hans_CN"}
 
@@ -26,6 +27,8 @@ def parse_amount(value: object, *, field: str = "amount") -> Decimal:
         raise ValidationFailed(f"{value!r} is not a number", field=field) from exc
     if not amount.is_finite():
         raise ValidationFailed(f"{value!r} is not a number", field=field)
+    if abs(amount) >= MAX_AMOUNT or amount.as_tuple().exponent < -4:
+        raise ValidationFailed(f"{value} is out of range (up to 14 digits and 4 decimal places)", field=field)
     return amount
 
 
