@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,11 +28,7 @@ STATE_TABS = [("", _("All")), *ReturnRequest.State.choices]
 
 
 def buyer_order_url(order: Order) -> str:
-    """The buyer's order page (the orders app's), or their returns list while it has none."""
-    try:
-        return reverse("orders:detail", args=[order.number])
-    except NoReverseMatch:
-        return reverse("aftersales:my_returns")
+    return reverse("orders:detail", args=[order.number])
 
 
 def _buyer_order(request: HttpRequest, number: str) -> Order:

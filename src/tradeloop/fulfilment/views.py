@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -34,15 +34,7 @@ def _attach(form, error: DomainError) -> None:
 
 
 def _order_page(console: Console, order_id: int) -> str:
-    for name, args in (
-        ("orders:console_order", (console.organization.pk, order_id)),
-        (ORDER_DESK, (console.organization.pk,)),
-    ):
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    return reverse(SHIPPING, args=[console.organization.pk])
+    return reverse("orders:console_order", args=[console.organization.pk, order_id])
 
 
 def _back(request: HttpRequest, console: Console, order_id: int) -> str:
