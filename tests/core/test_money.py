@@ -48,3 +48,7 @@ def test_sums_are_exact(amounts):
 def test_amounts_that_do_not_fit_the_database_are_refused(huge):
     with pytest.raises(ValidationFailed):
         Money.of(huge, "CNY")
+
+
+def test_trailing_zeros_are_fine():
+    assert Money.of("12.500000", "CNY").amount == Decimal("12.5")

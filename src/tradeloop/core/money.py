@@ -27,7 +27,7 @@ def parse_amount(value: object, *, field: str = "amount") -> Decimal:
         raise ValidationFailed(f"{value!r} is not a number", field=field) from exc
     if not amount.is_finite():
         raise ValidationFailed(f"{value!r} is not a number", field=field)
-    if abs(amount) >= MAX_AMOUNT or amount.as_tuple().exponent < -4:
+    if abs(amount) >= MAX_AMOUNT or amount.normalize().as_tuple().exponent < -4:
         raise ValidationFailed(f"{value} is out of range (up to 14 digits and 4 decimal places)", field=field)
     return amount
 
