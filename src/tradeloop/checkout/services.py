@@ -295,8 +295,9 @@ class SellerPart:
     breakdown: object  # promotions.services.Breakdown
 
     @property
-    def weight_grams(self) -> int:
-        return sum(i.variant.weight_grams * i.quantity for i in self.items)
+    def rows(self) -> list[tuple[CartItem, Decimal]]:
+        """Each line with its amount before discounts (price × quantity)."""
+        return [(i, i.variant.price * i.quantity) for i in self.items]
 
     @property
     def shipping_label(self) -> str:
