@@ -14,23 +14,20 @@ from tradeloop.catalog.models import Product
 from tradeloop.console.access import Console, console_page
 from tradeloop.core.errors import DomainError, NotFound
 from tradeloop.storefront import design as services
+from tradeloop.storefront import design_selectors
 from tradeloop.storefront.design_forms import SECTION_LABELS, AddSectionForm, ColoursForm, SectionForm
 
 SECTION = "store_design:edit"
-MAX_PRODUCTS_TO_PICK = 300
 
 
-def _products(console: Console) -> list[Product]:
-    return list(
-        Product.objects.published()
-        .filter(seller=console.organization)
-        .only("id", "title")
-        .order_by("-created_at", "-id")[:MAX_PRODUCTS_TO_PICK]
-    )
+def _products(request: HttpRequest, console: Console) -> list[Product]:
+    return design_selectors.products_to_feature(actor=request.user, seller=console.organization)
 
 
-def _section_forms(console: Console, design, bound: tuple[int, SectionForm] | None = None) -> list[dict]:
-    products, categories = _products(console), catalog_selectors.categories()
+def _section_forms(
+    request: HttpRequest, console: Console, design, bound: tuple[int, SectionForm] | None = None
+) -> list[dict]:
+    products, categories = _products(request, console), catalog_selectors.categories()
     rows = []
     for index, section in enumerate(design.draft_sections):
         if bound and bound[0] == index:
@@ -53,7 +50,7 @@ def _page(request: HttpRequest, console: Console, *, colours=None, bound=None, s
             "design": design,
             "colours": colours,
             "add_form": AddSectionForm(),
-            "sections": _section_forms(console, design, bound),
+            "sections": _section_forms(request, console, design, bound),
             "unpublished": design.draft_sections != design.published_sections
             or (design.primary_colour, design.accent_colour) != (design.published_primary, design.published_accent),
             "preview_url": reverse("storefront:store", args=[console.organization.slug]) + "?preview=1",
@@ -124,7 +121,7 @@ def edit_section(request: HttpRequest, console: Console) -> HttpResponse:
         request.POST,
         request.FILES,
         section=design.draft_sections[index],
-        products=_products(console),
+        products=_products(request, console),
         categories=catalog_selectors.categories(),
         prefix=f"s{index}",
     )

@@ -34,7 +34,9 @@ class ColoursForm(forms.Form):
 
 
 class AddSectionForm(forms.Form):
-    type = forms.ChoiceField(label=_("Add a section"), choices=[(t, SECTION_LABELS[t]) for t in StoreDesign.SECTION_TYPES])
+    type = forms.ChoiceField(
+        label=_("Add a section"), choices=[(t, SECTION_LABELS[t]) for t in StoreDesign.SECTION_TYPES]
+    )
 
 
 class SectionForm(forms.Form):

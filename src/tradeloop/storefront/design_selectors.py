@@ -10,13 +10,13 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 
 from tradeloop.accounts.models import Organization, User
-from tradeloop.accounts.selectors import memberships_of
+from tradeloop.accounts.selectors import memberships_of, require
 from tradeloop.catalog import selectors as catalog_selectors
 from tradeloop.catalog.models import Category, Product
 from tradeloop.conversations.selectors import ResponseTime, public_response_time
 from tradeloop.promotions import selectors as promotion_selectors
 from tradeloop.promotions.models import Promotion
-from tradeloop.storefront.design import shade
+from tradeloop.storefront.design import MANAGE, shade
 from tradeloop.storefront.models import StoreDesign
 
 DESIGN_TTL = 3600
@@ -125,4 +125,12 @@ def store_page(*, actor: User | None, seller: Organization, preview: bool, now: 
         coupons=promotion_selectors.store_coupons(seller=seller, now=now),
         response_time=public_response_time(seller=seller, now=now),
         published=published,
+    )
+
+
+def products_to_feature(*, actor: User, seller: Organization, limit: int = 300) -> list[Product]:
+    """The store's published products, newest first, for the featured-products picker (1 query + the check)."""
+    require(actor, seller, MANAGE)
+    return list(
+        Product.objects.published().filter(seller=seller).only("id", "title").order_by("-created_at", "-id")[:limit]
     )
