@@ -121,3 +121,29 @@ def test_cancelling_a_paid_order_refunds_and_restocks(buyer, address, shop, pay)
     shop["tea"].refresh_from_db()
     assert shop["tea"].stock == 10
     assert ledger_is_balanced()
+
+
+def test_a_payment_captured_after_the_checkout_expired_is_refunded(buyer, address, shop, pay, clock):
+    from tradeloop.payments.models import Payment
+
+    fill_cart(buyer, [(shop["tea"], 1)])
+    placed = place(buyer, address, shop)
+    clock.advance(minutes=16)
+    checkout.sweep_expired_checkouts(clock.now())  # orders cancelled; the payment sweep has not run yet
+    pay(placed.checkout.payment)
+    payment = Payment.objects.get(pk=placed.checkout.payment_id)
+    assert payment.captured_amount == payment.refunded_amount == Decimal("100")
+    assert Order.objects.get().state == Order.State.CANCELLED
+    shop["tea"].refresh_from_db()
+    assert shop["tea"].stock == 10
+
+
+def test_the_buyer_gets_order_placed_and_paid_emails(
+    buyer, address, shop, pay, mailoutbox, django_capture_on_commit_callbacks
+):
+    fill_cart(buyer, [(shop["tea"], 1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        placed = place(buyer, address, shop)
+    pay(placed.checkout.payment)
+    to_buyer = [m.subject for m in mailoutbox if m.to == [buyer.email]]
+    assert len(to_buyer) == 2, to_buyer

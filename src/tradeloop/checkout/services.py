@@ -701,6 +701,10 @@ def on_payment_captured(*, payment) -> Checkout | None:
     if checkout is None or checkout.state == Checkout.State.PAID:
         return checkout
     checkout.payment = payment
+    if checkout.state == Checkout.State.EXPIRED:  # paid after its orders were cancelled: the money goes back
+        for order in Order.objects.filter(checkout_ref=checkout.ref, state=Order.State.CANCELLED):
+            _refund_cancelled(order, checkout)
+        return checkout
     _paid(checkout, actor=None)
     return checkout
 
