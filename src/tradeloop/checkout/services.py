@@ -29,10 +29,16 @@ from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, Validati
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.models import Event
 from tradeloop.core.money import Money, quantize
+from tradeloop.fulfilment.selectors import active_shipping_methods
+from tradeloop.fulfilment.services import quote as shipping_quote
 from tradeloop.inventory import services as inventory
+from tradeloop.ledger import services as ledger
 from tradeloop.orders import services as orders
 from tradeloop.orders import signals as order_signals
 from tradeloop.orders.models import Adjustment, Order, OrderLine
+from tradeloop.payments import services as payments
+from tradeloop.promotions import services as promotions
+from tradeloop.promotions.engine import PricedLine
 
 MAX_QUANTITY = 999
 MAX_CART_LINES = 100
@@ -360,8 +366,6 @@ def _choose_method(seller: Organization, methods: list, wanted) -> object | None
 
 
 def _priced_lines(items: list[CartItem]):
-    from tradeloop.promotions.engine import PricedLine
-
     return [
         PricedLine(
             variant_id=i.variant_id,
@@ -378,10 +382,6 @@ def quote_checkout(
     *, buyer: User, shipping_choices: dict | None = None, coupon_codes: list[str] | None = None, now=None
 ) -> Quote:
     """Price the buyer's cart as it would be placed: a fixed number of queries per seller, none per line."""
-    from tradeloop.fulfilment.selectors import active_shipping_methods
-    from tradeloop.fulfilment.services import quote as shipping_quote
-    from tradeloop.promotions import services as promotions
-
     _signed_in(buyer)
     items = _cart_items(buyer)
     currency = _check_items(items)
@@ -431,10 +431,8 @@ def payment_timeout() -> timedelta:
 
 def _commission_rate(part: SellerPart) -> Decimal:
     """The take rate of the seller's largest line's category (one rate per order)."""
-    from tradeloop.payments.services import commission_rate
-
     biggest = max(part.items, key=lambda i: (i.variant.price * i.quantity, -i.pk))
-    return commission_rate(seller=part.seller, category=biggest.variant.product.category)
+    return payments.commission_rate(seller=part.seller, category=biggest.variant.product.category)
 
 
 def _new_order(part: SellerPart, *, buyer: User, checkout: Checkout, address: Address, due: datetime) -> Order:
@@ -538,16 +536,12 @@ def _record_placed(placed: list[Order], buyer: User) -> None:
 
 
 def _redeem(parts: list[SellerPart], placed: list[Order], buyer: User) -> None:
-    from tradeloop.promotions import services as promotions
-
     for part, order in zip(parts, placed, strict=True):
         if part.breakdown.uses:
             promotions.redeem(breakdown=part.breakdown, buyer=buyer, order_ref=orders.order_ref(order))
 
 
 def _start_payment(checkout: Checkout, placed: list[Order], buyer: User, return_url: str) -> str:
-    from tradeloop.payments import services as payments
-
     payment, url = payments.start_payment(
         payer=buyer,
         amount=Money(checkout.total, checkout.currency),
@@ -675,16 +669,12 @@ def _pay_order(order: Order, actor: User | None) -> None:
         # The reservation lapsed and the units sold meanwhile: the money comes back, with the reason on record.
         order.state = Order.State.PENDING_PAYMENT
         orders.advance(order=order, to=Order.State.PAID, actor=actor, reason=gettext("payment received"))
-        from tradeloop.ledger import services as ledger
-
         ledger.record_sale(order=order)
         orders.cancel(order=order, actor=None, reason=gettext("sold out before the payment arrived"))
 
 
 def _refund_cancelled(order: Order, checkout: Checkout) -> None:
     """The order was cancelled (not paid in time) just before the money came: give its share back."""
-    from tradeloop.payments import services as payments
-
     if order.total > 0:
         payments.refund(
             payment=checkout.payment,

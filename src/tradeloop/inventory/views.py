@@ -93,35 +93,30 @@ def console_receive(request: HttpRequest, console: Console) -> HttpResponse:
     return _stock_page(request, console, receive_form=form, status=400)
 
 
+def _save_stock_form(request: HttpRequest, stock, action: str, data: dict) -> None:
+    if action == "threshold":
+        services.set_threshold(actor=request.user, stock_id=stock.pk, threshold=data["low_stock_threshold"])
+    else:
+        services.adjust(
+            actor=request.user, stock_id=stock.pk, delta=data["delta"], reason=data["reason"], note=data["note"]
+        )
+
+
 @console_page(CAPABILITY, section=STOCK)
 def console_stock_row(request: HttpRequest, console: Console, stock_id: int) -> HttpResponse:
     stock = selectors.stock_row(actor=request.user, stock_id=stock_id)
     if stock.warehouse.seller_id != console.organization.pk:
         raise Http404("stock row not found")
-    adjust_form, threshold_form = (
-        AdjustForm(),
-        ThresholdForm(initial={"low_stock_threshold": stock.low_stock_threshold}),
-    )
+    forms = {
+        "adjust": AdjustForm(),
+        "threshold": ThresholdForm(initial={"low_stock_threshold": stock.low_stock_threshold}),
+    }
     if request.method == "POST":
-        if request.POST.get("action") == "threshold":
-            threshold_form = ThresholdForm(request.POST)
-            form, save = (
-                threshold_form,
-                lambda d: services.set_threshold(
-                    actor=request.user, stock_id=stock.pk, threshold=d["low_stock_threshold"]
-                ),
-            )
-        else:
-            adjust_form = AdjustForm(request.POST)
-            form, save = (
-                adjust_form,
-                lambda d: services.adjust(
-                    actor=request.user, stock_id=stock.pk, delta=d["delta"], reason=d["reason"], note=d["note"]
-                ),
-            )
+        action = "threshold" if request.POST.get("action") == "threshold" else "adjust"
+        form = forms[action] = (ThresholdForm if action == "threshold" else AdjustForm)(request.POST)
         if form.is_valid():
             try:
-                save(form.cleaned_data)
+                _save_stock_form(request, stock, action, form.cleaned_data)
             except DomainError as error:
                 _attach(form, error)
             else:
@@ -130,8 +125,8 @@ def console_stock_row(request: HttpRequest, console: Console, stock_id: int) -> 
     context = {
         "stock": stock,
         "movements": selectors.movements(actor=request.user, stock_id=stock.pk),
-        "adjust_form": adjust_form,
-        "threshold_form": threshold_form,
+        "adjust_form": forms["adjust"],
+        "threshold_form": forms["threshold"],
     }
     return console.render(
         request, "inventory/console_stock_row.html", context, status=400 if request.method == "POST" else 200

@@ -26,8 +26,11 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied
 from tradeloop.core.money import Money, quantize
 from tradeloop.inventory import services as inventory
+from tradeloop.ledger import services as ledger
 from tradeloop.orders import signals
 from tradeloop.orders.models import Order, OrderLine
+from tradeloop.payments import services as payments
+from tradeloop.promotions import services as promotions
 
 State = Order.State
 STAMPS = {
@@ -86,8 +89,6 @@ def mark_paid(*, order: Order, actor: User | None = None, reason: str = "") -> O
     If a reservation lapsed before the money came (a slow payment), the units are reserved again; if they are gone,
     `inventory.OutOfStock` is raised and the caller cancels and refunds.
     """
-    from tradeloop.ledger import services as ledger
-
     lines = list(order.lines.all())
     refs = [line_ref(line) for line in lines]
     held = inventory.held_units(refs)
@@ -135,9 +136,6 @@ def _refund_due(order: Order, lines: list[OrderLine]) -> Decimal:
 
 
 def _refund(order: Order, amount: Decimal, *, ref: str, reason: str) -> None:
-    from tradeloop.ledger import services as ledger
-    from tradeloop.payments import services as payments
-
     money = Money(amount, order.currency)
     if order.payment_id:
         payments.refund(payment=order.payment, amount=money, ref=f"order:{order.pk}:{ref}", reason=reason[:200])
@@ -147,12 +145,7 @@ def _refund(order: Order, amount: Decimal, *, ref: str, reason: str) -> None:
 
 
 def _release_promotions(order: Order) -> None:
-    try:
-        from tradeloop.promotions import services as promotions
-    except ImportError:  # promotions not installed yet
-        return
-    if hasattr(promotions, "release"):
-        promotions.release(order_ref=order_ref(order))
+    promotions.release(order_ref=order_ref(order))
 
 
 def _put_back_stock(order: Order, lines: list[OrderLine], actor: User | None) -> None:
@@ -224,8 +217,6 @@ def _past_return_window(qs: QuerySet[Order], now: datetime) -> QuerySet[Order]:
 
 def sweep_completed_orders(now: datetime | None = None) -> int:
     """Delivered orders whose return window has passed (and with no open return) complete; the seller is settled."""
-    from tradeloop.ledger import services as ledger
-
     now = now or clock.now()
     delivered = Order.objects.filter(state=State.DELIVERED, delivered_at__lte=now).exclude(
         returns__state__in=OPEN_RETURN_STATES
