@@ -15,6 +15,7 @@ class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
     fields = ("sku", "name", "price", "compare_at_price", "currency", "stock", "weight_grams", "is_active")
+    readonly_fields = ("stock",)  # stock changes through inventory (per warehouse, recorded); this is its total
 
 
 class ProductImageInline(admin.TabularInline):
@@ -53,6 +54,7 @@ class VariantAdmin(admin.ModelAdmin):
     search_fields = ("sku", "name", "product__title")
     list_select_related = ("product",)
     autocomplete_fields = ("product",)
+    readonly_fields = ("stock",)  # stock changes through inventory (per warehouse, recorded); this is its total
     show_full_result_count = False
 
 
