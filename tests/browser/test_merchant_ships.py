@@ -3,7 +3,6 @@ number."""
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
@@ -19,7 +18,6 @@ def sign_in(page: Page, base: str, email: str) -> None:
     expect(page.get_by_role("link", name="Sign in")).to_have_count(0)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded roles for the next test
 def test_merchant_staff_ships_and_the_buyer_sees_it(live_server, page, browser, screenshot, celery_eager, mailoutbox):
     merchant = factories.seller_with_owner(kind="merchant", name="West Lake Tea")
     packer = factories.member(merchant, "fulfilment")
