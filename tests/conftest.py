@@ -75,26 +75,3 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = before
-
-
-def _transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        return True
-    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-
-
-@pytest.fixture(autouse=True)
-def _builtin_roles_in_transactional_tests(request):
-    """A transactional test ends by emptying every table, the roles seeded by a data migration too: the next one
-    would find no "owner" role. Seed them again (idempotent) so transactional tests do not depend on their order."""
-    if not _transactional(request):
-        return
-    request.getfixturevalue("transactional_db")
-    from tradeloop.accounts.models import Role
-    from tradeloop.accounts.roles import BUILTIN_ROLES
-
-    for position, (code, name, capabilities) in enumerate(BUILTIN_ROLES):
-        Role.objects.update_or_create(
-            code=code, defaults={"name": name, "capabilities": capabilities, "position": position}
-        )
