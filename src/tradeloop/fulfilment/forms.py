@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tradeloop.core.forms import LineQuantitiesForm
 from tradeloop.fulfilment.models import ShippingMethod
 from tradeloop.fulfilment.services import ShippingMethodInput
 
@@ -93,21 +94,8 @@ class ShippingMethodForm(forms.Form):
         }
 
 
-class ShipForm(forms.Form):
+class ShipForm(LineQuantitiesForm):
     """Carrier and tracking number; the units per line come as `qty-<line id>` fields (see `quantities`)."""
 
     carrier = forms.CharField(label=_("Carrier"), max_length=60)
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
-
-    def __init__(self, *args, line_ids: list[int] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.line_ids = list(line_ids)
-
-    def quantities(self) -> dict[int, int]:
-        out = {}
-        for line_id in self.line_ids:
-            raw = (self.data.get(f"qty-{line_id}") or "0").strip()
-            if not raw.isdigit():
-                raise forms.ValidationError(gettext("Quantities must be whole numbers."))
-            out[line_id] = int(raw)
-        return out
