@@ -28,14 +28,14 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def label(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
-
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path if self.parent else ''}{self.slug}/"
         self.depth = self.path.count("/") - 1
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
 
 
 class ProductQuerySet(models.QuerySet):
