@@ -260,3 +260,25 @@ def test_catalog_staff_can_create_products(client, merchant, staff):
     response = client.post(url("product_create", merchant), product_form(variants=[variant_row("C-1")]))
     assert response.status_code == 302
     assert Product.objects.filter(seller=merchant).count() == 1
+
+
+@pytest.mark.django_db
+def test_saving_the_product_page_does_not_undo_a_sale_made_while_it_was_open(owner_client, merchant):
+    from tradeloop.inventory.services import set_available
+
+    product = factories.published_product(merchant, title="Oolong", stock=10)
+    variant = product.variants.get()
+    set_available(actor=None, variant=variant, available=7)  # three sold after the page showed 10
+    row = variant_row(variant.sku, "21.00", id=str(variant.pk), stock="10", stock_shown="10")
+    response = owner_client.post(
+        url("product_edit", merchant, product.pk), product_form(title="Oolong", variants=[row], initial=1)
+    )
+    assert response.status_code == 302
+    variant.refresh_from_db()
+    assert (variant.price, variant.stock) == (Decimal("21.00"), 7)
+    row = variant_row(variant.sku, "21.00", id=str(variant.pk), stock="12", stock_shown="7")
+    owner_client.post(
+        url("product_edit", merchant, product.pk), product_form(title="Oolong", variants=[row], initial=1)
+    )
+    variant.refresh_from_db()
+    assert variant.stock == 12  # a deliberate change still applies

@@ -82,7 +82,7 @@ def _current_values(variant: Variant) -> dict:
         "price": variant.price,
         "compare_at_price": variant.compare_at_price,
         "currency": variant.currency,
-        "stock": variant.stock,
+        "stock": None,  # unchanged unless the request sends it
         "weight_grams": variant.weight_grams,
         "options": variant.options,
         "is_active": variant.is_active,

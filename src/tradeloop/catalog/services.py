@@ -90,7 +90,7 @@ class VariantInput:
     name: str = ""
     currency: str = ""
     compare_at_price: Decimal | str | int | None = None
-    stock: int = 0
+    stock: int | None = 0  # None: leave the stock as it is (a concurrent sale is not overwritten)
     weight_grams: int = 0
     options: dict = field(default_factory=dict)
     is_active: bool = True
@@ -109,10 +109,11 @@ def clean_variant_fields(data: VariantInput, *, default_currency: str) -> dict:
             raise ValidationFailed("original price must not be below the price", field="compare_at_price")
         compare_at = quantize(compare_at, currency)
     try:
-        stock, weight = int(data.stock), int(data.weight_grams)
+        stock = None if data.stock is None else int(data.stock)
+        weight = int(data.weight_grams)
     except (TypeError, ValueError) as exc:
         raise ValidationFailed("stock and weight must be whole numbers", field="stock") from exc
-    if stock < 0:
+    if stock is not None and stock < 0:
         raise ValidationFailed("stock cannot be negative", field="stock")
     if weight < 0:
         raise ValidationFailed("weight cannot be negative", field="weight_grams")
@@ -239,7 +240,7 @@ def _save_variant(product: Product, data: VariantInput, variant: Variant | None 
     if values["currency"] != product.currency:
         product.currency = values["currency"]
         product.save(update_fields=["currency"])
-    if stock != variant.stock:
+    if stock is not None and stock != variant.stock:
         from tradeloop.inventory.services import set_available  # same layer; inventory builds on catalog models
 
         set_available(actor=None, variant=variant, available=stock)

@@ -103,6 +103,7 @@ class VariantForm(forms.Form):
     price = forms.DecimalField(label=_("Price"), max_digits=18, decimal_places=4)
     compare_at_price = forms.DecimalField(label=_("Original price"), max_digits=18, decimal_places=4, required=False)
     stock = forms.IntegerField(label=_("Stock"), initial=0, max_value=MAX_INT)
+    stock_shown = forms.IntegerField(required=False, widget=forms.HiddenInput)  # what the page showed
     weight_grams = forms.IntegerField(label=_("Weight (g)"), initial=0, required=False, max_value=MAX_INT)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -128,6 +129,7 @@ class VariantForm(forms.Form):
             if variant.compare_at_price is not None
             else None,
             "stock": variant.stock,
+            "stock_shown": variant.stock,
             "weight_grams": variant.weight_grams,
             "is_active": variant.is_active,
         }

@@ -97,7 +97,7 @@ class ProductEditor:
                 catalog.save_variant,
                 actor=self.actor,
                 product=product,
-                data=_variant_input(data),
+                data=_variant_input(data, stock_changed=not variant_id or data["stock"] != data.get("stock_shown")),
                 variant_id=variant_id,
             )
         return ok
@@ -113,14 +113,15 @@ class ProductEditor:
         return ok
 
 
-def _variant_input(data: dict) -> catalog.VariantInput:
+def _variant_input(data: dict, *, stock_changed: bool) -> catalog.VariantInput:
+    """The row as a service input; stock only when the person changed it (else a sale meanwhile would be undone)."""
     return catalog.VariantInput(
         sku=data["sku"],
         name=data.get("name", ""),
         options=data.get("options") or {},
         price=data["price"],
         compare_at_price=data.get("compare_at_price"),
-        stock=data["stock"],
+        stock=data["stock"] if stock_changed else None,
         weight_grams=data.get("weight_grams") or 0,
         is_active=bool(data.get("is_active")),
     )
