@@ -16,3 +16,14 @@ def test_roles_exist_in_a_transactional_test():
 def test_roles_exist_after_a_flush():
     org = factories.seller_with_owner()
     assert org.memberships.get().role.code == "owner"
+
+
+@pytest.mark.django_db
+def test_role_names_read_in_the_language_of_the_page():
+    from django.utils import translation
+
+    owner = Role.objects.get(code="owner")
+    with translation.override("zh-hans"):
+        assert str(owner) == "所有者"
+    with translation.override("en"):
+        assert str(owner) == "Owner"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tradeloop.accounts.roles import ROLE_LABELS
 from tradeloop.core import clock
 
 
@@ -57,7 +58,11 @@ class Role(models.Model):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS.get(self.code, self.name)
 
     def grants(self, capability: str) -> bool:
         return "*" in self.capabilities or capability in self.capabilities

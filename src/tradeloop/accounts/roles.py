@@ -1,4 +1,6 @@
-"""The built-in roles and the capabilities they grant. Seeded as data by a migration; operators may add more."""
+"""The built-in roles and the capabilities they grant. Seeded after every migrate; operators may add more."""
+
+from django.utils.translation import pgettext_lazy
 
 CAPABILITIES = {
     "org.manage": "Edit the organization's profile",
@@ -22,3 +24,14 @@ BUILTIN_ROLES = [
     ("support", "Support", ["orders.view", "support.reply"]),
     ("buyer", "Buyer", ["purchasing", "orders.view"]),
 ]
+
+# What people read: the built-in roles in the reader's language (custom roles show their stored name).
+ROLE_LABELS = {
+    "owner": pgettext_lazy("role", "Owner"),
+    "admin": pgettext_lazy("role", "Admin"),
+    "catalog": pgettext_lazy("role", "Catalog"),
+    "fulfilment": pgettext_lazy("role", "Fulfilment"),
+    "finance": pgettext_lazy("role", "Finance"),
+    "support": pgettext_lazy("role", "Support"),
+    "buyer": pgettext_lazy("role", "Buyer"),
+}
