@@ -388,8 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradeloop",
         description="Tradeloop: one commerce platform for B2C, B2B, C2C and O2O.",
-        epilog="Any other command is a Django management command: tradeloop migrate, tradeloop createsuperuser, "
-        "tradeloop shell, tradeloop check --deploy, tradeloop help …",
+        epilog="Any other command is a Django management command: tradeloop payouts [--seller SLUG] [--dry-run], "
+        "tradeloop migrate, tradeloop createsuperuser, tradeloop shell, tradeloop check --deploy, tradeloop help …",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
