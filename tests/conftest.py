@@ -35,6 +35,16 @@ def _fresh_cache_and_clock():
     tl_clock.reset()
 
 
+@pytest.fixture(autouse=True)
+def _english_until_a_test_says_otherwise():
+    # Django leaves the last request's language active on the thread; start every test in English.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def clock():
     """The project clock; `clock.advance(days=1)` moves every `clock.now()` call."""

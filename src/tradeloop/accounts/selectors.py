@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
 from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied
@@ -15,10 +16,10 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 def membership(actor: User, organization_id: int) -> Membership:
     """The actor's membership of an organization; another tenant's organization answers 404."""
     if not getattr(actor, "is_authenticated", False):
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(gettext("sign in first"))
     found = memberships_of(actor).filter(organization_id=organization_id).first()
     if found is None:
-        raise NotFound("organization not found", field="organization")
+        raise NotFound(gettext("organization not found"), field="organization")
     return found
 
 
@@ -26,7 +27,10 @@ def require(actor: User, organization: Organization | int, capability: str) -> M
     org_id = organization if isinstance(organization, int) else organization.pk
     found = membership(actor, org_id)
     if not found.role.grants(capability):
-        raise PermissionDenied(f"your role ({found.role.code}) does not allow {capability}")
+        raise PermissionDenied(
+            gettext("your role (%(role)s) does not allow %(capability)s")
+            % {"role": found.role.code, "capability": capability}
+        )
     return found
 
 
@@ -59,7 +63,7 @@ def roles() -> QuerySet[Role]:
 def public_store(slug: str) -> Organization:
     org = Organization.objects.filter(slug=slug, is_active=True, kind__in=Organization.SELLING_KINDS).first()
     if org is None:
-        raise NotFound("store not found")
+        raise NotFound(gettext("store not found"))
     return org
 
 

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
 from tradeloop.accounts.selectors import require
@@ -30,7 +31,7 @@ def _clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise ValidationFailed("enter a valid e-mail address", field="email") from exc
+        raise ValidationFailed(gettext("enter a valid e-mail address"), field="email") from exc
     return email
 
 
@@ -41,12 +42,12 @@ def sign_up(*, email: str, password: str, name: str = "", language: str = "en") 
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), field="password") from exc
     if User.objects.filter(email=email).exists():
-        raise Conflict("an account with this e-mail already exists", field="email")
+        raise Conflict(gettext("an account with this e-mail already exists"), field="email")
     try:
         with transaction.atomic():
             return User.objects.create_user(email, password, name=name.strip()[:120], language=language)
     except IntegrityError as exc:
-        raise Conflict("an account with this e-mail already exists", field="email") from exc
+        raise Conflict(gettext("an account with this e-mail already exists"), field="email") from exc
 
 
 def unique_slug(name: str, *, model=Organization, field: str = "slug") -> str:
@@ -61,12 +62,12 @@ def unique_slug(name: str, *, model=Organization, field: str = "slug") -> str:
 @transaction.atomic
 def create_organization(*, actor: User, kind: str, name: str, **profile) -> Organization:
     if not getattr(actor, "is_authenticated", False):
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(gettext("sign in first"))
     if kind not in Organization.Kind.values or kind == Organization.Kind.OPERATOR:
-        raise ValidationFailed(f"unknown organization kind {kind!r}", field="kind")
+        raise ValidationFailed(gettext("unknown organization kind %(kind)s") % {"kind": repr(kind)}, field="kind")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("give the organization a name", field="name")
+        raise ValidationFailed(gettext("give the organization a name"), field="name")
     org = Organization(kind=kind, name=name[:120], slug=unique_slug(name), **_profile_fields(profile))
     org.save()
     Membership.objects.create(user=actor, organization=org, role=Role.objects.get(code="owner"))
@@ -90,7 +91,9 @@ PROFILE_FIELDS = (
 def _profile_fields(profile: dict) -> dict:
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            gettext("unknown field %(field)s") % {"field": repr(sorted(unknown)[0])}, field=sorted(unknown)[0]
+        )
     return profile
 
 
@@ -100,7 +103,7 @@ def update_organization(*, actor: User, organization: Organization, **changes) -
     if "name" in changes:
         name = (changes.pop("name") or "").strip()
         if not name:
-            raise ValidationFailed("give the organization a name", field="name")
+            raise ValidationFailed(gettext("give the organization a name"), field="name")
         organization.name = name[:120]
     for field, value in _profile_fields(changes).items():
         setattr(organization, field, value)
@@ -120,13 +123,13 @@ def personal_seller_profile(*, actor: User) -> Organization:
 def _role(code: str) -> Role:
     role = Role.objects.filter(code=code).first()
     if role is None:
-        raise ValidationFailed(f"unknown role {code!r}", field="role")
+        raise ValidationFailed(gettext("unknown role %(role)s") % {"role": repr(code)}, field="role")
     return role
 
 
 def _guard_owner_role(actor_membership: Membership, role: Role) -> None:
     if role.code == "owner" and actor_membership.role.code != "owner":
-        raise PermissionDenied("only an owner can make someone an owner")
+        raise PermissionDenied(gettext("only an owner can make someone an owner"))
 
 
 @transaction.atomic
@@ -136,9 +139,9 @@ def invite(*, actor: User, organization: Organization, email: str, role: str) ->
     chosen = _role(role)
     _guard_owner_role(mine, chosen)
     if organization.memberships.filter(user__email=email).exists():
-        raise Conflict(f"{email} is already a member", field="email")
+        raise Conflict(gettext("%(email)s is already a member") % {"email": email}, field="email")
     if organization.invitations.filter(email=email, state=Invitation.State.PENDING).exists():
-        raise Conflict(f"{email} already has a pending invitation", field="email")
+        raise Conflict(gettext("%(email)s already has a pending invitation") % {"email": email}, field="email")
     token = secrets.token_urlsafe(24)
     invitation = Invitation.objects.create(
         organization=organization,
@@ -163,23 +166,23 @@ def invite(*, actor: User, organization: Organization, email: str, role: str) ->
 def invitation_for_token(token: str) -> Invitation:
     invitation = Invitation.objects.select_related("organization", "role").filter(token_hash=_hash(token)).first()
     if invitation is None:
-        raise NotFound("invitation not found", field="token")
+        raise NotFound(gettext("invitation not found"), field="token")
     return invitation
 
 
 @transaction.atomic
 def accept_invitation(*, actor: User, token: str) -> Membership:
     if not getattr(actor, "is_authenticated", False):
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(gettext("sign in first"))
     invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
     if invitation is None:
-        raise NotFound("invitation not found", field="token")
+        raise NotFound(gettext("invitation not found"), field="token")
     if invitation.state == Invitation.State.PENDING and invitation.expires_at <= clock.now():
-        raise Conflict("this invitation has expired; ask for a new one", field="token")  # the sweep records it
+        raise Conflict(gettext("this invitation has expired; ask for a new one"), field="token")  # the sweep records it
     if invitation.state != Invitation.State.PENDING:
-        raise Conflict(f"this invitation is {invitation.state}", field="token")
+        raise Conflict(gettext("this invitation is %(state)s") % {"state": invitation.state}, field="token")
     if invitation.email != actor.email:
-        raise PermissionDenied("this invitation was sent to another e-mail address")
+        raise PermissionDenied(gettext("this invitation was sent to another e-mail address"))
     membership, _ = Membership.objects.get_or_create(
         user=actor, organization=invitation.organization, defaults={"role": invitation.role}
     )
@@ -192,7 +195,7 @@ def revoke_invitation(*, actor: User, organization: Organization, invitation_id:
     require(actor, organization, "team.manage")
     invitation = organization.invitations.select_for_update().filter(pk=invitation_id).first()
     if invitation is None:
-        raise NotFound("invitation not found")
+        raise NotFound(gettext("invitation not found"))
     states.transition(invitation, Invitation.State.REVOKED, actor=actor)
     return invitation
 
@@ -212,7 +215,7 @@ def sweep_expired_invitations(now: datetime) -> int:
 def _member(organization: Organization, membership_id: int) -> Membership:
     found = organization.memberships.select_for_update().select_related("role", "user").filter(pk=membership_id).first()
     if found is None:
-        raise NotFound("member not found")
+        raise NotFound(gettext("member not found"))
     return found
 
 
@@ -221,7 +224,7 @@ def _ensure_an_owner_remains(organization: Organization, leaving: Membership) ->
         leaving.role.code == "owner"
         and not organization.memberships.filter(role__code="owner").exclude(pk=leaving.pk).exists()
     ):
-        raise Conflict("an organization needs at least one owner", field="role")
+        raise Conflict(gettext("an organization needs at least one owner"), field="role")
 
 
 @transaction.atomic
@@ -231,7 +234,7 @@ def change_role(*, actor: User, organization: Organization, membership_id: int, 
     chosen = _role(role)
     _guard_owner_role(mine, chosen)
     if member.role.code == "owner" and mine.role.code != "owner":
-        raise PermissionDenied("only an owner can change an owner's role")
+        raise PermissionDenied(gettext("only an owner can change an owner's role"))
     if chosen.code != "owner":
         _ensure_an_owner_remains(organization, member)
     old = member.role.code
@@ -246,7 +249,7 @@ def remove_member(*, actor: User, organization: Organization, membership_id: int
     mine = require(actor, organization, "team.manage")
     member = _member(organization, membership_id)
     if member.role.code == "owner" and mine.role.code != "owner":
-        raise PermissionDenied("only an owner can remove an owner")
+        raise PermissionDenied(gettext("only an owner can remove an owner"))
     _ensure_an_owner_remains(organization, member)
     states.record(member, old=member.role.code, new="removed", actor=actor)
     member.delete()
@@ -267,14 +270,14 @@ def issue_token(*, user: User, name: str = "API token", expires_at: datetime | N
 def obtain_token(*, email: str, password: str, name: str = "API token") -> tuple[ApiToken, str]:
     user = authenticate(username=(email or "").strip().lower(), password=password or "")
     if user is None:
-        raise NotAuthenticated("e-mail or password is wrong")
+        raise NotAuthenticated(gettext("e-mail or password is wrong"))
     return issue_token(user=user, name=name)
 
 
 def revoke_token(*, actor: User, token_id: int) -> None:
     updated = ApiToken.objects.filter(pk=token_id, user=actor).update(revoked=True)
     if not updated:
-        raise NotFound("token not found")
+        raise NotFound(gettext("token not found"))
 
 
 def user_for_token(secret: str) -> User | None:
@@ -290,9 +293,11 @@ def user_for_token(secret: str) -> User | None:
 def update_profile(*, actor: User, name: str, language: str) -> User:
     """A person edits their own display name and preferred language."""
     if not getattr(actor, "is_authenticated", False):
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated(gettext("sign in first"))
     if language not in dict(settings.LANGUAGES):
-        raise ValidationFailed(f"unsupported language {language!r}", field="language")
+        raise ValidationFailed(
+            gettext("unsupported language %(language)s") % {"language": repr(language)}, field="language"
+        )
     actor.name = (name or "").strip()[:120]
     actor.language = language
     actor.save(update_fields=["name", "language"])

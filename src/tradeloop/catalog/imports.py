@@ -55,6 +55,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, DateTimeField, Exists, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
@@ -141,9 +142,11 @@ def _open(source: str | Path | TextIO) -> tuple[TextIO, Path | None]:
     try:
         return path.open(encoding="utf-8-sig", newline=""), path.resolve().parent
     except FileNotFoundError as exc:
-        raise ImportFileError(f"no such file: {path}", field="file") from exc
+        raise ImportFileError(gettext("no such file: %(path)s") % {"path": path}, field="file") from exc
     except OSError as exc:
-        raise ImportFileError(f"cannot read {path}: {exc.strerror}", field="file") from exc
+        raise ImportFileError(
+            gettext("cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}, field="file"
+        ) from exc
 
 
 def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
@@ -159,7 +162,7 @@ def read_rows(source: str | Path | TextIO) -> tuple[list[Row], list[str], Path |
     try:
         text = stream.read()
     except UnicodeDecodeError as exc:
-        raise ImportFileError("the file is not UTF-8 text", field="file") from exc
+        raise ImportFileError(gettext("the file is not UTF-8 text"), field="file") from exc
     finally:
         if folder is not None:
             stream.close()
@@ -169,14 +172,18 @@ def read_rows(source: str | Path | TextIO) -> tuple[list[Row], list[str], Path |
         header = [_normalise_header(name) for name in next(reader, [])]
         missing = [column for column in REQUIRED_COLUMNS if column not in header]
         if missing:
-            raise ImportFileError(f"missing required column(s): {', '.join(missing)}", field="columns")
+            raise ImportFileError(
+                gettext("missing required column(s): %(columns)s") % {"columns": ", ".join(missing)}, field="columns"
+            )
         rows, line = [], reader.line_num
         for values in reader:
             start, line = line + 1, reader.line_num
             if any(value.strip() for value in values):
                 rows.append(Row(start, {k: v.strip() for k, v in zip(header, values, strict=False) if k in COLUMNS}))
     except csv.Error as exc:
-        raise ImportFileError(f"line {reader.line_num}: {exc}", field="file") from exc
+        raise ImportFileError(
+            gettext("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}, field="file"
+        ) from exc
     ignored = [name for name in header if name and name not in COLUMNS]
     return rows, ignored, folder
 
@@ -189,7 +196,9 @@ def parse_pairs(text: str, *, field: str) -> dict[str, str]:
             continue
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
-            raise ValidationFailed(f"write {field} as Name=Value; Name2=Value2", field=field)
+            raise ValidationFailed(
+                gettext("write %(field)s as Name=Value; Name2=Value2") % {"field": field}, field=field
+            )
         pairs[key.strip()] = value.strip()
     return pairs
 
@@ -328,7 +337,7 @@ def _image_path(row: Row, folder: Path | None) -> Path | None:
     if not path.is_absolute():
         path = (folder or Path.cwd()) / path
     if not path.is_file():
-        raise ValidationFailed(f"no image file at {value}", field="image_url")
+        raise ValidationFailed(gettext("no image file at %(path)s") % {"path": value}, field="image_url")
     return path
 
 
@@ -359,7 +368,7 @@ class _Planner:
         changes, errors = _product_changes(first, known, is_new=existing is None)
         if errors:
             self._fail(errors)
-            skipped = f"skipped: the product on row {first.line} has errors"
+            skipped = gettext("skipped: the product on row %(line)s has errors") % {"line": first.line}
             self._fail(RowError(row.line, "handle", skipped) for row in rows[1:])
             return group
         group.product = existing or Product(seller=self.seller, currency=self._new_product_currency(first))
@@ -398,11 +407,15 @@ class _Planner:
     def _plan_variant(self, row: Row, product: Product, existing: Variant | None) -> Variant:
         sku = row.get("sku")
         if sku in self.seen_skus:
-            raise ValidationFailed(f"SKU {sku} already appears on row {self.seen_skus[sku]}", field="sku")
+            raise ValidationFailed(
+                gettext("SKU %(sku)s already appears on row %(line)s") % {"sku": sku, "line": self.seen_skus[sku]},
+                field="sku",
+            )
         values = services.clean_variant_fields(_variant_input(row, existing), default_currency=product.currency)
         if values["currency"] != product.currency:
             raise ValidationFailed(
-                f"all variants of a product share one currency ({product.currency})", field="currency"
+                gettext("all variants of a product share one currency (%(currency)s)") % {"currency": product.currency},
+                field="currency",
             )
         self.seen_skus[sku] = row.line
         variant = existing or Variant(product=product)
@@ -523,7 +536,9 @@ def default_actor(seller: Organization) -> User:
     """Who an import runs as when nobody is named: the seller's first owner."""
     owner = seller.memberships.filter(role__code="owner").select_related("user").order_by("created_at", "id").first()
     if owner is None:
-        raise NotFound(f"{seller.name} has no owner to import as; name a user", field="actor")
+        raise NotFound(
+            gettext("%(seller)s has no owner to import as; name a user") % {"seller": seller.name}, field="actor"
+        )
     return owner.user
 
 
@@ -543,7 +558,7 @@ def import_catalog(
     """
     require(actor, seller, "catalog.manage")
     if not seller.sells:
-        raise ValidationFailed("this organization does not sell", field="seller")
+        raise ValidationFailed(gettext("this organization does not sell"), field="seller")
     rows, ignored, folder = read_rows(source)
     result = ImportResult(rows=len(rows), ignored_columns=ignored)
     planner = _Planner(seller, folder, result)

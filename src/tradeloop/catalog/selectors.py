@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
@@ -71,7 +72,7 @@ def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
         qs = qs.filter(category__path__startswith=f.category.path)
     if f.kind:
         if f.kind not in Product.Kind.values:
-            raise ValidationFailed(f"unknown kind {f.kind!r}", field="kind")
+            raise ValidationFailed(gettext("unknown kind %(kind)s") % {"kind": repr(f.kind)}, field="kind")
         qs = qs.filter(kind=f.kind)
     if f.seller:
         qs = qs.filter(seller=f.seller)
@@ -86,7 +87,10 @@ def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
 
 def _order(sort: str) -> tuple[str, ...]:
     if sort not in SORTS:
-        raise ValidationFailed(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}", field="sort")
+        raise ValidationFailed(
+            gettext("unknown sort %(sort)s; use one of %(sorts)s") % {"sort": repr(sort), "sorts": ", ".join(SORTS)},
+            field="sort",
+        )
     return SORTS[sort]
 
 
@@ -113,7 +117,7 @@ def product_detail(product_id: int) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound("product not found")
+        raise NotFound(gettext("product not found"))
     return product
 
 
@@ -130,7 +134,7 @@ def seller_products(
     qs = _card_query(Product.objects.filter(seller=seller))
     if status:
         if status not in Product.Status.values:
-            raise ValidationFailed(f"unknown status {status!r}", field="status")
+            raise ValidationFailed(gettext("unknown status %(status)s") % {"status": repr(status)}, field="status")
         qs = qs.filter(status=status)
     if q:
         sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)
@@ -146,11 +150,11 @@ def seller_product_detail(*, actor: User, product_id: int) -> Product:
         .first()
     )
     if product is None:
-        raise NotFound("product not found")
+        raise NotFound(gettext("product not found"))
     try:
         require(actor, product.seller, "catalog.manage")
     except NotFound as exc:
-        raise NotFound("product not found") from exc
+        raise NotFound(gettext("product not found")) from exc
     return product
 
 
@@ -171,7 +175,7 @@ def category_by_slug(slug: str) -> Category:
     for category in categories():
         if category.slug == slug:
             return category
-    raise NotFound("category not found", field="category")
+    raise NotFound(gettext("category not found"), field="category")
 
 
 LOW_STOCK = 5

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 from tradeloop.accounts.models import Organization, User
@@ -51,15 +52,21 @@ def sanitise(html: str) -> str:
 def _text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise ValidationFailed(f"{field} is required", field=field)
+        raise ValidationFailed(gettext("%(field)s is required") % {"field": field}, field=field)
     if len(value) > max_length:
-        raise ValidationFailed(f"{field} is longer than {max_length} characters", field=field)
+        raise ValidationFailed(
+            gettext("%(field)s is longer than %(max)s characters") % {"field": field, "max": max_length}, field=field
+        )
     return value
 
 
 def _choice(value: str, choices, *, field: str) -> str:
     if value not in choices.values:
-        raise ValidationFailed(f"{value!r} is not one of {', '.join(choices.values)}", field=field)
+        raise ValidationFailed(
+            gettext("%(value)s is not one of %(choices)s")
+            % {"value": repr(value), "choices": ", ".join(choices.values)},
+            field=field,
+        )
     return value
 
 
@@ -67,7 +74,7 @@ def _attributes(value) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValidationFailed("attributes must be a mapping of names to values", field="attributes")
+        raise ValidationFailed(gettext("attributes must be a mapping of names to values"), field="attributes")
     return {k.strip()[:60]: str(v).strip()[:200] for k, v in value.items() if k.strip()}
 
 
@@ -79,7 +86,7 @@ def _category(value: Category | int | str | None) -> Category | None:
     lookup = {"pk": value} if str(value).isdigit() else {"slug": value}
     found = Category.objects.filter(**lookup).first()
     if found is None:
-        raise ValidationFailed(f"no category {value!r}", field="category")
+        raise ValidationFailed(gettext("no category %(category)s") % {"category": repr(value)}, field="category")
     return found
 
 
@@ -101,22 +108,22 @@ def clean_variant_fields(data: VariantInput, *, default_currency: str) -> dict:
     currency = check_currency(data.currency or default_currency)
     price = parse_amount(data.price, field="price")
     if price < 0:
-        raise ValidationFailed("price cannot be negative", field="price")
+        raise ValidationFailed(gettext("price cannot be negative"), field="price")
     compare_at = None
     if data.compare_at_price not in (None, ""):
         compare_at = parse_amount(data.compare_at_price, field="compare_at_price")
         if compare_at < price:
-            raise ValidationFailed("original price must not be below the price", field="compare_at_price")
+            raise ValidationFailed(gettext("original price must not be below the price"), field="compare_at_price")
         compare_at = quantize(compare_at, currency)
     try:
         stock = None if data.stock is None else int(data.stock)
         weight = int(data.weight_grams)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("stock and weight must be whole numbers", field="stock") from exc
+        raise ValidationFailed(gettext("stock and weight must be whole numbers"), field="stock") from exc
     if stock is not None and stock < 0:
-        raise ValidationFailed("stock cannot be negative", field="stock")
+        raise ValidationFailed(gettext("stock cannot be negative"), field="stock")
     if weight < 0:
-        raise ValidationFailed("weight cannot be negative", field="weight_grams")
+        raise ValidationFailed(gettext("weight cannot be negative"), field="weight_grams")
     return {
         "sku": _text(data.sku, field="sku", max_length=64, required=True),
         "name": _text(data.name, field="name", max_length=120),
@@ -140,10 +147,13 @@ def _return_window(value) -> int | None:
     try:
         days = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed("return window must be a whole number of days", field="return_window_days") from exc
+        raise ValidationFailed(
+            gettext("return window must be a whole number of days"), field="return_window_days"
+        ) from exc
     if not 0 <= days <= MAX_RETURN_WINDOW_DAYS:
         raise ValidationFailed(
-            f"return window must be between 0 and {MAX_RETURN_WINDOW_DAYS} days", field="return_window_days"
+            gettext("return window must be between 0 and %(max)s days") % {"max": MAX_RETURN_WINDOW_DAYS},
+            field="return_window_days",
         )
     return days
 
@@ -179,7 +189,9 @@ def clean_product_fields(changes: dict) -> dict:
         "return_window_days",
     }
     if unknown:
-        raise ValidationFailed(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise ValidationFailed(
+            gettext("unknown field %(field)s") % {"field": repr(sorted(unknown)[0])}, field=sorted(unknown)[0]
+        )
     return out
 
 
@@ -189,7 +201,7 @@ def create_product(
 ) -> Product:
     require(actor, seller, "catalog.manage")
     if not seller.sells:
-        raise ValidationFailed("this organization does not sell", field="seller")
+        raise ValidationFailed(gettext("this organization does not sell"), field="seller")
     product = Product(seller=seller, currency=seller.currency, **clean_product_fields({"title": title, **fields}))
     product.save()
     for data in variants:
@@ -203,11 +215,11 @@ def seller_product(*, actor: User, product_id: int, capability: str = "catalog.m
     """A product the actor may manage; another tenant's product answers 404."""
     product = Product.objects.select_related("seller").filter(pk=product_id).first()
     if product is None:
-        raise NotFound("product not found")
+        raise NotFound(gettext("product not found"))
     try:
         require(actor, product.seller, capability)
     except NotFound as exc:
-        raise NotFound("product not found") from exc
+        raise NotFound(gettext("product not found")) from exc
     return product
 
 
@@ -224,10 +236,10 @@ def update_product(*, actor: User, product: Product, **changes) -> Product:
 def _save_variant(product: Product, data: VariantInput, variant: Variant | None = None) -> Variant:
     values = clean_variant_fields(data, default_currency=product.currency)
     if values["currency"] != product.currency and product.variants.exclude(pk=getattr(variant, "pk", None)).exists():
-        raise ValidationFailed("all variants of a product share one currency", field="currency")
+        raise ValidationFailed(gettext("all variants of a product share one currency"), field="currency")
     clash = product.variants.filter(sku=values["sku"]).exclude(pk=getattr(variant, "pk", None))
     if clash.exists():
-        raise Conflict(f"SKU {values['sku']} is already used by this product", field="sku")
+        raise Conflict(gettext("SKU %(sku)s is already used by this product") % {"sku": values["sku"]}, field="sku")
     variant = variant or Variant(product=product, position=product.variants.count())
     stock = values.pop("stock")  # stock lives in inventory (per warehouse); Variant.stock is its summary
     for name, value in values.items():
@@ -236,7 +248,9 @@ def _save_variant(product: Product, data: VariantInput, variant: Variant | None 
         with transaction.atomic():
             variant.save()
     except IntegrityError as exc:
-        raise Conflict(f"SKU {values['sku']} is already used by this product", field="sku") from exc
+        raise Conflict(
+            gettext("SKU %(sku)s is already used by this product") % {"sku": values["sku"]}, field="sku"
+        ) from exc
     if values["currency"] != product.currency:
         product.currency = values["currency"]
         product.save(update_fields=["currency"])
@@ -255,7 +269,7 @@ def save_variant(*, actor: User, product: Product, data: VariantInput, variant_i
     if variant_id is not None:
         variant = product.variants.filter(pk=variant_id).first()
         if variant is None:
-            raise NotFound("variant not found", field="variant")
+            raise NotFound(gettext("variant not found"), field="variant")
     variant = _save_variant(product, data, variant)
     refresh_summary(product)
     return variant
@@ -266,7 +280,7 @@ def delete_variant(*, actor: User, product: Product, variant_id: int) -> None:
     require(actor, product.seller, "catalog.manage")
     deleted, _ = product.variants.filter(pk=variant_id).delete()
     if not deleted:
-        raise NotFound("variant not found", field="variant")
+        raise NotFound(gettext("variant not found"), field="variant")
     refresh_summary(product)
 
 
@@ -317,7 +331,7 @@ def _thumbnail(image: Image.Image) -> ContentFile:
 
 def _open_image(upload: UploadedFile) -> Image.Image:
     if upload.size and upload.size > MAX_IMAGE_BYTES:
-        raise ValidationFailed("images must be 8 MB or smaller", field="image")
+        raise ValidationFailed(gettext("images must be 8 MB or smaller"), field="image")
     try:
         image = Image.open(upload)
         image.verify()
@@ -325,7 +339,7 @@ def _open_image(upload: UploadedFile) -> Image.Image:
         image = Image.open(upload)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationFailed("that file is not an image we can read", field="image") from exc
+        raise ValidationFailed(gettext("that file is not an image we can read"), field="image") from exc
     return image
 
 
@@ -348,14 +362,16 @@ def remove_image(*, actor: User, product: Product, image_id: int) -> None:
     require(actor, product.seller, "catalog.manage")
     image = product.images.filter(pk=image_id).first()
     if image is None:
-        raise NotFound("image not found", field="image")
+        raise NotFound(gettext("image not found"), field="image")
     image.delete()
     refresh_summary(product)
 
 
 def _publish(product: Product, actor: User) -> None:
     if not product.variants.filter(is_active=True).exists():
-        raise ValidationFailed("add at least one active variant with a price before publishing", field="variants")
+        raise ValidationFailed(
+            gettext("add at least one active variant with a price before publishing"), field="variants"
+        )
     product.published_at = product.published_at or clock.now()
     states.transition(product, Product.Status.PUBLISHED, actor=actor)
 
@@ -398,9 +414,9 @@ def create_category(*, name: str, slug: str = "", parent: Category | None = None
     name = _text(name, field="name", max_length=120, required=True)
     slug = slugify(slug or name)[:80]
     if not slug:
-        raise ValidationFailed("the category needs a latin slug", field="slug")
+        raise ValidationFailed(gettext("the category needs a latin slug"), field="slug")
     if Category.objects.filter(slug=slug).exists():
-        raise Conflict(f"category {slug!r} exists", field="slug")
+        raise Conflict(gettext("category %(slug)s exists") % {"slug": repr(slug)}, field="slug")
     return Category.objects.create(name=name, slug=slug, parent=parent, name_zh=name_zh)
 
 
@@ -412,16 +428,16 @@ def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
     """Set a variant's stock level after a count. The row is locked so a concurrent sale is not silently lost,
     and the change is recorded (old → new) like any other."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= MAX_STOCK:
-        raise ValidationFailed("stock must be a whole number, zero or more", field="stock")
+        raise ValidationFailed(gettext("stock must be a whole number, zero or more"), field="stock")
     variant = (
         Variant.objects.select_for_update(of=("self",)).select_related("product__seller").filter(pk=variant_id).first()
     )
     if variant is None:
-        raise NotFound("variant not found", field="variant")
+        raise NotFound(gettext("variant not found"), field="variant")
     try:
         require(actor, variant.product.seller, "catalog.manage")
     except NotFound as exc:
-        raise NotFound("variant not found", field="variant") from exc
+        raise NotFound(gettext("variant not found"), field="variant") from exc
     from tradeloop.inventory.services import set_available  # recorded as a stock movement (a count)
 
     old = variant.stock

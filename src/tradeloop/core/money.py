@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
+from django.utils.translation import gettext
 
 from tradeloop.core.errors import ValidationFailed
 
@@ -24,18 +25,20 @@ def parse_amount(value: object, *, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"{value!r} is not a number", field=field) from exc
+        raise ValidationFailed(gettext("%(value)s is not a number") % {"value": repr(value)}, field=field) from exc
     if not amount.is_finite():
-        raise ValidationFailed(f"{value!r} is not a number", field=field)
+        raise ValidationFailed(gettext("%(value)s is not a number") % {"value": repr(value)}, field=field)
     if abs(amount) >= MAX_AMOUNT or amount.normalize().as_tuple().exponent < -4:
-        raise ValidationFailed(f"{value} is out of range (up to 14 digits and 4 decimal places)", field=field)
+        raise ValidationFailed(
+            gettext("%(value)s is out of range (up to 14 digits and 4 decimal places)") % {"value": value}, field=field
+        )
     return amount
 
 
 def check_currency(code: str, *, field: str = "currency") -> str:
     code = (code or "").upper()
     if code not in SUPPORTED_CURRENCIES:
-        raise ValidationFailed(f"unsupported currency {code!r}", field=field)
+        raise ValidationFailed(gettext("unsupported currency %(currency)s") % {"currency": repr(code)}, field=field)
     return code
 
 

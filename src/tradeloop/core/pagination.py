@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from tradeloop.core.errors import ValidationFailed
 
@@ -29,10 +30,10 @@ def decode_cursor(cursor: str) -> list[str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (ValueError, TypeError) as exc:
-        raise ValidationFailed("malformed cursor", field="cursor") from exc
+        raise ValidationFailed(gettext("malformed cursor"), field="cursor") from exc
     # encode_cursor writes only strings; anything else (a null, a number) was not made by us.
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValidationFailed("malformed cursor", field="cursor")
+        raise ValidationFailed(gettext("malformed cursor"), field="cursor")
     return values
 
 
@@ -41,18 +42,18 @@ def _coerce(qs: QuerySet, field: str, value: str):
     try:
         return model_field.to_python(value)
     except Exception as exc:  # noqa: BLE001 - any parse failure is a bad cursor
-        raise ValidationFailed("malformed cursor", field="cursor") from exc
+        raise ValidationFailed(gettext("malformed cursor"), field="cursor") from exc
 
 
 def keyset_page(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int) -> Page:
     """`order` like ("-created_at", "-id"); the last key must be unique."""
     if not 1 <= limit <= 100:
-        raise ValidationFailed("limit must be between 1 and 100", field="limit")
+        raise ValidationFailed(gettext("limit must be between 1 and 100"), field="limit")
     qs = qs.order_by(*order)
     if cursor:
         values = decode_cursor(cursor)
         if len(values) != len(order):
-            raise ValidationFailed("malformed cursor", field="cursor")
+            raise ValidationFailed(gettext("malformed cursor"), field="cursor")
         qs = qs.filter(_after(qs, order, values))
     rows = list(qs[: limit + 1])
     items = rows[:limit]
