@@ -117,3 +117,13 @@ def test_cart_page_uses_the_same_number_of_queries_for_1_or_20_lines(client, buy
     fill_cart(buyer, [(v, 1) for v in variants[1:]])
     assert count() == one
     assert one <= 8
+
+
+@pytest.mark.parametrize("kind", ["listing", "deal", "service"])
+def test_second_hand_listings_deals_and_services_are_not_bought_through_the_cart(shop, buyer, kind):
+    from tests.factories import published_product
+
+    other = published_product(shop["tea_house"], title=f"A {kind}", kind=kind)
+    with pytest.raises(NotFound):
+        checkout.add_item(owner=CartOwner(user=buyer), variant_id=other.variants.get().pk, quantity=1)
+    assert not CartItem.objects.exists()

@@ -106,6 +106,8 @@ def _buyable_variant(variant_id) -> Variant:
         Variant.objects.select_related("product")
         .filter(pk=variant_id if str(variant_id).isdigit() else None, is_active=True)
         .filter(product__status=Product.Status.PUBLISHED, product__seller__is_active=True)
+        # Listings, deals and services are bought through their own mode's flow (offers, vouchers, bookings).
+        .filter(product__kind=Product.Kind.PHYSICAL)
         .first()
     )
     if variant is None:
