@@ -55,7 +55,7 @@ def _detail(request: HttpRequest, seller: Organization, promotion_id: int) -> Pr
 
 def _owned(request: HttpRequest, promotion_id: int) -> Organization:
     """The caller's organization that owns the promotion; another seller's promotion answers 404."""
-    seller_id = Promotion.objects.filter(pk=promotion_id).values_list("seller_id", flat=True).first()
+    seller_id = selectors.seller_id_of(promotion_id)
     if seller_id is None:
         raise NotFound("promotion not found")
     try:

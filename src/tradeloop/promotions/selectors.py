@@ -299,3 +299,8 @@ def with_targets(promotions: list[Promotion]) -> list[Promotion]:
     """Load the categories and products of a page of promotions (2 queries whatever the page length)."""
     prefetch_related_objects(promotions, "categories", "products")
     return promotions
+
+
+def seller_id_of(promotion_id: int) -> int | None:
+    """Which organization runs a promotion (None: no such promotion); callers then check the actor belongs to it."""
+    return Promotion.objects.filter(pk=promotion_id).values_list("seller_id", flat=True).first()
