@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests import factories
-from tradeloop.console.access import Console
+from tradeloop.accounts.console_access import Console
 from tradeloop.fulfilment.models import Shipment, ShippingMethod
 from tradeloop.orders.models import Order
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from tradeloop.accounts import selectors, services
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.models import Membership, Organization
 from tradeloop.accounts.schemas import (
     InvitationOut,
@@ -21,8 +22,7 @@ from tradeloop.accounts.schemas import (
     TokenOut,
     capabilities_of,
 )
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, PageQuery, errors
+from tradeloop.core.api_schemas import Id, PageOut, PageQuery, errors
 from tradeloop.core.pagination import keyset_page
 
 router = Router(auth=SIGNED_IN, tags=["identity"])

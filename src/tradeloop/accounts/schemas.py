@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from tradeloop.accounts.models import Organization, Role
 from tradeloop.accounts.roles import CAPABILITIES
-from tradeloop.api.schemas import Currency, Text
+from tradeloop.core.api_schemas import Currency, Text
 
 # Anyone may create any kind of organization but the operator's own.
 OrganizationKind = Literal[tuple(k for k in Organization.Kind.values if k != Organization.Kind.OPERATOR)]  # type: ignore[valid-type]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tradeloop.accounts import selectors, services
+from tradeloop.accounts.console_nav import console_home_url
 from tradeloop.accounts.forms import (
     EmailAuthenticationForm,
     OrganizationForm,
@@ -29,7 +30,6 @@ from tradeloop.accounts.forms import (
     attach_domain_error,
 )
 from tradeloop.core.errors import DomainError, NotFound
-from tradeloop.storefront.templatetags.ui import console_home_url
 
 NEW_TOKEN_SESSION_KEY = "accounts:new-token"
 

@@ -8,11 +8,11 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.models import ReturnLine, ReturnRequest
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import MAX_INT, Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, amount, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.orders import selectors as orders_selectors

@@ -13,10 +13,10 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.forms import DecisionForm, ReturnRequestForm
 from tradeloop.aftersales.models import ReturnRequest
-from tradeloop.console.access import Console, console_page
 from tradeloop.core.errors import DomainError, NotAuthenticated, NotFound, PermissionDenied
 from tradeloop.core.money import format_money
 from tradeloop.orders import selectors as orders_selectors

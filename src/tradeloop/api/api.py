@@ -11,10 +11,10 @@ from ninja import NinjaAPI
 
 from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
-from tradeloop.api import errors
 from tradeloop.catalog import api as catalog_api
 from tradeloop.checkout import api as checkout_api
 from tradeloop.conversations import api as conversations_api
+from tradeloop.core import api_errors as errors
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
 from tradeloop.ledger import api as ledger_api

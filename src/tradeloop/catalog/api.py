@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.models import Organization
 from tradeloop.accounts.selectors import membership, public_store
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, Text, errors
 from tradeloop.catalog import selectors, services
 from tradeloop.catalog.models import Category, Product, Variant
 from tradeloop.catalog.schemas import (
@@ -29,6 +28,7 @@ from tradeloop.catalog.schemas import (
     VariantIn,
     VariantPatch,
 )
+from tradeloop.core.api_schemas import Id, PageOut, Text, errors
 from tradeloop.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["goods"])

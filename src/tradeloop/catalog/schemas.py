@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
-from tradeloop.api.schemas import MAX_ID, MAX_INT, AmountIn, Currency, Id, PageQuery, Text, amount, media_url
 from tradeloop.catalog.models import Category, Product, ProductImage, Variant
 from tradeloop.catalog.selectors import SORTS
+from tradeloop.core.api_schemas import MAX_ID, MAX_INT, AmountIn, Currency, Id, PageQuery, Text, amount, media_url
 
 ProductKind = Literal[tuple(Product.Kind.values)]  # type: ignore[valid-type]
 ProductStatus = Literal[tuple(Product.Status.values)]  # type: ignore[valid-type]

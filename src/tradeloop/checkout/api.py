@@ -8,10 +8,10 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
 
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, Text, amount, errors
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.checkout import selectors, services
 from tradeloop.checkout.services import MAX_QUANTITY, CartOwner
+from tradeloop.core.api_schemas import Id, Text, amount, errors
 
 router = Router(auth=SIGNED_IN, tags=["cart & checkout"])
 

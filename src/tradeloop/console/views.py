@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from tradeloop.accounts import selectors as accounts_selectors
 from tradeloop.accounts import services as accounts_services
+from tradeloop.accounts.console_access import Console, console_page, remembered, selling_memberships
+from tradeloop.accounts.console_nav import upcoming_sections
 from tradeloop.catalog import selectors as catalog_selectors
 from tradeloop.catalog import services as catalog_services
 from tradeloop.catalog.models import Product
-from tradeloop.console.access import Console, console_page, remembered, selling_memberships
 from tradeloop.console.charts import horizontal_bars
 from tradeloop.console.forms import (
     BulkStatusForm,
@@ -35,7 +36,6 @@ from tradeloop.console.forms import (
     VariantForm,
     VariantFormSet,
 )
-from tradeloop.console.nav import upcoming_sections
 from tradeloop.console.product_editor import ProductEditor, attach_error, sentence
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.inventory import selectors as inventory_selectors

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, errors
 from tradeloop.conversations import selectors, services
 from tradeloop.conversations.schemas import (
     ConversationIn,
@@ -17,6 +16,7 @@ from tradeloop.conversations.schemas import (
     MessageOut,
     ThreadOut,
 )
+from tradeloop.core.api_schemas import Id, PageOut, errors
 from tradeloop.core.errors import ValidationFailed
 
 router = Router(auth=SIGNED_IN, tags=["conversations"])

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from tradeloop.api.schemas import Id, PageQuery, Text
 from tradeloop.conversations.services import MAX_BODY
+from tradeloop.core.api_schemas import Id, PageQuery, Text
 
 
 class PartyOut(Schema):

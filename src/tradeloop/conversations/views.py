@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.catalog import selectors as catalog_selectors
-from tradeloop.console.access import Console, console_page
 from tradeloop.conversations import selectors, services
 from tradeloop.conversations.forms import MessageForm
 from tradeloop.core import clock

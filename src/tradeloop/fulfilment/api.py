@@ -12,9 +12,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import MAX_INT, AmountIn, Id, Text, amount, errors
+from tradeloop.core.api_schemas import MAX_INT, AmountIn, Id, Text, amount, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.fulfilment import selectors, services
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import MAX_INT, Id, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse

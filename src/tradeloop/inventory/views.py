@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 
-from tradeloop.console.access import Console, console_page
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core.errors import DomainError, ValidationFailed
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, WarehouseForm

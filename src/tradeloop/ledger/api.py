@@ -7,8 +7,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, PageQuery, amount, errors
+from tradeloop.accounts.api_auth import SIGNED_IN
+from tradeloop.core.api_schemas import Id, PageOut, PageQuery, amount, errors
 from tradeloop.ledger import selectors
 from tradeloop.ledger.models import Account, Entry
 

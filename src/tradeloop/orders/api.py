@@ -8,9 +8,9 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import Id, PageOut, PageQuery, Text, amount, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.orders import selectors, services
 from tradeloop.orders.models import Adjustment, Order, OrderLine

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from tradeloop.console.access import Console, console_page
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.orders import selectors, services

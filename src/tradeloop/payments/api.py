@@ -7,9 +7,9 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.api.auth import SIGNED_IN
-from tradeloop.api.schemas import Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import Id, PageOut, PageQuery, Text, amount, errors
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.payments import selectors, services
 from tradeloop.payments.models import Payment, Payout, Refund

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from tradeloop.console.access import Console, console_page
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core.errors import NotFound
 from tradeloop.payments import selectors, services
 from tradeloop.payments.models import Payment

@@ -7,11 +7,11 @@ from dataclasses import fields
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from tradeloop.accounts.api_auth import SIGNED_IN, BearerToken
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import membership, public_store
-from tradeloop.api.auth import SIGNED_IN, BearerToken
-from tradeloop.api.schemas import Id, PageOut, errors
 from tradeloop.core import clock
+from tradeloop.core.api_schemas import Id, PageOut, errors
 from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.promotions import selectors, services
 from tradeloop.promotions.models import Promotion

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from tradeloop.api.schemas import AmountIn, Currency, Id, PageQuery, Text, amount
+from tradeloop.core.api_schemas import AmountIn, Currency, Id, PageQuery, Text, amount
 from tradeloop.core.money import Money
 from tradeloop.promotions.models import Promotion
 

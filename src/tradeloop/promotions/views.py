@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.catalog import selectors as catalog_selectors
-from tradeloop.console.access import Console, console_page
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, ValidationFailed
 from tradeloop.promotions import selectors, services

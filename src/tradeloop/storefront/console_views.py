@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.catalog import selectors as catalog_selectors
 from tradeloop.catalog.models import Product
-from tradeloop.console.access import Console, console_page
 from tradeloop.core.errors import DomainError, NotFound
 from tradeloop.storefront import design as services
 from tradeloop.storefront import design_selectors

@@ -6,19 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.core.files.storage import default_storage
-from django.urls import NoReverseMatch, reverse
 
+from tradeloop.accounts.console_nav import console_home_url
 from tradeloop.accounts.selectors import selling_organizations
 
 register = template.Library()
-
-
-def console_home_url() -> str:
-    """The seller console's home, or "" while the console app has no routes."""
-    try:
-        return reverse("console:home")
-    except NoReverseMatch:
-        return ""
 
 
 @register.simple_tag(takes_context=True)

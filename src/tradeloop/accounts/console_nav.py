@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -80,3 +80,11 @@ def navigation(membership: Membership, *, current_url_name: str) -> list[NavLink
 def upcoming_sections(membership: Membership) -> list[Section]:
     """Sections the member's role will get once they are built (shown on the dashboard)."""
     return [s for s in SECTIONS if s.url_name is None and _allowed(s, membership)]
+
+
+def console_home_url() -> str:
+    """The seller console's home, or "" while the console app has no routes."""
+    try:
+        return reverse("console:home")
+    except NoReverseMatch:
+        return ""

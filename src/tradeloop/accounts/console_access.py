@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tradeloop.accounts.console_nav import NavLink, navigation
 from tradeloop.accounts.models import Membership, Organization
 from tradeloop.accounts.selectors import memberships_of
-from tradeloop.console.nav import NavLink, navigation
 from tradeloop.core import errors
 
 SESSION_KEY = "console_organization_id"
