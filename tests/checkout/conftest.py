@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import UserFactory, published_product, seller_with_owner
-from tradeloop.checkout import services as checkout
-from tradeloop.checkout.services import CartOwner
+from tradeloop.checkout import addresses as address_book
+from tradeloop.checkout import cart as carts
+from tradeloop.checkout.cart import CartOwner
 from tradeloop.fulfilment.models import ShippingMethod
 
 
@@ -23,7 +24,7 @@ def buyer(db):
 
 @pytest.fixture
 def address(buyer):
-    return checkout.save_address(
+    return address_book.save_address(
         actor=buyer, data={"name": "Li Lei", "phone": "13800000000", "line1": "1 Nanjing Road", "city": "Shanghai"}
     )
 
@@ -39,7 +40,7 @@ def stocked(seller, *, title="Tea", price="20.00", stock=10, variants=1):
 def fill_cart(buyer, items) -> None:
     owner = CartOwner(user=buyer)
     for variant, quantity in items:
-        checkout.add_item(owner=owner, variant_id=variant.pk, quantity=quantity)
+        carts.add_item(owner=owner, variant_id=variant.pk, quantity=quantity)
 
 
 @pytest.fixture

@@ -68,10 +68,11 @@ def test_checkout_refuses_an_unknown_coupon_and_an_empty_cart(shop, buyer, api_a
 
 
 def test_orders_and_the_order_desk(shop, buyer, api_as, pay):
+    from tradeloop.checkout import addresses as address_book
     from tradeloop.checkout import services as checkout
 
     fill_cart(buyer, [(shop["tea"], 1), (shop["apples"], 2)])
-    address = checkout.save_address(actor=buyer, data=address_body())
+    address = address_book.save_address(actor=buyer, data=address_body())
     placed = checkout.place(buyer=buyer, address_id=address.pk, shipping_choices={}, coupon_codes=[], key=None)
     pay(placed.checkout.payment)
     me = api_as(buyer)

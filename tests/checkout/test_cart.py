@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from tests.checkout.conftest import fill_cart, stocked
 from tests.factories import PASSWORD, seller_with_owner
-from tradeloop.checkout import services as checkout
+from tradeloop.checkout import cart as carts
+from tradeloop.checkout.cart import CartOwner
 from tradeloop.checkout.models import Cart, CartItem
-from tradeloop.checkout.services import CartOwner
 from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.inventory.services import OutOfStock
 
@@ -57,7 +57,7 @@ def test_someone_elses_cart_line_is_not_found(client, shop, buyer):
     fill_cart(buyer, [(shop["tea"], 1)])
     item = CartItem.objects.get()
     with pytest.raises(NotFound):
-        checkout.set_quantity(owner=CartOwner(session_key="stranger"), item_id=item.pk, quantity=2)
+        carts.set_quantity(owner=CartOwner(session_key="stranger"), item_id=item.pk, quantity=2)
     client.post(reverse("checkout:update_item", args=[item.pk]), {"quantity": 2})
     assert CartItem.objects.get().quantity == 1
 
@@ -80,11 +80,11 @@ def test_the_guest_cart_joins_the_account_on_sign_in(client, shop, buyer):
 def test_unpublished_or_bad_quantities_are_refused(shop, buyer):
     owner = CartOwner(user=buyer)
     with pytest.raises(ValidationFailed):
-        checkout.add_item(owner=owner, variant_id=shop["tea"].pk, quantity=0)
+        carts.add_item(owner=owner, variant_id=shop["tea"].pk, quantity=0)
     with pytest.raises(NotFound):
-        checkout.add_item(owner=owner, variant_id=999999, quantity=1)
+        carts.add_item(owner=owner, variant_id=999999, quantity=1)
     with pytest.raises(OutOfStock):
-        checkout.add_item(owner=owner, variant_id=shop["tea"].pk, quantity=11)
+        carts.add_item(owner=owner, variant_id=shop["tea"].pk, quantity=11)
 
 
 def test_the_product_page_has_an_add_to_cart_form(client, shop):
@@ -125,5 +125,5 @@ def test_second_hand_listings_deals_and_services_are_not_bought_through_the_cart
 
     other = published_product(shop["tea_house"], title=f"A {kind}", kind=kind)
     with pytest.raises(NotFound):
-        checkout.add_item(owner=CartOwner(user=buyer), variant_id=other.variants.get().pk, quantity=1)
+        carts.add_item(owner=CartOwner(user=buyer), variant_id=other.variants.get().pk, quantity=1)
     assert not CartItem.objects.exists()

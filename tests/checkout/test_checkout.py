@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from tests.checkout.conftest import fill_cart
+from tradeloop.checkout import reactions
 from tradeloop.checkout import services as checkout
 from tradeloop.checkout.models import CartItem, Checkout
 from tradeloop.core.errors import ValidationFailed
@@ -66,10 +67,10 @@ def test_unpaid_orders_are_cancelled_after_the_timeout_and_stock_comes_back(buye
     fill_cart(buyer, [(shop["tea"], 3)])
     placed = place(buyer, address, shop)
     clock.advance(minutes=14)
-    assert checkout.sweep_expired_checkouts(clock.now()) == 0
+    assert reactions.sweep_expired_checkouts(clock.now()) == 0
     clock.advance(minutes=2)
-    assert checkout.sweep_expired_checkouts(clock.now()) == 1
-    assert checkout.sweep_expired_checkouts(clock.now()) == 0
+    assert reactions.sweep_expired_checkouts(clock.now()) == 1
+    assert reactions.sweep_expired_checkouts(clock.now()) == 0
     order = placed.orders[0]
     order.refresh_from_db()
     assert order.state == Order.State.CANCELLED and order.cancelled_at
@@ -103,7 +104,7 @@ def test_a_declined_payment_can_be_retried(buyer, address, shop, pay):
     pay(placed.checkout.payment, decline=True)
     placed.checkout.refresh_from_db()
     assert placed.checkout.state == Checkout.State.FAILED
-    checkout.retry_payment(buyer=buyer, checkout_id=placed.checkout.pk)
+    reactions.retry_payment(buyer=buyer, checkout_id=placed.checkout.pk)
     placed.checkout.refresh_from_db()
     pay(placed.checkout.payment)
     assert Order.objects.get().state == Order.State.PAID
@@ -129,7 +130,7 @@ def test_a_payment_captured_after_the_checkout_expired_is_refunded(buyer, addres
     fill_cart(buyer, [(shop["tea"], 1)])
     placed = place(buyer, address, shop)
     clock.advance(minutes=16)
-    checkout.sweep_expired_checkouts(clock.now())  # orders cancelled; the payment sweep has not run yet
+    reactions.sweep_expired_checkouts(clock.now())  # orders cancelled; the payment sweep has not run yet
     pay(placed.checkout.payment)
     payment = Payment.objects.get(pk=placed.checkout.payment_id)
     assert payment.captured_amount == payment.refunded_amount == Decimal("100")

@@ -28,8 +28,9 @@ from tests.checkout import _buyer
 from tests.checkout.conftest import stocked
 from tests.factories import UserFactory, seller_with_owner
 from tradeloop.accounts.services import issue_token
-from tradeloop.checkout import services as checkout
-from tradeloop.checkout.services import CartOwner
+from tradeloop.checkout import addresses as address_book
+from tradeloop.checkout import cart as carts
+from tradeloop.checkout.cart import CartOwner
 
 BUYERS = 50
 UNITS = 10
@@ -41,8 +42,8 @@ def prepare_race(buyers: int = BUYERS, units: int = UNITS):
     racers = []
     for i in range(buyers):
         buyer = UserFactory(email=f"racer{i}@example.com")
-        checkout.add_item(owner=CartOwner(user=buyer), variant_id=variant.pk, quantity=1)
-        address = checkout.save_address(
+        carts.add_item(owner=CartOwner(user=buyer), variant_id=variant.pk, quantity=1)
+        address = address_book.save_address(
             actor=buyer, data={"name": f"Racer {i}", "phone": "1380000", "line1": "1 Road", "city": "Suzhou"}
         )
         racers.append((issue_token(user=buyer)[1], address.pk))

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from tests.checkout.conftest import fill_cart, stocked
 from tests.factories import UserFactory, member, seller_with_owner
+from tradeloop.checkout import addresses as address_book
+from tradeloop.checkout import cart as carts
 from tradeloop.checkout import services as checkout
 from tradeloop.orders.models import Order
 
@@ -19,7 +21,7 @@ def place_orders(seller, buyers: int, lines: int = 2) -> list[Order]:
     for i in range(buyers):
         buyer = UserFactory(email=f"shopper{first + i}@example.com")
         fill_cart(buyer, [(v, 1) for v in variants])
-        address = checkout.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
+        address = address_book.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
         placed += checkout.place(
             buyer=buyer, address_id=address.pk, shipping_choices={}, coupon_codes=[], key=None
         ).orders
@@ -90,13 +92,13 @@ def test_the_order_page_shows_the_timeline_and_the_ship_panel(client, seller):
 def test_buyer_order_history_keeps_a_flat_query_count(client, seller):
     buyer = UserFactory(email="loyal@example.com")
     variants = [stocked(seller, title=f"Tea {i}", stock=100).variants.get() for i in range(3)]
-    address = checkout.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
+    address = address_book.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
 
     def buy(n: int) -> None:
         for _ in range(n):
             fill_cart(buyer, [(v, 1) for v in variants])
             checkout.place(buyer=buyer, address_id=address.pk, shipping_choices={}, coupon_codes=[], key=None)
-            checkout.clear_cart(owner=checkout.CartOwner(user=buyer))
+            carts.clear_cart(owner=carts.CartOwner(user=buyer))
 
     client.force_login(buyer)
     buy(1)
@@ -115,7 +117,7 @@ def test_placing_an_order_takes_the_same_queries_for_1_or_10_lines(seller):
     """Order placement: a fixed number of queries whatever the number of lines (per seller: pricing and rates)."""
     other_sellers = [seller_with_owner(name=f"Other {i}") for i in range(2)]
     buyer = UserFactory()
-    address = checkout.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
+    address = address_book.save_address(actor=buyer, data={"name": "A", "phone": "1", "line1": "x", "city": "Wuxi"})
     mine = [stocked(seller, title=f"Mine {i}", stock=100).variants.get() for i in range(10)]
     theirs = [stocked(s, title=f"Theirs {i}", stock=100).variants.get() for i, s in enumerate(other_sellers * 5)]
 
@@ -123,7 +125,7 @@ def test_placing_an_order_takes_the_same_queries_for_1_or_10_lines(seller):
         fill_cart(buyer, items)
         with CaptureQueriesContext(connection) as ctx:
             checkout.place(buyer=buyer, address_id=address.pk, shipping_choices={}, coupon_codes=[], key=None)
-        checkout.clear_cart(owner=checkout.CartOwner(user=buyer))
+        carts.clear_cart(owner=carts.CartOwner(user=buyer))
         return len(ctx)
 
     one_line = placing([(mine[0], 1)])

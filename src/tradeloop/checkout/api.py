@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.checkout import selectors, services
-from tradeloop.checkout.services import MAX_QUANTITY, CartOwner
+from tradeloop.checkout import addresses, cart, selectors, services
+from tradeloop.checkout.cart import MAX_QUANTITY, CartOwner
 from tradeloop.core.api_schemas import Id, Text, amount, errors
 
 router = Router(auth=SIGNED_IN, tags=["cart & checkout"])
@@ -214,7 +214,7 @@ def get_cart(request: HttpRequest):
 
 @router.delete("cart", response={204: None, **errors(401)}, summary="Empty the cart")
 def empty_cart(request: HttpRequest):
-    services.clear_cart(owner=_owner(request))
+    cart.clear_cart(owner=_owner(request))
     return Status(204, None)
 
 
@@ -224,19 +224,19 @@ def empty_cart(request: HttpRequest):
     summary="Add units of a variant (adds up with a line already there); 409 out_of_stock beyond what is available",
 )
 def add_item(request: HttpRequest, payload: CartItemIn):
-    item = services.add_item(owner=_owner(request), variant_id=payload.variant_id, quantity=payload.quantity)
+    item = cart.add_item(owner=_owner(request), variant_id=payload.variant_id, quantity=payload.quantity)
     return Status(201, _one_line(request, item.pk))
 
 
 @router.patch("cart/items/{item_id}", response={200: CartLineOut, **WRITE_ERRORS}, summary="Change a line's quantity")
 def update_item(request: HttpRequest, item_id: Id, payload: CartItemPatch):
-    services.set_quantity(owner=_owner(request), item_id=item_id, quantity=payload.quantity)
+    cart.set_quantity(owner=_owner(request), item_id=item_id, quantity=payload.quantity)
     return _one_line(request, item_id)
 
 
 @router.delete("cart/items/{item_id}", response={204: None, **READ_ERRORS}, summary="Remove a line")
 def remove_item(request: HttpRequest, item_id: Id):
-    services.remove_item(owner=_owner(request), item_id=item_id)
+    cart.remove_item(owner=_owner(request), item_id=item_id)
     return Status(204, None)
 
 
@@ -250,17 +250,17 @@ def list_addresses(request: HttpRequest):
 
 @router.post("addresses", response={201: AddressOut, **WRITE_ERRORS}, summary="Add an address")
 def add_address(request: HttpRequest, payload: AddressIn):
-    return Status(201, services.save_address(actor=request.auth, data=payload.dict()))
+    return Status(201, addresses.save_address(actor=request.auth, data=payload.dict()))
 
 
 @router.put("addresses/{address_id}", response={200: AddressOut, **WRITE_ERRORS}, summary="Change an address")
 def change_address(request: HttpRequest, address_id: Id, payload: AddressIn):
-    return services.save_address(actor=request.auth, data=payload.dict(), address_id=address_id)
+    return addresses.save_address(actor=request.auth, data=payload.dict(), address_id=address_id)
 
 
 @router.delete("addresses/{address_id}", response={204: None, **READ_ERRORS}, summary="Delete an address")
 def delete_address(request: HttpRequest, address_id: Id):
-    services.delete_address(actor=request.auth, address_id=address_id)
+    addresses.delete_address(actor=request.auth, address_id=address_id)
     return Status(204, None)
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tradeloop.checkout.services import MAX_QUANTITY
+from tradeloop.checkout.cart import MAX_QUANTITY
 
 
 class AddressForm(forms.Form):

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 
 def on_payment_captured(sender, *, payment, **kwargs) -> None:
-    from tradeloop.checkout import services
+    from tradeloop.checkout import reactions
 
-    services.on_payment_captured(payment=payment)
+    reactions.on_payment_captured(payment=payment)
 
 
 def on_payment_failed(sender, *, payment, **kwargs) -> None:
-    from tradeloop.checkout import services
+    from tradeloop.checkout import reactions
 
-    services.on_payment_failed(payment=payment)
+    reactions.on_payment_failed(payment=payment)
 
 
 def on_signed_in(sender, *, request, user, **kwargs) -> None:
     """The guest cart's id is in the session data (the session key itself changes at sign-in)."""
-    from tradeloop.checkout import services
+    from tradeloop.checkout import cart
 
     session = getattr(request, "session", None)
-    if session is not None and (cart_id := session.pop(services.GUEST_CART_KEY, None)):
-        services.merge_guest_cart(user=user, guest_cart_id=cart_id)
+    if session is not None and (cart_id := session.pop(cart.GUEST_CART_KEY, None)):
+        cart.merge_guest_cart(user=user, guest_cart_id=cart_id)
 
 
 def connect() -> None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog.models import Product
+from tradeloop.checkout.cart import CartOwner
 from tradeloop.checkout.models import Address, CartItem, Checkout
-from tradeloop.checkout.services import CartOwner
 from tradeloop.core.errors import NotAuthenticated, NotFound
 from tradeloop.orders.models import Adjustment, Order, OrderLine
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from tradeloop.checkout.services import sweep_expired_checkouts
+from tradeloop.checkout.reactions import sweep_expired_checkouts
 from tradeloop.core import clock
 
 

@@ -13,7 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from tradeloop.checkout import selectors, services
+from tradeloop.checkout import addresses as address_book
+from tradeloop.checkout import cart as carts
+from tradeloop.checkout import reactions, selectors, services
 from tradeloop.checkout.forms import AddressForm, AddToCartForm, QuantityForm
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 
@@ -25,7 +27,7 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _owner_for_writing(request: HttpRequest) -> services.CartOwner:
+def _owner_for_writing(request: HttpRequest) -> carts.CartOwner:
     """A guest needs a session (and so a session key) before their cart can be kept."""
     if not request.user.is_authenticated and not request.session.session_key:
         request.session.save()
@@ -33,8 +35,8 @@ def _owner_for_writing(request: HttpRequest) -> services.CartOwner:
 
 
 def _remember_guest_cart(request: HttpRequest, cart_id: int) -> None:
-    if not request.user.is_authenticated and request.session.get(services.GUEST_CART_KEY) != cart_id:
-        request.session[services.GUEST_CART_KEY] = cart_id
+    if not request.user.is_authenticated and request.session.get(carts.GUEST_CART_KEY) != cart_id:
+        request.session[carts.GUEST_CART_KEY] = cart_id
 
 
 # ---------- cart ----------
@@ -51,11 +53,11 @@ def add_to_cart(request: HttpRequest) -> HttpResponse:
     back = _next(request, reverse("checkout:cart"))
     if not form.is_valid():
         messages.error(
-            request, gettext("Choose an option and a quantity from 1 to %(max)s.") % {"max": services.MAX_QUANTITY}
+            request, gettext("Choose an option and a quantity from 1 to %(max)s.") % {"max": carts.MAX_QUANTITY}
         )
         return redirect(back)
     try:
-        item = services.add_item(
+        item = carts.add_item(
             owner=_owner_for_writing(request),
             variant_id=form.cleaned_data["variant"],
             quantity=form.cleaned_data["quantity"],
@@ -77,12 +79,12 @@ def update_item(request: HttpRequest, item_id: int) -> HttpResponse:
     owner = selectors.owner_of(request)
     try:
         if request.POST.get("action") == "remove":
-            services.remove_item(owner=owner, item_id=item_id)
+            carts.remove_item(owner=owner, item_id=item_id)
         else:
             form = QuantityForm(request.POST)
             if not form.is_valid():
-                raise ValidationFailed(gettext("Choose a quantity from 0 to %(max)s.") % {"max": services.MAX_QUANTITY})
-            services.set_quantity(owner=owner, item_id=item_id, quantity=form.cleaned_data["quantity"])
+                raise ValidationFailed(gettext("Choose a quantity from 0 to %(max)s.") % {"max": carts.MAX_QUANTITY})
+            carts.set_quantity(owner=owner, item_id=item_id, quantity=form.cleaned_data["quantity"])
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("checkout:cart")
@@ -150,7 +152,7 @@ def done(request: HttpRequest, checkout_id: int) -> HttpResponse:
 @require_POST
 def pay_again(request: HttpRequest, checkout_id: int) -> HttpResponse:
     try:
-        url = services.retry_payment(buyer=request.user, checkout_id=checkout_id)
+        url = reactions.retry_payment(buyer=request.user, checkout_id=checkout_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except DomainError as exc:
@@ -182,7 +184,7 @@ def address_form(request: HttpRequest, address_id: int | None = None) -> HttpRes
         form = AddressForm(request.POST)
         if form.is_valid():
             try:
-                saved = services.save_address(actor=request.user, data=form.cleaned_data, address_id=address_id)
+                saved = address_book.save_address(actor=request.user, data=form.cleaned_data, address_id=address_id)
             except DomainError as error:
                 _attach(form, error)
             else:
@@ -200,9 +202,9 @@ def address_form(request: HttpRequest, address_id: int | None = None) -> HttpRes
 def address_action(request: HttpRequest, address_id: int, action: str) -> HttpResponse:
     try:
         if action == "default":
-            services.set_default_address(actor=request.user, address_id=address_id)
+            address_book.set_default_address(actor=request.user, address_id=address_id)
         elif action == "delete":
-            services.delete_address(actor=request.user, address_id=address_id)
+            address_book.delete_address(actor=request.user, address_id=address_id)
         else:
             raise Http404("unknown action")
     except NotFound as exc:
