@@ -59,9 +59,9 @@ def test_an_unknown_coupon_is_explained_on_the_page(client, buyer, address, shop
 
 def test_out_of_stock_at_the_last_moment_is_a_clear_409(client, buyer, address, shop):
     fill_cart(buyer, [(shop["tea"], 3)])
-    from tradeloop.catalog import services as catalog
+    from tradeloop.inventory import services as inventory
 
-    catalog.set_stock(actor=shop["tea_house"].owner, variant_id=shop["tea"].pk, quantity=1)
+    inventory.set_stock(actor=shop["tea_house"].owner, variant_id=shop["tea"].pk, quantity=1)
     client.force_login(buyer)
     response = client.post(CHECKOUT, {"action": "place", "address": address.pk, "idempotency_key": "k2"})
     assert response.status_code == 409

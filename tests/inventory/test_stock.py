@@ -154,10 +154,8 @@ def test_a_deactivated_warehouse_is_not_for_sale(merchant, variant):
     assert available(variant) == 10
 
 
-def test_catalog_stock_count_goes_through_inventory(merchant, variant):
-    from tradeloop.catalog import services as catalog
-
-    catalog.set_stock(actor=merchant.owner, variant_id=variant.pk, quantity=4)
+def test_a_stock_count_is_a_movement_in_the_default_warehouse(merchant, variant):
+    inventory.set_stock(actor=merchant.owner, variant_id=variant.pk, quantity=4)
     assert stock_of(variant, inventory.default_warehouse(merchant)).on_hand == 4
     assert StockMovement.objects.filter(reason=Reason.COUNT, on_hand_delta=-6).exists()
 

@@ -68,9 +68,8 @@ errors.install(api)
 
 api.add_router("", accounts_api.router)
 api.add_router("", catalog_api.router)
-# Before catalog's: its seller/stock/{variant_id} would otherwise swallow seller/stock/levels and /adjustments.
-api.add_router("seller", inventory_api.seller_router)
 api.add_router("seller", catalog_api.seller_router)
+api.add_router("seller", inventory_api.seller_router)
 api.add_router("", checkout_api.router)
 api.add_router("", orders_api.router)
 api.add_router("seller", orders_api.seller_router)

@@ -1,4 +1,4 @@
-"""Goods endpoints: the public catalogue (products, categories) and the seller's catalog and stock."""
+"""Goods endpoints: the public catalogue (products, categories) and the seller's catalog (stock: inventory.api)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,6 @@ from tradeloop.catalog.schemas import (
     SellerProductOut,
     SellerProductQuery,
     SellerVariantOut,
-    StockIn,
-    StockQuery,
-    StockRowOut,
     VariantIn,
     VariantPatch,
 )
@@ -247,31 +244,3 @@ def add_image(request: HttpRequest, product_id: Id, image: File[UploadedFile], a
 def remove_image(request: HttpRequest, product_id: Id, image_id: Id):
     services.remove_image(actor=request.auth, product=_managed(request, product_id), image_id=image_id)
     return Status(204, None)
-
-
-# --- seller stock ------------------------------------------------------------------------------------------------
-
-
-@seller_router.get(
-    "stock",
-    response={200: PageOut[StockRowOut], **SELLER_READ_ERRORS},
-    summary="Every variant of the organization with its stock (needs catalog.manage)",
-)
-def stock(request: HttpRequest, query: Query[StockQuery]):
-    return selectors.seller_stock(
-        actor=request.auth,
-        seller=_selling_org(request, query.organization),
-        q=query.q,
-        low=query.low,
-        cursor=query.cursor,
-        limit=query.limit,
-    )
-
-
-@seller_router.patch(
-    "stock/{variant_id}",
-    response={200: StockRowOut, **SELLER_WRITE_ERRORS},
-    summary="Set a variant's stock level (a stock count)",
-)
-def set_stock(request: HttpRequest, variant_id: Id, payload: StockIn):
-    return services.set_stock(actor=request.auth, variant_id=variant_id, quantity=payload.stock)

@@ -173,12 +173,6 @@ class SellerProductQuery(PageQuery):
     q: Text = Field("", max_length=200, description="Words in the title, or an exact SKU")
 
 
-class StockQuery(PageQuery):
-    organization: Id = Field(..., description="The selling organization")
-    q: Text = Field("", max_length=200, description="Part of a SKU or product title")
-    low: bool = Field(False, description="Only active variants at or below the low-stock level")
-
-
 class VariantIn(Schema):
     sku: Text = Field(..., max_length=64, examples=["APPLE-5KG"])
     name: Text = Field("", max_length=120)
@@ -219,38 +213,3 @@ class ProductIn(ProductFieldsIn):
 
 class ProductPatch(ProductFieldsIn):
     title: Text | None = Field(None, max_length=200)
-
-
-class StockIn(Schema):
-    stock: Count = Field(..., description="Units on hand from now on")
-
-
-class StockRowOut(Schema):
-    variant_id: int
-    sku: str
-    name: str
-    stock: int = Field(..., description="Units available to buy: on hand minus reserved, in active warehouses")
-    on_hand: int = Field(0, description="Units on hand across active warehouses")
-    reserved: int = Field(0, description="Units held for orders awaiting payment")
-    is_active: bool
-    price: str
-    currency: str
-    product_id: int
-    product_title: str
-    product_status: str
-
-    @staticmethod
-    def resolve_variant_id(obj: Variant) -> int:
-        return obj.pk
-
-    @staticmethod
-    def resolve_price(obj: Variant) -> str:
-        return amount(obj.price, obj.currency)
-
-    @staticmethod
-    def resolve_product_title(obj: Variant) -> str:
-        return obj.product.title
-
-    @staticmethod
-    def resolve_product_status(obj: Variant) -> str:
-        return obj.product.status

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
@@ -227,47 +227,3 @@ def stock_by_product(*, actor: User, seller: Organization, product_ids: list[int
         .annotate(units=Sum("stock"))
     )
     return {product_id: units for product_id, units in rows}
-
-
-def seller_stock(
-    *,
-    actor: User,
-    seller: Organization,
-    q: str = "",
-    low: bool = False,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Page:
-    """The seller's variants with their stock levels, for a stock table: 1 query per page.
-
-    `stock` is what is available (inventory keeps it in step); `on_hand` and `reserved` sum the variant's
-    inventory rows in active warehouses."""
-    from tradeloop.inventory.models import Stock  # inventory builds on catalog's models
-
-    require(actor, seller, "catalog.manage")
-    rows = Stock.objects.filter(variant=OuterRef("pk"), warehouse__is_active=True).order_by().values("variant")
-    qs = (
-        Variant.objects.filter(product__seller=seller)
-        .annotate(
-            on_hand=Coalesce(Subquery(rows.annotate(n=Sum("on_hand")).values("n")), 0),
-            reserved=Coalesce(Subquery(rows.annotate(n=Sum("reserved")).values("n")), 0),
-        )
-        .select_related("product")
-        .only(
-            "id",
-            "sku",
-            "name",
-            "stock",
-            "price",
-            "currency",
-            "is_active",
-            "product__id",
-            "product__title",
-            "product__status",
-        )
-    )
-    if q:
-        qs = qs.filter(Q(sku__icontains=q) | Q(product__title__icontains=q))
-    if low:
-        qs = qs.filter(is_active=True, stock__lte=LOW_STOCK)
-    return keyset_page(qs, order=("id",), cursor=cursor, limit=limit)

@@ -420,33 +420,6 @@ def create_category(*, name: str, slug: str = "", parent: Category | None = None
     return Category.objects.create(name=name, slug=slug, parent=parent, name_zh=name_zh)
 
 
-MAX_STOCK = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
-
-
-@transaction.atomic
-def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
-    """Set a variant's stock level after a count. The row is locked so a concurrent sale is not silently lost,
-    and the change is recorded (old → new) like any other."""
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= MAX_STOCK:
-        raise ValidationFailed(gettext("stock must be a whole number, zero or more"), field="stock")
-    variant = (
-        Variant.objects.select_for_update(of=("self",)).select_related("product__seller").filter(pk=variant_id).first()
-    )
-    if variant is None:
-        raise NotFound(gettext("variant not found"), field="variant")
-    try:
-        require(actor, variant.product.seller, "catalog.manage")
-    except NotFound as exc:
-        raise NotFound(gettext("variant not found"), field="variant") from exc
-    from tradeloop.inventory.services import set_available  # recorded as a stock movement (a count)
-
-    old = variant.stock
-    set_available(actor=actor, variant=variant, available=quantity)
-    variant.refresh_from_db(fields=["stock"])
-    states.record(variant, old=str(old), new=str(quantity), actor=actor, reason="stock set")
-    return variant
-
-
 def verified_image(upload: UploadedFile) -> Image.Image:
     """An uploaded file opened and verified by Pillow (at most 8 MB); anything else raises ValidationFailed("image")."""
     return _open_image(upload)

@@ -1,4 +1,5 @@
-"""Seller inventory endpoints: warehouses, stock per warehouse, adjustments with a reason, movement history."""
+"""Seller inventory endpoints: the stock table and stock counts per variant, warehouses, stock per warehouse,
+adjustments with a reason, movement history."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, errors
+from tradeloop.catalog.models import Variant
+from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, amount, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
@@ -19,7 +21,9 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 
 Reason = Literal[tuple(str(r.value) for r in services.MANUAL_REASONS)]  # type: ignore[valid-type]
 Delta = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 READ_ERRORS = errors(401, 403, 404, 422)
+STOCK_READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
@@ -124,6 +128,49 @@ class MovementOut(Schema):
         return obj.actor.email if obj.actor else None
 
 
+class StockQuery(PageQuery):
+    organization: Id = Field(..., description="The selling organization")
+    q: Text = Field("", max_length=200, description="Part of a SKU or product title")
+    low: bool = Field(False, description="Only active variants at or below the low-stock level")
+
+
+class StockIn(Schema):
+    stock: Count = Field(
+        ..., description="Units available to buy from now on (the default warehouse takes the difference)"
+    )
+
+
+class StockRowOut(Schema):
+    variant_id: int
+    sku: str
+    name: str
+    stock: int = Field(..., description="Units available to buy: on hand minus reserved, in active warehouses")
+    on_hand: int = Field(0, description="Units on hand across active warehouses")
+    reserved: int = Field(0, description="Units held for orders awaiting payment")
+    is_active: bool
+    price: str
+    currency: str
+    product_id: int
+    product_title: str
+    product_status: str
+
+    @staticmethod
+    def resolve_variant_id(obj: Variant) -> int:
+        return obj.pk
+
+    @staticmethod
+    def resolve_price(obj: Variant) -> str:
+        return amount(obj.price, obj.currency)
+
+    @staticmethod
+    def resolve_product_title(obj: Variant) -> str:
+        return obj.product.title
+
+    @staticmethod
+    def resolve_product_status(obj: Variant) -> str:
+        return obj.product.status
+
+
 @seller_router.get(
     "warehouses", response={200: list[WarehouseOut], **READ_ERRORS}, summary="The organization's warehouses"
 )
@@ -182,3 +229,32 @@ def adjust(request: HttpRequest, payload: AdjustmentIn):
 )
 def movements(request: HttpRequest, stock_id: Id):
     return selectors.movements(actor=request.auth, stock_id=stock_id)
+
+
+# Registered after stock/levels and stock/adjustments, so that stock/{variant_id} does not take those paths.
+
+
+@seller_router.get(
+    "stock",
+    response={200: PageOut[StockRowOut], **STOCK_READ_ERRORS},
+    summary="Every variant of the organization with its stock (needs catalog.manage)",
+)
+def stock(request: HttpRequest, query: Query[StockQuery]):
+    return selectors.variant_stock(
+        actor=request.auth,
+        seller=membership(request.auth, query.organization).organization,
+        q=query.q,
+        low=query.low,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+
+
+@seller_router.patch(
+    "stock/{variant_id}",
+    response={200: StockRowOut, **WRITE_ERRORS},
+    summary="Set a variant's stock level (a stock count)",
+)
+def set_stock(request: HttpRequest, variant_id: Id, payload: StockIn):
+    services.set_stock(actor=request.auth, variant_id=variant_id, quantity=payload.stock)
+    return selectors.variant_stock_row(actor=request.auth, variant_id=variant_id)

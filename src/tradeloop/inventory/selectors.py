@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
+from tradeloop.catalog.models import Variant
+from tradeloop.catalog.selectors import LOW_STOCK
 from tradeloop.core.errors import NotFound
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
@@ -77,3 +81,61 @@ def movements(*, actor: User, stock_id: int, limit: int = 50) -> list[StockMovem
     """The latest changes of one stock row, newest first, with who made them (one query after the check)."""
     stock_row(actor=actor, stock_id=stock_id)
     return list(StockMovement.objects.filter(stock_id=stock_id).select_related("actor").order_by("-at", "-id")[:limit])
+
+
+def variant_stock(
+    *,
+    actor: User,
+    seller: Organization,
+    q: str = "",
+    low: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """The seller's variants with their stock levels, for the simple stock table: 1 query per page.
+
+    `stock` is what is available (the services keep `Variant.stock` in step); `on_hand` and `reserved` sum the
+    variant's stock rows in active warehouses."""
+    require(actor, seller, CAPABILITY)
+    qs = _with_levels(Variant.objects.filter(product__seller=seller))
+    if q:
+        qs = qs.filter(Q(sku__icontains=q) | Q(product__title__icontains=q))
+    if low:
+        qs = qs.filter(is_active=True, stock__lte=LOW_STOCK)
+    return keyset_page(qs, order=("id",), cursor=cursor, limit=limit)
+
+
+def variant_stock_row(*, actor: User, variant_id: int) -> Variant:
+    """One row of that table (after a stock count); another tenant's variant answers 404."""
+    variant = _with_levels(Variant.objects.filter(pk=variant_id)).first()
+    if variant is None:
+        raise NotFound(gettext("variant not found"), field="variant")
+    try:
+        require(actor, variant.product.seller_id, CAPABILITY)
+    except NotFound as exc:
+        raise NotFound(gettext("variant not found"), field="variant") from exc
+    return variant
+
+
+def _with_levels(variants: QuerySet[Variant]) -> QuerySet[Variant]:
+    rows = Stock.objects.filter(variant=OuterRef("pk"), warehouse__is_active=True).order_by().values("variant")
+    return (
+        variants.annotate(
+            on_hand=Coalesce(Subquery(rows.annotate(n=Sum("on_hand")).values("n")), 0),
+            reserved=Coalesce(Subquery(rows.annotate(n=Sum("reserved")).values("n")), 0),
+        )
+        .select_related("product")
+        .only(
+            "id",
+            "sku",
+            "name",
+            "stock",
+            "price",
+            "currency",
+            "is_active",
+            "product__id",
+            "product__title",
+            "product__status",
+            "product__seller_id",
+        )
+    )

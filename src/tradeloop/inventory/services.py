@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Variant
-from tradeloop.core import clock
+from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
@@ -336,9 +336,31 @@ def set_available(*, actor: User | None, variant: Variant, available: int, reaso
             gettext("The default warehouse cannot go that low; adjust the other warehouses on the Stock page."),
             field="stock",
         )
-    set_level(
-        actor=None, variant=variant, warehouse=stock.warehouse, on_hand=stock.on_hand + delta, reason=reason, note=note
+    set_level(  # the actor was checked above; the movement names them
+        actor=actor, variant=variant, warehouse=stock.warehouse, on_hand=stock.on_hand + delta, reason=reason, note=note
     )
+
+
+@transaction.atomic
+def set_stock(*, actor: User, variant_id: int, quantity: int) -> Variant:
+    """The API's stock count: `quantity` units of the variant available from now on (see `set_available`).
+
+    The variant's row is locked so a concurrent sale is not silently lost, and the change is recorded on the
+    variant (old → new) besides the stock movement."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 0 <= quantity <= MAX_UNITS:
+        raise ValidationFailed(gettext("stock must be a whole number, zero or more"), field="stock")
+    variant = Variant.objects.select_related("product__seller").filter(pk=variant_id).first()
+    if variant is None:
+        raise NotFound(gettext("variant not found"), field="variant")
+    try:
+        require(actor, variant.product.seller, "catalog.manage")
+    except NotFound as exc:
+        raise NotFound(gettext("variant not found"), field="variant") from exc
+    old = _lock_variants([variant.pk])[variant.pk].stock
+    set_available(actor=actor, variant=variant, available=quantity)
+    variant.refresh_from_db(fields=["stock"])
+    states.record(variant, old=str(old), new=str(quantity), actor=actor, reason="stock set")
+    return variant
 
 
 def import_levels(*, seller: Organization, levels: dict[int, int], note: str = "") -> int:
