@@ -42,6 +42,31 @@
     if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.requestSubmit();
   });
 
+  // Data tables become cards on phones (app.css): each cell gets its column's heading as data-label, and the first
+  // column with a heading is marked data-primary (the card's title). Headings hidden from sight label nothing.
+  function headingText(th) {
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+  function labelTables(root) {
+    root.querySelectorAll("table.table:not(.table-plain)").forEach(function (table) {
+      var headings = table.querySelectorAll(":scope > thead > tr > th");
+      if (!headings.length) return;
+      var labels = Array.prototype.map.call(headings, headingText);
+      var primary = labels.findIndex(function (label) { return label !== ""; });
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (index >= labels.length || cell.hasAttribute("data-label")) return;
+          cell.setAttribute("data-label", labels[index]);
+          if (index === primary && cell.colSpan === 1) cell.setAttribute("data-primary", "");
+        });
+      });
+    });
+  }
+  labelTables(document);
+  document.addEventListener("htmx:load", function (event) { labelTables(event.target.parentNode || document); });
+
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
