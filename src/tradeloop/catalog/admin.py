@@ -14,7 +14,7 @@ class CategoryAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = Variant
     extra = 0
-    fields = ("sku", "name", "price", "compare_at_price", "currency", "stock", "weight_grams", "is_active")
+    fields = ("sku", "name", "name_zh", "price", "compare_at_price", "currency", "stock", "weight_grams", "is_active")
     readonly_fields = ("stock",)  # stock changes through inventory (per warehouse, recorded); this is its total
 
 
@@ -27,7 +27,7 @@ class ProductImageInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = (
-        "title",
+        "__str__",
         "seller",
         "kind",
         "status",
@@ -38,7 +38,7 @@ class ProductAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "kind", "in_stock", "is_featured", "seller__kind", "category")
-    search_fields = ("title", "seller__name", "variants__sku")
+    search_fields = ("title", "title_zh", "seller__name", "variants__sku")
     list_select_related = ("seller", "category")
     autocomplete_fields = ("seller", "category")
     readonly_fields = ("price_from", "compare_at_from", "in_stock", "cover", "rating_avg", "rating_count")
@@ -51,7 +51,7 @@ class ProductAdmin(admin.ModelAdmin):
 class VariantAdmin(admin.ModelAdmin):
     list_display = ("sku", "product", "name", "price", "currency", "stock", "is_active")
     list_filter = ("is_active", "currency")
-    search_fields = ("sku", "name", "product__title")
+    search_fields = ("sku", "name", "name_zh", "product__title", "product__title_zh")
     list_select_related = ("product",)
     autocomplete_fields = ("product",)
     readonly_fields = ("stock",)  # stock changes through inventory (per warehouse, recorded); this is its total
@@ -61,6 +61,6 @@ class VariantAdmin(admin.ModelAdmin):
 @admin.register(ProductImage)
 class ProductImageAdmin(admin.ModelAdmin):
     list_display = ("product", "alt", "position", "image")
-    search_fields = ("product__title", "alt")
+    search_fields = ("product__title", "product__title_zh", "alt")
     list_select_related = ("product",)
     autocomplete_fields = ("product",)

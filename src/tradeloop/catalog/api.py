@@ -76,6 +76,7 @@ def _current_values(variant: Variant) -> dict:
     return {
         "sku": variant.sku,
         "name": variant.name,
+        "name_zh": variant.name_zh,
         "price": variant.price,
         "compare_at_price": variant.compare_at_price,
         "currency": variant.currency,

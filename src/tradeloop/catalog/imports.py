@@ -10,18 +10,23 @@ column              required   meaning
 ``price``           yes        the price, e.g. ``12.50`` (no currency sign)
 ``handle``                     groups rows into one product; defaults to the title (or, without a title,
                                to the SKU so a row can update an existing variant on its own)
-``title``                      product title; required for a new product
+``title``                      product title in English; a new product needs it or ``title_zh``
+``title_zh``                   product title in Simplified Chinese (shown to shoppers reading Chinese;
+                               each language falls back to the other when one is blank)
 ``currency``                   ISO code; defaults to the existing product's currency, else the seller's
 ``compare_at_price``           the original price shown struck through; blank = not discounted
 ``stock``                      units on hand, a whole number; blank keeps the current stock (0 when new)
 ``weight_grams``               shipping weight in grams; blank keeps the current weight (0 when new)
 ``variant_name``               e.g. ``1 kg box``; defaults to the option values joined by `` / ``
+``variant_name_zh``            the variant's name in Simplified Chinese, e.g. ``1 公斤装``
 ``options``                    the variant's options: ``Size=1 kg; Colour=Red``
 ``category``                   category slug, e.g. ``fruit``
 ``kind``                       ``physical`` (default), ``listing``, ``deal`` or ``service``
 ``condition``                  ``new`` (default), ``like_new``, ``good`` or ``fair``
 ``description``                HTML or text; sanitised like the seller console
+``description_zh``             the description in Simplified Chinese
 ``attributes``                 product attributes: ``Resolution=24-bit; Channels=10``
+``attributes_zh``              the attributes in Simplified Chinese: ``分辨率=24 位; 通道数=10``
 ``image_url``                  path of a local image file (absolute, or relative to the CSV file); it
                                becomes the product's picture when the product has none. Web addresses
                                (http/https) are ignored: the import never downloads anything.
@@ -67,12 +72,24 @@ from tradeloop.core.models import Event
 from tradeloop.core.money import check_currency
 
 REQUIRED_COLUMNS = ("sku", "price")
-PRODUCT_COLUMNS = ("title", "description", "kind", "condition", "category", "attributes")
-VARIANT_COLUMNS = ("sku", "price", "currency", "compare_at_price", "stock", "weight_grams", "variant_name", "options")
+CONTENT_COLUMNS = ("title", "title_zh", "description", "description_zh", "attributes", "attributes_zh")
+PAIR_COLUMNS = ("attributes", "attributes_zh")  # written Name=Value; Name2=Value2
+PRODUCT_COLUMNS = (*CONTENT_COLUMNS, "kind", "condition", "category")
+VARIANT_COLUMNS = (
+    "sku",
+    "price",
+    "currency",
+    "compare_at_price",
+    "stock",
+    "weight_grams",
+    "variant_name",
+    "variant_name_zh",
+    "options",
+)
 COLUMNS = ("handle", *PRODUCT_COLUMNS, *VARIANT_COLUMNS, "image_url")
-PRODUCT_UPDATE_FIELDS = ("title", "slug", "description", "kind", "condition", "category", "attributes", "updated_at")
+PRODUCT_UPDATE_FIELDS = (*CONTENT_COLUMNS, "slug", "kind", "condition", "category", "updated_at")
 # Stock is not written here: it goes into the default warehouse through inventory.services.import_levels.
-VARIANT_UPDATE_FIELDS = ("name", "options", "price", "compare_at_price", "currency", "weight_grams")
+VARIANT_UPDATE_FIELDS = ("name", "name_zh", "options", "price", "compare_at_price", "currency", "weight_grams")
 CHUNK_ROWS = 500
 
 Progress = Callable[[int, int], None]
@@ -206,9 +223,13 @@ def parse_pairs(text: str, *, field: str) -> dict[str, str]:
 def _group_key(row: Row) -> tuple[str, str]:
     if row.get("handle"):
         return ("handle", row.get("handle"))
-    if row.get("title"):
-        return ("handle", row.get("title"))
+    if _title(row):
+        return ("handle", _title(row))
     return ("sku", row.get("sku"))
+
+
+def _title(row: Row) -> str:
+    return row.get("title") or row.get("title_zh")
 
 
 def group_rows(rows: Iterable[Row]) -> list[list[Row]]:
@@ -276,7 +297,7 @@ class _Chunk:
 
 
 def _handle_slug(row: Row) -> str:
-    handle = row.get("handle") or row.get("title")
+    handle = row.get("handle") or _title(row)
     return (slugify(handle, allow_unicode=True)[:200] or "item") if handle else ""
 
 
@@ -295,8 +316,6 @@ def _existing_product(group: list[Row], known: _Chunk) -> Product | None:
 def _product_changes(row: Row, known: _Chunk, *, is_new: bool) -> tuple[dict, list[RowError]]:
     """The validated product fields given on the row, checked one by one so every bad field is reported."""
     given = {column: row.get(column) for column in PRODUCT_COLUMNS if row.get(column)}
-    if is_new:
-        given.setdefault("title", "")
     if "kind" in given:
         given["kind"] = given["kind"].lower()
     if "condition" in given:
@@ -304,10 +323,12 @@ def _product_changes(row: Row, known: _Chunk, *, is_new: bool) -> tuple[dict, li
     if "category" in given:
         given["category"] = known.categories.get(given["category"], given["category"])
     changes, errors = {}, []
+    if is_new and not _title(row):
+        errors.append(RowError(row.line, "title", gettext("give a title in English or in Chinese")))
     for column, value in given.items():
         try:
-            if column == "attributes":
-                value = parse_pairs(value, field="attributes")
+            if column in PAIR_COLUMNS:
+                value = parse_pairs(value, field=column)
             changes.update(services.clean_product_fields({column: value}))
         except ValidationFailed as exc:
             errors.append(RowError(row.line, exc.field or column, exc.message))
@@ -326,6 +347,7 @@ def _variant_input(row: Row, existing: Variant | None) -> services.VariantInput:
         weight_grams=row.get("weight_grams") or (existing.weight_grams if existing else 0),
         options=options or (existing.options if existing else {}),
         name=row.get("variant_name") or " / ".join(options.values()) or (existing.name if existing else ""),
+        name_zh=row.get("variant_name_zh") or (existing.name_zh if existing else ""),
     )
 
 
@@ -372,8 +394,7 @@ class _Planner:
             self._fail(RowError(row.line, "handle", skipped) for row in rows[1:])
             return group
         group.product = existing or Product(seller=self.seller, currency=self._new_product_currency(first))
-        for name, value in changes.items():
-            setattr(group.product, name, value)
+        services.apply_product_fields(group.product, changes)
         return group
 
     def _new_product_currency(self, first: Row) -> str:
@@ -521,7 +542,9 @@ def _add_images(planned: list[tuple[Product, Path, int]], *, actor: User, result
             continue
         try:
             with path.open("rb") as handle:
-                services.add_image(actor=actor, product=product, upload=File(handle, name=path.name), alt=product.title)
+                services.add_image(
+                    actor=actor, product=product, upload=File(handle, name=path.name), alt=product.display_title
+                )
         except DomainError as exc:
             result.errors.append(RowError(line, "image_url", exc.message))
             continue

@@ -9,6 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.accounts.models import Organization
 from tradeloop.core import clock
 
+# The languages product content is written in; the storefront's other languages read the first one.
+CONTENT_LANGUAGES = ("en", "zh-hans")
+
+
+def reads_chinese(language: str | None = None) -> bool:
+    """Whether content is shown in Simplified Chinese: for the language given, else the active one."""
+    return (language or get_language() or "").lower().startswith("zh")
+
+
+def in_language(english, chinese, language: str | None = None):
+    """The text (or mapping) for the language, falling back to the other one when it is empty."""
+    first, second = (chinese, english) if reads_chinese(language) else (english, chinese)
+    return first or second
+
 
 class Category(models.Model):
     """A tree kept as a materialised path ("electronics/adc/"), so a subtree is one `startswith`."""
@@ -23,7 +37,8 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["path"]
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -35,7 +50,7 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
+        return in_language(self.name, self.name_zh)
 
 
 class ProductQuerySet(models.QuerySet):
@@ -73,11 +88,16 @@ class Product(models.Model):
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHYSICAL)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(_("title"), max_length=200)
+    # Content in English and in Simplified Chinese; either may be empty (a product needs one title), and
+    # `localized()` reads the active language's, falling back to the other.
+    title = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh = models.CharField(_("title (Simplified Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(max_length=220, allow_unicode=True)
-    description = models.TextField(_("description"), blank=True, help_text="Sanitised HTML")
+    description = models.TextField(_("description (English)"), blank=True, help_text="Sanitised HTML")
+    description_zh = models.TextField(_("description (Simplified Chinese)"), blank=True, help_text="Sanitised HTML")
     condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices, default=Condition.NEW)
-    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    attributes = models.JSONField(_("attributes (English)"), default=dict, blank=True)
+    attributes_zh = models.JSONField(_("attributes (Simplified Chinese)"), default=dict, blank=True)
     # Denormalised for list pages (kept in step by catalog.services.refresh_summary):
     currency = models.CharField(max_length=3, default="CNY")
     price_from = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
@@ -100,6 +120,8 @@ class Product(models.Model):
     objects = ProductQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "-created_at", "-id"], name="product_feed"),
@@ -108,10 +130,31 @@ class Product(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"),
+            models.CheckConstraint(condition=~Q(title="") | ~Q(title_zh=""), name="product_has_title"),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    TRANSLATED = ("title", "description", "attributes")
+
+    def localized(self, name: str, language: str | None = None):
+        """Title, description or attributes in the language (default: the active one), else the other's."""
+        if name not in self.TRANSLATED:
+            raise ValueError(f"{name!r} is not translated")
+        return in_language(getattr(self, name), getattr(self, f"{name}_zh"), language)
+
+    @property
+    def display_title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def display_description(self) -> str:
+        return self.localized("description")
+
+    @property
+    def display_attributes(self) -> dict:
+        return self.localized("attributes")
 
     @property
     def effective_return_window_days(self) -> int:
@@ -129,7 +172,8 @@ class Variant(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=120, blank=True)
+    name = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_zh = models.CharField(_("name (Simplified Chinese)"), max_length=120, blank=True)
     options = models.JSONField(_("options"), default=dict, blank=True)
     price = models.DecimalField(_("price"), max_digits=18, decimal_places=4)
     compare_at_price = models.DecimalField(_("original price"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -140,6 +184,8 @@ class Variant(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["product", "sku"], name="variant_sku_unique_per_product"),
@@ -152,7 +198,12 @@ class Variant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product.title} — {self.name or self.sku}"
+        return f"{self.product.display_title} — {self.display_name or self.sku}"
+
+    @property
+    def display_name(self) -> str:
+        """The variant's name in the active language, else the other's."""
+        return in_language(self.name, self.name_zh)
 
 
 def product_image_path(instance: ProductImage, filename: str) -> str:
@@ -167,6 +218,8 @@ class ProductImage(models.Model):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:

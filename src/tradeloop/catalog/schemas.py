@@ -62,7 +62,11 @@ class CategoryOut(CategoryBrief):
 
 class ProductCardOut(Schema):
     id: int
-    title: str
+    title: str = Field(..., description="The title in English (may be empty when only the Chinese one is given)")
+    title_zh: str = Field(..., description="The title in Simplified Chinese (may be empty)")
+    display_title: str = Field(
+        ..., description="The title in the request's language (Accept-Language), else the other language's"
+    )
     slug: str
     kind: str
     condition: str
@@ -97,7 +101,9 @@ class ProductCardOut(Schema):
 class VariantOut(Schema):
     id: int
     sku: str
-    name: str
+    name: str = Field(..., description="The name in English (may be empty)")
+    name_zh: str = Field(..., description="The name in Simplified Chinese (may be empty)")
+    display_name: str = Field(..., description="The name in the request's language, else the other language's")
     options: dict
     price: str = Field(..., examples=["12.50"])
     compare_at_price: str | None = None
@@ -129,9 +135,18 @@ class ImageOut(Schema):
         return media_url(_request(context), obj.thumbnail.name)
 
 
-class ProductDetailOut(ProductCardOut):
-    description: str = Field(..., description="Sanitised HTML")
-    attributes: dict
+class ProductContentOut(Schema):
+    """Description and attributes in both languages, and in the request's language with fallback."""
+
+    description: str = Field(..., description="Sanitised HTML, in English")
+    description_zh: str = Field(..., description="Sanitised HTML, in Simplified Chinese")
+    display_description: str = Field(..., description="The description in the request's language, else the other")
+    attributes: dict = Field(..., description="Attribute names and values in English")
+    attributes_zh: dict = Field(..., description="Attribute names and values in Simplified Chinese")
+    display_attributes: dict = Field(..., description="The attributes in the request's language, else the other")
+
+
+class ProductDetailOut(ProductCardOut, ProductContentOut):
     published_at: datetime | None
     variants: list[VariantOut]
     images: list[ImageOut]
@@ -148,9 +163,7 @@ class SellerVariantOut(VariantOut):
     is_active: bool
 
 
-class SellerProductDetailOut(SellerProductOut):
-    description: str
-    attributes: dict
+class SellerProductDetailOut(SellerProductOut, ProductContentOut):
     published_at: datetime | None
     variants: list[SellerVariantOut]
     images: list[ImageOut]
@@ -175,12 +188,14 @@ class SellerProductQuery(PageQuery):
 
 class VariantIn(Schema):
     sku: Text = Field(..., max_length=64, examples=["APPLE-5KG"])
-    name: Text = Field("", max_length=120)
+    name: Text = Field("", max_length=120, description="In English", examples=["5 kg box"])
+    name_zh: Text = Field("", max_length=120, description="In Simplified Chinese", examples=["5 公斤装"])
     price: AmountIn
     compare_at_price: AmountIn | None = Field(None, description="Original price, shown struck through")
     currency: Currency | None = Field(None, description="Defaults to the product's currency")
     stock: Count = 0
     weight_grams: Count = 0
+    name_zh: Text | None = Field(None, max_length=120)
     options: Attributes = Field(default_factory=dict, examples=[{"size": "5 kg"}])
     is_active: bool = True
 
@@ -200,16 +215,19 @@ class VariantPatch(Schema):
 class ProductFieldsIn(Schema):
     kind: ProductKind | None = None
     condition: Condition | None = None
-    description: Text | None = Field(None, max_length=50_000, description="HTML; unsafe tags are removed")
+    description: Text | None = Field(None, max_length=50_000, description="HTML in English; unsafe tags are removed")
+    description_zh: Text | None = Field(None, max_length=50_000, description="HTML in Simplified Chinese")
     category: CategoryRef | None = Field(None, description="Category slug or id")
-    attributes: Attributes | None = Field(None, examples=[{"origin": "Yantai"}])
+    attributes: Attributes | None = Field(None, description="In English", examples=[{"Origin": "Yantai"}])
+    attributes_zh: Attributes | None = Field(None, description="In Simplified Chinese", examples=[{"产地": "烟台"}])
+    title_zh: Text | None = Field(None, max_length=200, description="The title in Simplified Chinese")
 
 
 class ProductIn(ProductFieldsIn):
     organization: Id = Field(..., description="The selling organization")
-    title: Text = Field(..., max_length=200)
+    title: Text = Field("", max_length=200, description="The title in English; this or title_zh is needed")
     variants: list[VariantIn] = Field(default_factory=list, max_length=100)
 
 
 class ProductPatch(ProductFieldsIn):
-    title: Text | None = Field(None, max_length=200)
+    title: Text | None = Field(None, max_length=200, description="The title in English")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
-from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.catalog.models import Category, Product, ProductImage, Variant, in_language
 from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.core.pagination import Page, keyset_page
 
@@ -39,6 +39,7 @@ def _card_query(qs: QuerySet[Product]) -> QuerySet[Product]:
     return qs.select_related("seller", "category").only(
         "id",
         "title",
+        "title_zh",
         "slug",
         "kind",
         "status",
@@ -64,10 +65,15 @@ def _card_query(qs: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
+def title_matches(text: str, prefix: str = "") -> Q:
+    """Products whose title in either language contains the text (`prefix` reaches them through a relation)."""
+    return Q(**{f"{prefix}title__icontains": text}) | Q(**{f"{prefix}title_zh__icontains": text})
+
+
 def _apply(qs: QuerySet[Product], f: ProductFilters) -> QuerySet[Product]:
     if f.q:
         for word in f.q.split()[:6]:
-            qs = qs.filter(Q(title__icontains=word) | Q(seller__name__icontains=word))
+            qs = qs.filter(title_matches(word) | Q(seller__name__icontains=word))
     if f.category:
         qs = qs.filter(category__path__startswith=f.category.path)
     if f.kind:
@@ -138,7 +144,7 @@ def seller_products(
         qs = qs.filter(status=status)
     if q:
         sku_match = Variant.objects.filter(product=OuterRef("pk"), sku__iexact=q)
-        qs = qs.filter(Q(title__icontains=q) | Exists(sku_match))
+        qs = qs.filter(title_matches(q) | Exists(sku_match))
     return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
 
 
@@ -207,13 +213,13 @@ def seller_catalog_overview(*, actor: User, seller: Organization, top: int = 10)
     labels = {c.pk: c.label for c in categories()}
     per_category = products.values_list("category_id").annotate(n=Count("id")).order_by("-n", "category_id")[:top]
     units = Coalesce(Sum("variants__stock", filter=Q(variants__is_active=True)), 0)
-    stock = products.annotate(units=units).order_by("-units", "-id").values_list("title", "units")[:top]
+    stock = products.annotate(units=units).order_by("-units", "-id").values_list("title", "title_zh", "units")[:top]
     return SellerCatalogOverview(
         products_by_status={status: by_status.get(status, 0) for status in Product.Status.values},
         variants_out_of_stock=variants["out"],
         variants_low_stock=variants["low"],
         products_per_category=[(labels.get(category_id, ""), n) for category_id, n in per_category],
-        stock_by_product=list(stock),
+        stock_by_product=[(in_language(title, title_zh), n) for title, title_zh, n in stock],
     )
 
 

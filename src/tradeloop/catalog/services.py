@@ -70,11 +70,13 @@ def _choice(value: str, choices, *, field: str) -> str:
     return value
 
 
-def _attributes(value) -> dict:
+def _attributes(value, *, field: str = "attributes") -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValidationFailed(gettext("attributes must be a mapping of names to values"), field="attributes")
+        raise ValidationFailed(
+            gettext("%(field)s must be a mapping of names to values") % {"field": field}, field=field
+        )
     return {k.strip()[:60]: str(v).strip()[:200] for k, v in value.items() if k.strip()}
 
 
@@ -95,6 +97,7 @@ class VariantInput:
     sku: str
     price: Decimal | str | int
     name: str = ""
+    name_zh: str = ""
     currency: str = ""
     compare_at_price: Decimal | str | int | None = None
     stock: int | None = 0  # None: leave the stock as it is (a concurrent sale is not overwritten)
@@ -127,6 +130,7 @@ def clean_variant_fields(data: VariantInput, *, default_currency: str) -> dict:
     return {
         "sku": _text(data.sku, field="sku", max_length=64, required=True),
         "name": _text(data.name, field="name", max_length=120),
+        "name_zh": _text(data.name_zh, field="name_zh", max_length=120),
         "price": quantize(price, currency),
         "compare_at_price": compare_at,
         "currency": currency,
@@ -161,30 +165,31 @@ def _return_window(value) -> int | None:
 def clean_product_fields(changes: dict) -> dict:
     """The validated model fields for the product fields given; raises ValidationFailed naming the bad field."""
     out = {}
-    if "title" in changes:
-        out["title"] = _text(changes["title"], field="title", max_length=200, required=True)
-        out["slug"] = slugify(out["title"], allow_unicode=True)[:200] or "item"
-    if "description" in changes:
-        out["description"] = sanitise(changes["description"])
+    for name in ("title", "title_zh"):  # at least one of the two: see apply_product_fields
+        if name in changes:
+            out[name] = _text(changes[name], field=name, max_length=200)
+    for name in ("description", "description_zh"):
+        if name in changes:
+            out[name] = sanitise(changes[name])
     if "kind" in changes:
         out["kind"] = _choice(changes["kind"], Product.Kind, field="kind")
     if "condition" in changes:
         out["condition"] = _choice(changes["condition"], Product.Condition, field="condition")
     if "category" in changes:
         out["category"] = _category(changes["category"])
-    if "attributes" in changes:
-        out["attributes"] = _attributes(changes["attributes"])
+    for name in ("attributes", "attributes_zh"):
+        if name in changes:
+            out[name] = _attributes(changes[name], field=name)
     if "is_featured" in changes:
         out["is_featured"] = bool(changes["is_featured"])
     if "return_window_days" in changes:
         out["return_window_days"] = _return_window(changes["return_window_days"])
     unknown = set(changes) - {
-        "title",
-        "description",
+        *Product.TRANSLATED,
+        *(f"{name}_zh" for name in Product.TRANSLATED),
         "kind",
         "condition",
         "category",
-        "attributes",
         "is_featured",
         "return_window_days",
     }
@@ -195,14 +200,27 @@ def clean_product_fields(changes: dict) -> dict:
     return out
 
 
+def apply_product_fields(product: Product, cleaned: dict) -> None:
+    """Set fields cleaned by clean_product_fields; a product keeps a title in at least one language, and
+    its slug follows the title (the English one, else the Chinese)."""
+    for name, value in cleaned.items():
+        setattr(product, name, value)
+    if "title" in cleaned or "title_zh" in cleaned:
+        if not (product.title or product.title_zh):
+            raise ValidationFailed(gettext("give a title in English or in Chinese"), field="title")
+        product.slug = slugify(product.title or product.title_zh, allow_unicode=True)[:200] or "item"
+
+
 @transaction.atomic
 def create_product(
-    *, actor: User, seller: Organization, title: str, variants: list[VariantInput] = (), **fields
+    *, actor: User, seller: Organization, title: str = "", variants: list[VariantInput] = (), **fields
 ) -> Product:
+    """A draft product; `title` is the English title, `title_zh` (in `fields`) the Chinese: one is needed."""
     require(actor, seller, "catalog.manage")
     if not seller.sells:
         raise ValidationFailed(gettext("this organization does not sell"), field="seller")
-    product = Product(seller=seller, currency=seller.currency, **clean_product_fields({"title": title, **fields}))
+    product = Product(seller=seller, currency=seller.currency)
+    apply_product_fields(product, clean_product_fields({"title": title, "title_zh": "", **fields}))
     product.save()
     for data in variants:
         _save_variant(product, data)
@@ -226,8 +244,7 @@ def seller_product(*, actor: User, product_id: int, capability: str = "catalog.m
 @transaction.atomic
 def update_product(*, actor: User, product: Product, **changes) -> Product:
     require(actor, product.seller, "catalog.manage")
-    for name, value in clean_product_fields(changes).items():
-        setattr(product, name, value)
+    apply_product_fields(product, clean_product_fields(changes))
     product.updated_at = clock.now()
     product.save()
     return product

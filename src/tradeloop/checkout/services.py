@@ -98,7 +98,8 @@ def _check_items(items: list[CartItem]) -> str:
         product = item.variant.product
         if not item.variant.is_active or product.status != Product.Status.PUBLISHED or not product.seller.is_active:
             raise Conflict(
-                gettext("%(title)s is no longer for sale; remove it from your cart.") % {"title": product.title},
+                gettext("%(title)s is no longer for sale; remove it from your cart.")
+                % {"title": product.display_title},
                 code="not_for_sale",
                 field="cart",
             )
@@ -234,44 +235,10 @@ def _create_lines(parts: list[SellerPart], placed: list[Order]) -> list[list[Ord
                 variant_name=item.variant.name,
                 sku=item.variant.sku,
                 quantity=item.quantity,
-                unit_price=item.variant.price,
-                discount=result.discount.amount,
-                line_total=result.total.amount,
-                weight_grams=item.variant.weight_grams * item.quantity,
-                return_window_days=item.variant.product.effective_return_window_days,
-            )
-            for item, result in zip(part.items, part.breakdown.lines, strict=True)
-        ]
-        for part, order in zip(parts, placed, strict=True)
-    ]
-    OrderLine.objects.bulk_create([line for order_lines in lines for line in order_lines])
-    return lines
-
-
-def _create_adjustments(parts: list[SellerPart], placed: list[Order], lines: list[list[OrderLine]]) -> None:
-    rows = []
-    for part, order, order_lines in zip(parts, placed, lines, strict=True):
-        b = part.breakdown
-        if b.shipping_total.amount:
-            rows.append(
-                Adjustment(
-                    order=order,
-                    kind=Adjustment.Kind.SHIPPING,
-                    label=part.shipping_label[:160],
-                    amount=b.shipping_total.amount,
-                )
-            )
-        for a in b.adjustments:
-            rows.append(
-                Adjustment(
-                    order=order,
-                    line=order_lines[a.line_index] if a.line_index is not None else None,
-                    kind=Adjustment.Kind.DISCOUNT,
-                    label=str(a.label)[:160],
-                    code=a.code or "",
-                    promotion_id=a.promotion_id,
-                    amount=a.amount.amount,
-                )
+                unit_price=priced.unit_price.amount,
+                discount=priced.discount.amount,
+                title=item.variant.product.display_title,
+                variant_name=item.variant.display_name,
             )
     Adjustment.objects.bulk_create(rows)
 

@@ -69,7 +69,7 @@ def add_to_cart(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         gettext("Added %(quantity)s × %(title)s to your cart.")
-        % {"quantity": form.cleaned_data["quantity"], "title": item.variant.product.title},
+        % {"quantity": form.cleaned_data["quantity"], "title": item.variant.product.display_title},
     )
     return redirect(back)
 

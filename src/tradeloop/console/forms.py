@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -38,22 +39,60 @@ def format_pairs(pairs: dict, *, pair_separator: str, key_separator: str) -> str
     return pair_separator.join(f"{key}{key_separator}{value}" for key, value in (pairs or {}).items())
 
 
+ATTRIBUTES_HELP = _("One per line, as “Name: Value”.")
+DESCRIPTION_HELP = _("Simple HTML is kept (paragraphs, lists, bold, links); everything else is removed.")
+
+
 class ProductForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    """The product page's fields; title, description and attributes in English and in Simplified Chinese
+    (either may be left blank, but not both titles: shoppers then read the other language's)."""
+
+    SERVICE_FIELDS = (
+        "title",
+        "title_zh",
+        "kind",
+        "category",
+        "condition",
+        "description",
+        "description_zh",
+        "attributes",
+        "attributes_zh",
+        "return_window_days",
+    )
+
+    title = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_zh = forms.CharField(
+        label=_("Title (Simplified Chinese)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "zh-Hans"}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Product.Kind.choices)
     category = forms.ChoiceField(label=_("Category"), required=False)
     condition = forms.ChoiceField(label=_("Condition"), choices=Product.Condition.choices)
     description = forms.CharField(
-        label=_("Description"),
+        label=_("Description (English)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Simple HTML is kept (paragraphs, lists, bold, links); everything else is removed."),
+        help_text=DESCRIPTION_HELP,
+    )
+    description_zh = forms.CharField(
+        label=_("Description (Simplified Chinese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "lang": "zh-Hans"}),
+        help_text=DESCRIPTION_HELP,
     )
     attributes = forms.CharField(
-        label=_("Attributes"),
+        label=_("Attributes (English)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Material: Cotton\nOrigin: Hangzhou"}),
-        help_text=_("One per line, as “Name: Value”."),
+        help_text=ATTRIBUTES_HELP,
+    )
+    attributes_zh = forms.CharField(
+        label=_("Attributes (Simplified Chinese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "材质: 棉\n产地: 杭州", "lang": "zh-Hans"}),
+        help_text=ATTRIBUTES_HELP,
     )
     return_window_days = forms.IntegerField(
         label=_("Return window (days)"),
@@ -69,24 +108,38 @@ class ProductForm(forms.Form):
             (str(c.pk), f"{'— ' * c.depth}{c.label}") for c in categories
         ]
 
-    def clean_attributes(self) -> dict[str, str]:
-        lines = self.cleaned_data["attributes"].splitlines()
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("title") or data.get("title_zh")) and "title" not in self.errors:
+            # The catalog service holds the same rule; said here too so it shows beside the other fields' errors.
+            self.add_error("title", capfirst(gettext("give a title in English or in Chinese")))
+        return data
+
+    def _attribute_lines(self, name: str) -> dict[str, str]:
+        lines = self.cleaned_data[name].splitlines()
         return parse_pairs(lines, key_separator=ATTRIBUTE_SEPARATOR, example="Material: Cotton")
 
+    def clean_attributes(self) -> dict[str, str]:
+        return self._attribute_lines("attributes")
+
+    def clean_attributes_zh(self) -> dict[str, str]:
+        return self._attribute_lines("attributes_zh")
+
     def service_fields(self) -> dict:
-        data = self.cleaned_data
-        names = ("title", "kind", "category", "condition", "description", "attributes", "return_window_days")
-        return {name: data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
 
     @staticmethod
     def initial_for(product: Product) -> dict:
         return {
             "title": product.title,
+            "title_zh": product.title_zh,
             "kind": product.kind,
             "category": str(product.category_id or ""),
             "condition": product.condition,
             "description": product.description,
+            "description_zh": product.description_zh,
             "attributes": format_pairs(product.attributes, pair_separator="\n", key_separator=": "),
+            "attributes_zh": format_pairs(product.attributes_zh, pair_separator="\n", key_separator=": "),
             "return_window_days": product.return_window_days,
         }
 
@@ -96,7 +149,8 @@ class VariantForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sku = forms.CharField(label=_("SKU"), max_length=64)
-    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    name = forms.CharField(label=_("Name (English)"), max_length=120, required=False)
+    name_zh = forms.CharField(label=_("Name (Simplified Chinese)"), max_length=120, required=False)
     options = forms.CharField(
         label=_("Options"), required=False, widget=forms.TextInput(attrs={"placeholder": "Color=Red; Size=L"})
     )
@@ -123,6 +177,7 @@ class VariantForm(forms.Form):
             "id": variant.pk,
             "sku": variant.sku,
             "name": variant.name,
+            "name_zh": variant.name_zh,
             "options": format_pairs(variant.options, pair_separator="; ", key_separator=OPTION_SEPARATOR),
             "price": quantize(variant.price, variant.currency),
             "compare_at_price": quantize(variant.compare_at_price, variant.currency)

@@ -118,6 +118,7 @@ def _variant_input(data: dict, *, stock_changed: bool) -> catalog.VariantInput:
     return catalog.VariantInput(
         sku=data["sku"],
         name=data.get("name", ""),
+        name_zh=data.get("name_zh", ""),
         options=data.get("options") or {},
         price=data["price"],
         compare_at_price=data.get("compare_at_price"),

@@ -224,7 +224,7 @@ def _product_form_page(request: HttpRequest, console: Console, product: Product 
         if editor.is_valid():
             saved = editor.save(product, publish="publish" in request.POST)
             if saved is not None:
-                messages.success(request, gettext("“%(title)s” is saved.") % {"title": saved.title})
+                messages.success(request, gettext("“%(title)s” is saved.") % {"title": saved.display_title})
                 return redirect("console:product_edit", console.organization.pk, saved.pk)
         if product is not None:
             product.refresh_from_db()  # forget in-memory changes the rolled-back save made
@@ -279,7 +279,7 @@ def product_status(request: HttpRequest, console: Console, product_id: int) -> H
     except DomainError as error:
         messages.error(request, sentence(error))
     else:
-        messages.success(request, done % {"title": product.title})
+        messages.success(request, done % {"title": product.display_title})
     return redirect("console:product_edit", console.organization.pk, product.pk)
 
 

@@ -99,7 +99,11 @@ def ask_about_product(*, actor: User, product_id: int, body: str) -> Message:
         raise NotFound(_("Product not found."))
     _not_your_own_store(actor, product.seller)
     conversation = _open(
-        buyer=actor, seller=product.seller, kind=Conversation.Kind.PRESALES, subject=product.title, product=product
+        buyer=actor,
+        seller=product.seller,
+        kind=Conversation.Kind.PRESALES,
+        subject=product.display_title,
+        product=product,
     )
     return _post(conversation, actor, BUYER, body)
 

@@ -136,7 +136,10 @@ class _Loader:
         accounts.accept_invitation(actor=person, token=token)
 
     def offer(self, org: Organization, offer: Offer) -> None:
-        if org.products.filter(title=offer.title).exists():
+        existing = org.products.filter(title=offer.title).first()
+        if existing is not None:
+            if not existing.title_zh:  # loaded before products had Chinese content
+                catalog.update_product(actor=org.owner, product=existing, **_chinese(offer))
             return
         product = catalog.create_product(
             actor=org.owner,
@@ -150,17 +153,28 @@ class _Loader:
             is_featured=offer.featured,
             variants=[
                 catalog.VariantInput(
-                    sku=sku, name=name, price=price, compare_at_price=compare_at, stock=stock, options=options
+                    sku=sku,
+                    name=name,
+                    name_zh=content.VARIANT_NAMES_ZH.get(name, ""),
+                    price=price,
+                    compare_at_price=compare_at,
+                    stock=stock,
+                    options=options,
                 )
                 for sku, name, price, compare_at, stock, options in offer.variants
             ],
+            **_chinese(offer),
         )
         colours, motif = self.looks[offer.category]
         jpeg = picture(offer.short, colours=colours, motif=motif, accent=offer.colour)
         upload = SimpleUploadedFile(f"{slugify(offer.short) or 'product'}.jpg", jpeg, content_type="image/jpeg")
-        catalog.add_image(actor=org.owner, product=product, upload=upload, alt=offer.title)
+        catalog.add_image(actor=org.owner, product=product, upload=upload)  # alt: the title, in the language read
         catalog.publish(actor=org.owner, product=product)
         self.report.created_products += 1
+
+
+def _chinese(offer: Offer) -> dict:
+    return {"title_zh": offer.title_zh, "description_zh": offer.description_zh, "attributes_zh": offer.attributes_zh}
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ class MovementInline(admin.TabularInline):
 @admin.register(Stock)
 class StockAdmin(admin.ModelAdmin):
     list_display = ("variant", "warehouse", "on_hand", "reserved", "low_stock_threshold")
-    search_fields = ("variant__sku", "variant__product__title", "warehouse__name")
+    search_fields = ("variant__sku", "variant__product__title", "variant__product__title_zh", "warehouse__name")
     list_select_related = ("variant__product", "warehouse")
     raw_id_fields = ("variant", "warehouse")
     readonly_fields = ("on_hand", "reserved")

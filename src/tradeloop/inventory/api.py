@@ -89,7 +89,7 @@ class StockLevelOut(Schema):
 
     @staticmethod
     def resolve_product_title(obj: Stock) -> str:
-        return obj.variant.product.title
+        return obj.variant.product.display_title
 
     @staticmethod
     def resolve_warehouse(obj: Stock) -> str:
@@ -164,7 +164,7 @@ class StockRowOut(Schema):
 
     @staticmethod
     def resolve_product_title(obj: Variant) -> str:
-        return obj.product.title
+        return obj.product.display_title
 
     @staticmethod
     def resolve_product_status(obj: Variant) -> str:

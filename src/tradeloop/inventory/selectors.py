@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Variant
-from tradeloop.catalog.selectors import LOW_STOCK
+from tradeloop.catalog.selectors import LOW_STOCK, title_matches
 from tradeloop.core.errors import NotFound
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
@@ -62,7 +62,7 @@ def stock_rows(
     if f.low:
         qs = _low(qs.filter(warehouse__is_active=True, variant__is_active=True))
     if q := (f.q or "").strip()[:100]:
-        qs = qs.filter(Q(variant__sku__iexact=q) | Q(variant__product__title__icontains=q))
+        qs = qs.filter(Q(variant__sku__iexact=q) | title_matches(q, prefix="variant__product__"))
     return keyset_page(qs, order=("id",), cursor=cursor, limit=limit)
 
 
@@ -99,7 +99,7 @@ def variant_stock(
     require(actor, seller, CAPABILITY)
     qs = _with_levels(Variant.objects.filter(product__seller=seller))
     if q:
-        qs = qs.filter(Q(sku__icontains=q) | Q(product__title__icontains=q))
+        qs = qs.filter(Q(sku__icontains=q) | title_matches(q, prefix="product__"))
     if low:
         qs = qs.filter(is_active=True, stock__lte=LOW_STOCK)
     return keyset_page(qs, order=("id",), cursor=cursor, limit=limit)
@@ -129,12 +129,14 @@ def _with_levels(variants: QuerySet[Variant]) -> QuerySet[Variant]:
             "id",
             "sku",
             "name",
+            "name_zh",
             "stock",
             "price",
             "currency",
             "is_active",
             "product__id",
             "product__title",
+            "product__title_zh",
             "product__status",
             "product__seller_id",
         )

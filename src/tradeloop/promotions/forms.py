@@ -71,7 +71,7 @@ class PromotionForm(forms.Form):
     def __init__(self, *args, categories=(), products=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(str(c.pk), f"{'— ' * c.depth}{c.label}") for c in categories]
-        self.fields["products"].choices = [(str(p.pk), p.title) for p in products]
+        self.fields["products"].choices = [(str(p.pk), p.display_title) for p in products]
 
     def to_input(self) -> PromotionInput:
         data = self.cleaned_data
@@ -143,7 +143,7 @@ class FlashSaleForm(forms.Form):
 
     def __init__(self, *args, products=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["products"].choices = [(str(p.pk), p.title) for p in products]
+        self.fields["products"].choices = [(str(p.pk), p.display_title) for p in products]
 
     def to_input(self) -> PromotionInput:
         data = self.cleaned_data

@@ -258,7 +258,9 @@ def annotate_cards(
 def products_to_choose(*, actor: User, seller: Organization, limit: int = 500) -> list[Product]:
     """The seller's products for a promotion's product picker, newest first (1 query)."""
     require(actor, seller, MANAGE)
-    return list(Product.objects.filter(seller=seller).only("id", "title").order_by("-created_at", "-id")[:limit])
+    return list(
+        Product.objects.filter(seller=seller).only("id", "title", "title_zh").order_by("-created_at", "-id")[:limit]
+    )
 
 
 def baskets_for(items: list[tuple[int, int]], *, shipping: dict[int, Money] | None = None) -> list[SellerBasket]:

@@ -68,7 +68,7 @@ class SectionForm(forms.Form):
         kwargs.setdefault("initial", {k: v for k, v in section.items() if k != "type"})
         super().__init__(*args, **kwargs)
         self.section_type = section["type"]
-        self.fields["product_ids"].choices = [(p.pk, p.title) for p in products]
+        self.fields["product_ids"].choices = [(p.pk, p.display_title) for p in products]
         self.fields["category_ids"].choices = [(c.pk, f"{'— ' * c.depth}{c.label}") for c in categories]
         for name in list(self.fields):
             if name not in self.FIELDS_BY_TYPE[self.section_type]:

@@ -132,5 +132,8 @@ def products_to_feature(*, actor: User, seller: Organization, limit: int = 300) 
     """The store's published products, newest first, for the featured-products picker (1 query + the check)."""
     require(actor, seller, MANAGE)
     return list(
-        Product.objects.published().filter(seller=seller).only("id", "title").order_by("-created_at", "-id")[:limit]
+        Product.objects.published()
+        .filter(seller=seller)
+        .only("id", "title", "title_zh")
+        .order_by("-created_at", "-id")[:limit]
     )
