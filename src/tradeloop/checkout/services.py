@@ -231,14 +231,48 @@ def _create_lines(parts: list[SellerPart], placed: list[Order]) -> list[list[Ord
             OrderLine(
                 order=order,
                 variant=item.variant,
-                product_title=item.variant.product.title[:200],
-                variant_name=item.variant.name,
+                product_title=item.variant.product.display_title[:200],
+                variant_name=item.variant.display_name,
                 sku=item.variant.sku,
                 quantity=item.quantity,
-                unit_price=priced.unit_price.amount,
-                discount=priced.discount.amount,
-                title=item.variant.product.display_title,
-                variant_name=item.variant.display_name,
+                unit_price=item.variant.price,
+                discount=result.discount.amount,
+                line_total=result.total.amount,
+                weight_grams=item.variant.weight_grams * item.quantity,
+                return_window_days=item.variant.product.effective_return_window_days,
+            )
+            for item, result in zip(part.items, part.breakdown.lines, strict=True)
+        ]
+        for part, order in zip(parts, placed, strict=True)
+    ]
+    OrderLine.objects.bulk_create([line for order_lines in lines for line in order_lines])
+    return lines
+
+
+def _create_adjustments(parts: list[SellerPart], placed: list[Order], lines: list[list[OrderLine]]) -> None:
+    rows = []
+    for part, order, order_lines in zip(parts, placed, lines, strict=True):
+        b = part.breakdown
+        if b.shipping_total.amount:
+            rows.append(
+                Adjustment(
+                    order=order,
+                    kind=Adjustment.Kind.SHIPPING,
+                    label=part.shipping_label[:160],
+                    amount=b.shipping_total.amount,
+                )
+            )
+        for a in b.adjustments:
+            rows.append(
+                Adjustment(
+                    order=order,
+                    line=order_lines[a.line_index] if a.line_index is not None else None,
+                    kind=Adjustment.Kind.DISCOUNT,
+                    label=str(a.label)[:160],
+                    code=a.code or "",
+                    promotion_id=a.promotion_id,
+                    amount=a.amount.amount,
+                )
             )
     Adjustment.objects.bulk_create(rows)
 
