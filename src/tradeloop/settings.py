@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tradeloop.core",
     "tradeloop.accounts",
     "tradeloop.catalog",
+    "tradeloop.pricing",
     "tradeloop.inventory",
     "tradeloop.promotions",
     "tradeloop.ledger",

@@ -13,8 +13,10 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog.models import Product
 from tradeloop.checkout.cart import CartOwner
 from tradeloop.checkout.models import Address, CartItem, Checkout
+from tradeloop.core import clock
 from tradeloop.core.errors import NotAuthenticated, NotFound
 from tradeloop.orders.models import Adjustment, Order, OrderLine
+from tradeloop.pricing import selectors as prices
 
 
 def owner_of(request: HttpRequest) -> CartOwner:
@@ -34,6 +36,7 @@ def cart_count(owner: CartOwner) -> int:
 @dataclass
 class CartLine:
     item: CartItem
+    price: prices.UnitPrice  # from pricing: the unit price this buyer pays before promotions
 
     @property
     def variant(self):
@@ -53,8 +56,7 @@ class CartLine:
 
     @property
     def for_sale(self) -> bool:
-        v = self.item.variant
-        return v.is_active and v.product.status == Product.Status.PUBLISHED and v.product.seller.is_active
+        return prices.for_sale(self.item.variant)
 
     @property
     def problem(self) -> str:
@@ -67,8 +69,12 @@ class CartLine:
         return ""
 
     @property
+    def unit_price(self) -> Decimal:
+        return self.price.unit.amount
+
+    @property
     def line_total(self) -> Decimal:
-        return self.item.variant.price * self.item.quantity
+        return self.price.subtotal.amount
 
 
 @dataclass
@@ -136,11 +142,13 @@ def cart_items(owner: CartOwner) -> QuerySet[CartItem]:
 
 
 def cart_view(owner: CartOwner) -> CartView:
-    """The cart grouped by seller, with availability: one query whatever the number of lines."""
+    """The cart grouped by seller, priced by pricing, with availability: one query whatever the number of lines."""
+    items = list(cart_items(owner))
+    asks = [prices.Ask(item.variant, item.quantity) for item in items]
     groups: dict[int, SellerGroup] = {}
-    for item in cart_items(owner):
+    for item, price in zip(items, prices.unit_prices(actor=owner.user, asks=asks, now=clock.now()), strict=True):
         seller = item.variant.product.seller
-        groups.setdefault(seller.pk, SellerGroup(seller)).lines.append(CartLine(item))
+        groups.setdefault(seller.pk, SellerGroup(seller)).lines.append(CartLine(item, price))
     return CartView(list(groups.values()))
 
 

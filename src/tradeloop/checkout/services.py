@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
-from tradeloop.catalog.models import Product
 from tradeloop.checkout.addresses import own_address, require_signed_in
 from tradeloop.checkout.models import Address, CartItem, Checkout
 from tradeloop.checkout.reactions import checkout_paid, start_payment
@@ -40,8 +39,9 @@ from tradeloop.orders import services as orders
 from tradeloop.orders import signals as order_signals
 from tradeloop.orders.models import Adjustment, Order, OrderLine
 from tradeloop.payments import services as payments
+from tradeloop.pricing import selectors as prices
+from tradeloop.pricing import services as pricing
 from tradeloop.promotions import services as promotions
-from tradeloop.promotions.engine import PricedLine
 
 MAX_CODES = 5
 
@@ -51,18 +51,28 @@ MAX_CODES = 5
 
 @dataclass
 class SellerPart:
-    """One seller's share of a checkout: its lines, its shipping choice, and the priced breakdown."""
+    """One seller's share of a checkout: its lines, its shipping choice, and what pricing made of them."""
 
     seller: Organization
     items: list[CartItem]
     methods: list  # fulfilment.ShippingMethod, active, in the seller's order
     method: object | None  # the chosen one (None: the seller has no shipping methods: delivery included)
-    breakdown: object  # promotions.services.Breakdown
+    priced: pricing.PricedBasket | None = None
+
+    @property
+    def breakdown(self) -> promotions.Breakdown:
+        """Promotions' breakdown of the part: every discount labelled, shipping, total."""
+        return self.priced.breakdown
+
+    @property
+    def lines(self) -> list[tuple[CartItem, pricing.PricedItem]]:
+        """Each cart line with its price: unit price, discount, what the buyer pays."""
+        return list(zip(self.items, self.priced.items, strict=True))
 
     @property
     def rows(self) -> list[tuple[CartItem, Decimal]]:
-        """Each line with its amount before discounts (price × quantity)."""
-        return [(i, i.variant.price * i.quantity) for i in self.items]
+        """Each line with its amount before discounts (unit price × quantity)."""
+        return [(item, priced.subtotal.amount) for item, priced in self.lines]
 
     @property
     def shipping_label(self) -> str:
@@ -96,10 +106,9 @@ def _check_items(items: list[CartItem]) -> str:
         raise ValidationFailed(gettext("Your cart is empty."), field="cart")
     for item in items:
         product = item.variant.product
-        if not item.variant.is_active or product.status != Product.Status.PUBLISHED or not product.seller.is_active:
+        if not prices.for_sale(item.variant):
             raise Conflict(
-                gettext("%(title)s is no longer for sale; remove it from your cart.")
-                % {"title": product.display_title},
+                gettext("%(title)s is no longer for sale; remove it from your cart.") % {"title": product.title},
                 code="not_for_sale",
                 field="cart",
             )
@@ -125,19 +134,6 @@ def _choose_method(seller: Organization, methods: list, wanted) -> object | None
     return found
 
 
-def _priced_lines(items: list[CartItem]):
-    return [
-        PricedLine(
-            variant_id=i.variant_id,
-            product_id=i.variant.product_id,
-            category_path=i.variant.product.category.path if i.variant.product.category_id else "",
-            quantity=i.quantity,
-            unit_price=Money(i.variant.price, i.variant.currency),
-        )
-        for i in items
-    ]
-
-
 def quote_checkout(
     *, buyer: User, shipping_choices: dict | None = None, coupon_codes: list[str] | None = None, now=None
 ) -> Quote:
@@ -147,30 +143,28 @@ def quote_checkout(
     currency = _check_items(items)
     codes = parse_codes(coupon_codes)
     choices = {str(k): v for k, v in (shipping_choices or {}).items()}
+    now = now or clock.now()
     by_seller: dict[int, list[CartItem]] = defaultdict(list)
     for item in items:
         by_seller[item.variant.product.seller_id].append(item)
     methods = active_shipping_methods(by_seller)
-    baskets, parts = [], []
-    for seller_id, seller_items in by_seller.items():
-        seller = seller_items[0].variant.product.seller
+    asks = [prices.Ask(i.variant, i.quantity) for seller_items in by_seller.values() for i in seller_items]
+    baskets = pricing.baskets(actor=buyer, asks=asks, now=now)
+    parts = []
+    for basket, (seller_id, seller_items) in zip(baskets, by_seller.items(), strict=True):
         seller_methods = methods.get(seller_id, [])
-        method = _choose_method(seller, seller_methods, choices.get(str(seller_id)))
-        subtotal = Money(sum((i.variant.price * i.quantity for i in seller_items), Decimal(0)), currency)
+        method = _choose_method(basket.seller, seller_methods, choices.get(str(seller_id)))
         weight = sum(i.variant.weight_grams * i.quantity for i in seller_items)
-        shipping = (
-            shipping_quote(method=method, lines_weight_grams=weight, subtotal=subtotal)
+        basket.shipping = (
+            shipping_quote(method=method, lines_weight_grams=weight, subtotal=basket.subtotal)
             if method
             else Money(Decimal(0), currency)
         )
-        baskets.append(promotions.SellerBasket(seller=seller, lines=_priced_lines(seller_items), shipping=shipping))
-        parts.append(SellerPart(seller, seller_items, seller_methods, method, None))
-    breakdowns = promotions.price_checkout(buyer=buyer, baskets=baskets, codes=codes, now=now or clock.now())
-    for part, breakdown in zip(parts, breakdowns, strict=True):
-        part.breakdown = breakdown
-    total = sum((b.total for b in breakdowns[1:]), breakdowns[0].total)
-    errors = [e for b in breakdowns for e in b.errors]
-    return Quote(parts=parts, currency=currency, total=total, errors=errors)
+        parts.append(SellerPart(basket.seller, seller_items, seller_methods, method))
+    priced = pricing.price_checkout(actor=buyer, baskets=baskets, codes=codes, now=now)
+    for part, priced_basket in zip(parts, priced.baskets, strict=True):
+        part.priced = priced_basket
+    return Quote(parts=parts, currency=currency, total=priced.total, errors=priced.errors)
 
 
 def parse_codes(coupon_codes) -> list[str]:
@@ -191,7 +185,7 @@ def payment_timeout() -> timedelta:
 
 def _commission_rate(part: SellerPart) -> Decimal:
     """The take rate of the seller's largest line's category (one rate per order)."""
-    biggest = max(part.items, key=lambda i: (i.variant.price * i.quantity, -i.pk))
+    biggest = max(part.lines, key=lambda line: (line[1].subtotal.amount, -line[0].pk))[0]
     return payments.commission_rate(seller=part.seller, category=biggest.variant.product.category)
 
 
@@ -231,17 +225,17 @@ def _create_lines(parts: list[SellerPart], placed: list[Order]) -> list[list[Ord
             OrderLine(
                 order=order,
                 variant=item.variant,
-                product_title=item.variant.product.display_title[:200],
-                variant_name=item.variant.display_name,
+                product_title=item.variant.product.title[:200],
+                variant_name=item.variant.name,
                 sku=item.variant.sku,
                 quantity=item.quantity,
-                unit_price=item.variant.price,
+                unit_price=result.unit_price.amount,
                 discount=result.discount.amount,
                 line_total=result.total.amount,
                 weight_grams=item.variant.weight_grams * item.quantity,
                 return_window_days=item.variant.product.effective_return_window_days,
             )
-            for item, result in zip(part.items, part.breakdown.lines, strict=True)
+            for item, result in part.lines
         ]
         for part, order in zip(parts, placed, strict=True)
     ]
