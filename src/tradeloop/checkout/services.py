@@ -108,7 +108,8 @@ def _check_items(items: list[CartItem]) -> str:
         product = item.variant.product
         if not prices.for_sale(item.variant):
             raise Conflict(
-                gettext("%(title)s is no longer for sale; remove it from your cart.") % {"title": product.title},
+                gettext("%(title)s is no longer for sale; remove it from your cart.")
+                % {"title": product.display_title},
                 code="not_for_sale",
                 field="cart",
             )
@@ -225,8 +226,8 @@ def _create_lines(parts: list[SellerPart], placed: list[Order]) -> list[list[Ord
             OrderLine(
                 order=order,
                 variant=item.variant,
-                product_title=item.variant.product.title[:200],
-                variant_name=item.variant.name,
+                product_title=item.variant.product.display_title[:200],
+                variant_name=item.variant.display_name,
                 sku=item.variant.sku,
                 quantity=item.quantity,
                 unit_price=result.unit_price.amount,
