@@ -17,6 +17,7 @@ from tradeloop.checkout import addresses as address_book
 from tradeloop.checkout import cart as carts
 from tradeloop.checkout import reactions, selectors, services
 from tradeloop.checkout.forms import AddressForm, AddToCartForm, QuantityForm
+from tradeloop.checkout.models import Checkout
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 
 
@@ -139,13 +140,29 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return render(request, "checkout/checkout.html", context, status=409 if error and error.status == 409 else 200)
 
 
+POLLS = 60  # the confirmation page asks once a second for a minute, then offers a "check again" link
+
+
+def _polls_so_far(request: HttpRequest) -> int:
+    value = request.GET.get("poll", "")
+    return min(int(value), POLLS) if value.isdigit() else 0
+
+
 @login_required
 def done(request: HttpRequest, checkout_id: int) -> HttpResponse:
+    """The confirmation page; while the payment is awaited it polls itself (htmx) so it turns paid at once."""
     try:
         placed, orders = selectors.checkout_for_buyer(request.user, checkout_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return render(request, "checkout/done.html", {"checkout": placed, "orders": orders})
+    polls = _polls_so_far(request)
+    context = {
+        "checkout": placed,
+        "orders": orders,
+        "polling": placed.state == Checkout.State.AWAITING_PAYMENT and polls < POLLS,
+        "next_poll": polls + 1,
+    }
+    return render(request, "checkout/done.html", context)
 
 
 @login_required

@@ -115,3 +115,8 @@ def state_counts(*, actor: User, seller: Organization) -> dict[str, int]:
 def timeline(order: Order) -> list[Event]:
     """Every state change of the order, oldest first, with who made it (one query)."""
     return list(states.history(order).order_by("at", "id"))
+
+
+def paid_by(payment_id: int) -> list[Order]:
+    """The orders one payment pays for, with their sellers and lines (2 queries)."""
+    return list(_with_lines(Order.objects.filter(payment_id=payment_id)).order_by("id"))

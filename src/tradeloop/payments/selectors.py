@@ -12,6 +12,7 @@ from tradeloop.core.errors import NotAuthenticated, NotFound
 from tradeloop.core.money import Money
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.ledger.selectors import seller_balances
+from tradeloop.payments import signals
 from tradeloop.payments.models import Payment, Payout
 
 
@@ -40,6 +41,29 @@ def payment_by_token(token: str) -> Payment:
     if payment is None:
         raise NotFound("payment not found")
     return payment
+
+
+@dataclass(frozen=True)
+class ItemBought:
+    title: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PayeeShare:
+    """One seller's part of a payment: who receives it, for which items, how much."""
+
+    payee: str
+    items: list[ItemBought]
+    amount: Money
+
+
+def what_it_pays(payment: Payment) -> list[PayeeShare]:
+    """Whom the payment pays and for what, as told by the apps that took it (orders, later deals and quotes)."""
+    shares: list[PayeeShare] = []
+    for _receiver, answer in signals.describe_payment.send(sender=Payment, payment=payment):
+        shares.extend(answer or [])
+    return shares
 
 
 def payment_for_payer(actor: User, token: str) -> Payment:

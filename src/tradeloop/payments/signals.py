@@ -11,3 +11,8 @@ payment_captured = Signal()  # payment=Payment
 payment_failed = Signal()  # payment=Payment (declined, expired or voided; see payment.state / failure_reason)
 refund_succeeded = Signal()  # refund=Refund
 payout_paid = Signal()  # payout=Payout
+
+# A question, not news: "what does this payment pay for?" Receivers (the apps that take payments: orders) return a
+# list of payments.selectors.PayeeShare for the payments that are theirs, [] for the others. Read by the gateway's
+# page, so the buyer sees whom they pay and for what.
+describe_payment = Signal()  # payment=Payment -> list[PayeeShare]

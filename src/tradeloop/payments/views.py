@@ -28,7 +28,8 @@ def _back_to_shop(request: HttpRequest, payment: Payment) -> str:
 
 
 def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
-    """What the buyer sees at the gateway: who is paid how much, and Pay / Decline (or walk away: timeout)."""
+    """What the buyer sees at the gateway: which stores are paid for what, how much, and Pay / Decline (or walk away:
+    timeout)."""
     try:
         payment = selectors.payment_by_token(token)
     except NotFound as exc:
@@ -45,6 +46,7 @@ def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(_back_to_shop(request, payment))
     context = {
         "payment": payment,
+        "shares": selectors.what_it_pays(payment),
         "open_for_decision": open_for_decision,
         "decision": sandbox.decided(token),
         "back_url": _back_to_shop(request, payment),
