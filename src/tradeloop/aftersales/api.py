@@ -12,7 +12,7 @@ from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.models import ReturnLine, ReturnRequest
-from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import MAX_INT, Amount, Id, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.orders import selectors as orders_selectors
@@ -26,15 +26,15 @@ Units = Annotated[int, Field(ge=0, le=MAX_INT)]
 IDEMPOTENCY = Header(None, alias="Idempotency-Key")
 
 
-class ReturnLineData(Schema):
-    line_id: int
+class ReturnLineData(MoneyOut):
+    line_id: int = Field(..., description="The order line's id")
     sku: str
     title: str
     quantity: int
-    amount: str
+    amount: Amount = Field(..., description="What this line refunds")
 
 
-class ReturnData(Schema):
+class ReturnData(MoneyOut):
     """A return as stored for an idempotent replay (plain values)."""
 
     id: int
@@ -42,8 +42,7 @@ class ReturnData(Schema):
     kind: str = Field(..., description="return (goods come back) or refund_only")
     state: str = Field(..., description="requested, approved, rejected, refunded or cancelled (withdrawn)")
     reason: str
-    refund_amount: str
-    currency: str
+    refund_amount: Amount
     decision_note: str
     created_at: datetime
     decided_at: datetime | None
@@ -64,8 +63,8 @@ class ReturnLineOut(ReturnLineData):
         return obj.order_line.product_title
 
     @staticmethod
-    def resolve_amount(obj: ReturnLine) -> str:
-        return amount(obj.amount, obj.request.currency)
+    def resolve_currency(obj: ReturnLine) -> str:
+        return obj.request.currency
 
 
 class ReturnOut(ReturnData):
@@ -74,10 +73,6 @@ class ReturnOut(ReturnData):
     @staticmethod
     def resolve_order_number(obj: ReturnRequest) -> str:
         return obj.order.number
-
-    @staticmethod
-    def resolve_refund_amount(obj: ReturnRequest) -> str:
-        return amount(obj.refund_amount, obj.currency)
 
     @staticmethod
     def resolve_lines(obj: ReturnRequest) -> list[ReturnLine]:
@@ -113,7 +108,7 @@ def _reloaded(request_: ReturnRequest) -> ReturnRequest:
 
 
 def _as_body(request_: ReturnRequest) -> dict:
-    return ReturnOut.from_orm(_reloaded(request_)).dict()
+    return ReturnOut.from_orm(_reloaded(request_)).model_dump(mode="json")
 
 
 @router.get(

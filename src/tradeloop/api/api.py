@@ -62,6 +62,9 @@ class TradeloopAPI(NinjaAPI):
         urls.append(re_path(r"^(?P<rest>.*)$", errors.unknown_path))
         return urls
 
+    def get_openapi_schema(self, **kwargs) -> dict:
+        return errors.document_common_errors(super().get_openapi_schema(**kwargs))
+
 
 api = TradeloopAPI(title="Tradeloop API", version="1", urls_namespace="api", description=DESCRIPTION)
 errors.install(api)

@@ -29,6 +29,30 @@ HTTP_CODES = {
 }
 
 
+# Answers any operation can give, whatever it declares: documented on every operation of the OpenAPI schema.
+COMMON_ERRORS = {
+    "400": ("bad_request", "The request is malformed: a body that is not JSON, a cursor that is not ours"),
+    "413": ("too_large", "The body is larger than the API accepts (TRADELOOP_API_MAX_BODY_BYTES)"),
+    "422": ("invalid", "A parameter or a body field is invalid; `field` names it"),
+}
+ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+
+def document_common_errors(schema: dict) -> dict:
+    """Add the error answers every operation can give (and 401 to those that need a signed-in caller)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            common = dict(COMMON_ERRORS)
+            if "requestBody" not in operation:
+                common.pop("413")
+            if operation.get("security"):
+                common["401"] = ("not_authenticated", "Sign in first: a bearer token or a signed-in session")
+            for status, (_, description) in common.items():
+                responses.setdefault(status, {"description": description, "content": ERROR_REF})
+    return schema
+
+
 def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"code": code, "message": message, "field": field}
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Generic, Literal, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema, model_validator
 
-from tradeloop.core.money import SUPPORTED_CURRENCIES, quantize
+from tradeloop.core.money import SUPPORTED_CURRENCIES, Money, quantize
 
 T = TypeVar("T")
 
@@ -65,8 +66,62 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
 
 
 def amount(value: Decimal | None, currency: str) -> str | None:
-    """Money leaves the API as a decimal string rounded to the currency's minor unit, never as a float."""
-    return None if value is None else str(quantize(Decimal(value), currency))
+    """Deprecated: declare the field as `Amount` in a `MoneyOut` schema instead (kept until no schema calls it)."""
+    return None if value is None else plain_decimal(quantize(Decimal(value), currency))
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A decimal string without an exponent: Decimal("1E+1") → "10" (str() would give "1E+1")."""
+    return format(value, "f")
+
+
+def _amount_of(value: Any) -> Any:
+    return value.amount if isinstance(value, Money) else value
+
+
+_DECIMAL_SCHEMA = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$", "examples": ["12.50"]}
+_DECIMAL_SERIALIZER = PlainSerializer(plain_decimal, return_type=str)
+
+
+class _IsAmount:
+    """Marks `Amount` fields, which MoneyOut rounds to its currency."""
+
+
+_AMOUNT = _IsAmount()
+# A number out of the API: a plain decimal string, never a float, never an exponent.
+DecimalOut = Annotated[Decimal, _DECIMAL_SERIALIZER, WithJsonSchema(_DECIMAL_SCHEMA)]
+# Money out of the API: an `Amount` field of a `MoneyOut` schema (from a Decimal or a core.money.Money), rounded to
+# the minor unit of the schema's `currency` and rendered as a plain decimal string.
+Amount = Annotated[Decimal, BeforeValidator(_amount_of), _DECIMAL_SERIALIZER, WithJsonSchema(_DECIMAL_SCHEMA), _AMOUNT]
+
+
+def _holds_amount(annotation: Any) -> bool:
+    """`Amount`, `Amount | None`: pydantic keeps the markers of an optional field inside the union."""
+    if _AMOUNT in getattr(annotation, "__metadata__", ()):
+        return True
+    return any(_holds_amount(arg) for arg in get_args(annotation))
+
+
+@cache
+def _amount_fields(schema: type[Schema]) -> tuple[str, ...]:
+    fields = schema.model_fields.items()
+    return tuple(n for n, f in fields if _AMOUNT in f.metadata or _holds_amount(f.annotation))
+
+
+class MoneyOut(Schema):
+    """The one way money leaves the API: every `Amount` field of a subclass is a decimal string in `currency`
+    ("12.50" CNY, "1200" JPY), so no schema rounds or formats money itself."""
+
+    currency: str = Field(..., description="ISO 4217 code of every amount in this object")
+
+    @model_validator(mode="after")
+    def _round_amounts(self) -> MoneyOut:
+        if self.currency:
+            for name in _amount_fields(type(self)):
+                value = getattr(self, name)
+                if value is not None:
+                    setattr(self, name, quantize(value, self.currency))
+        return self
 
 
 def media_url(request: HttpRequest | None, name: str) -> str | None:

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import MAX_INT, AmountIn, Id, Text, amount, errors
+from tradeloop.core.api_schemas import MAX_INT, Amount, AmountIn, DecimalOut, Id, MoneyOut, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.fulfilment import selectors, services
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
@@ -64,19 +64,20 @@ class ShippingMethodPatch(Schema):
 
 
 class BandOut(Schema):
-    up_to: str
-    rate: str
+    """A band of the method; its rate is in the method's currency (as cleaned when saved)."""
+
+    up_to: DecimalOut = Field(..., description="Grams (weight pricing) or an order value (value pricing)")
+    rate: DecimalOut
 
 
-class ShippingMethodOut(Schema):
+class ShippingMethodOut(MoneyOut):
     id: int
     organization_id: int
     name: str
     kind: str
-    rate: str
+    rate: Amount
     bands: list[BandOut]
-    free_over: str | None
-    currency: str
+    free_over: Amount | None
     delivery_days: int
     is_active: bool
     position: int
@@ -86,16 +87,8 @@ class ShippingMethodOut(Schema):
         return obj.seller_id
 
     @staticmethod
-    def resolve_rate(obj: ShippingMethod) -> str:
-        return amount(obj.rate, obj.currency)
-
-    @staticmethod
-    def resolve_free_over(obj: ShippingMethod) -> str | None:
-        return amount(obj.free_over, obj.currency)
-
-    @staticmethod
     def resolve_bands(obj: ShippingMethod) -> list[dict]:
-        return [{"up_to": str(band["up_to"]), "rate": band["rate"]} for band in obj.bands]
+        return obj.bands
 
 
 class ShippingMethodQuery(Schema):

@@ -3,43 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.core.api_schemas import Id, PageOut, PageQuery, amount, errors
+from tradeloop.core.api_schemas import Amount, Id, MoneyOut, PageOut, PageQuery, errors
 from tradeloop.ledger import selectors
 from tradeloop.ledger.models import Account, Entry
 
 router = Router(auth=SIGNED_IN, tags=["money"])
 
 
-class AccountOut(Schema):
+class AccountOut(MoneyOut):
     id: int
     code: str = Field(..., examples=["seller:12:available:CNY"])
     name: str
     kind: str = Field(..., description="asset, liability, revenue or expense")
-    currency: str
     organization_id: int | None = Field(None, description="The seller the account belongs to, if any")
-    balance: str = Field(..., description="Derived from the entries; what is owed to a seller is positive")
+    balance: Amount = Field(..., description="Derived from the entries; what is owed to a seller is positive")
 
     @staticmethod
     def resolve_organization_id(obj: Account) -> int | None:
         return obj.owner_id
 
     @staticmethod
-    def resolve_balance(obj: Account) -> str:
-        return amount(obj.balance_amount, obj.currency)
+    def resolve_balance(obj: Account) -> Decimal:
+        return obj.balance_amount
 
 
-class EntryOut(Schema):
+class EntryOut(MoneyOut):
     id: int
     transaction_ref: str
     memo: str
     at: datetime
-    amount: str = Field(..., description="Signed: a debit is positive, a credit negative")
-    currency: str
+    amount: Amount = Field(..., description="Signed: a debit is positive, a credit negative")
 
     @staticmethod
     def resolve_transaction_ref(obj: Entry) -> str:
@@ -52,10 +51,6 @@ class EntryOut(Schema):
     @staticmethod
     def resolve_at(obj: Entry) -> datetime:
         return obj.transaction.at
-
-    @staticmethod
-    def resolve_amount(obj: Entry) -> str:
-        return amount(obj.amount, obj.currency)
 
 
 class AccountQuery(PageQuery):

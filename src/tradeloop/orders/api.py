@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
@@ -10,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import Amount, DecimalOut, Id, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.orders import selectors, services
 from tradeloop.orders.models import Adjustment, Order, OrderLine
@@ -23,16 +24,17 @@ READ_ERRORS = errors(401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
-class LineOut(Schema):
-    id: int
+class OrderLineOut(MoneyOut):
+    id: int = Field(..., description="The line's id: name it when shipping part of an order or returning goods")
     variant_id: int
     sku: str
     title: str
     variant_name: str
     quantity: int
-    unit_price: str
-    discount: str
-    line_total: str
+    unit_price: Amount
+    discount: Amount = Field(..., description="The part of the order's discounts given on this line")
+    line_total: Amount = Field(..., description="unit_price × quantity, before the discount")
+    total: Amount = Field(..., description="line_total − discount: what the line costs the buyer, before shipping")
     quantity_shipped: int
     quantity_returned: int
 
@@ -41,35 +43,28 @@ class LineOut(Schema):
         return obj.product_title
 
     @staticmethod
-    def resolve_unit_price(obj: OrderLine) -> str:
-        return amount(obj.unit_price, obj.order.currency)
+    def resolve_currency(obj: OrderLine) -> str:
+        return obj.order.currency
 
     @staticmethod
-    def resolve_discount(obj: OrderLine) -> str:
-        return amount(obj.discount, obj.order.currency)
-
-    @staticmethod
-    def resolve_line_total(obj: OrderLine) -> str:
-        return amount(obj.line_total, obj.order.currency)
+    def resolve_total(obj: OrderLine) -> Decimal:
+        return obj.line_total - obj.discount
 
 
-class AdjustmentOut(Schema):
+class OrderAdjustmentOut(MoneyOut):
     kind: str = Field(..., description="discount (negative) or shipping")
     label: str
-    code: str
-    line_id: int | None
-    amount: str
+    code: str = Field(..., description="The coupon code (empty for an automatic promotion or shipping)")
+    promotion_id: int | None = Field(..., description="The promotion behind a discount")
+    line_id: int | None = Field(..., description="The line a discount was given on (null: the whole order)")
+    amount: Amount = Field(..., description="Negative for a discount")
 
     @staticmethod
-    def resolve_line_id(obj: Adjustment) -> int | None:
-        return obj.line_id
-
-    @staticmethod
-    def resolve_amount(obj: Adjustment) -> str:
-        return amount(obj.amount, obj.order.currency)
+    def resolve_currency(obj: Adjustment) -> str:
+        return obj.order.currency
 
 
-class OrderOut(Schema):
+class OrderOut(MoneyOut):
     id: int
     number: str
     mode: str
@@ -77,12 +72,11 @@ class OrderOut(Schema):
     seller_id: int
     seller_name: str
     buyer_email: str
-    currency: str
-    subtotal: str
-    discount_total: str
-    shipping_total: str
-    total: str
-    refunded_total: str
+    subtotal: Amount
+    discount_total: Amount
+    shipping_total: Amount
+    total: Amount
+    refunded_total: Amount
     shipping_method: str
     placed_at: datetime
     payment_due_at: datetime | None
@@ -92,31 +86,11 @@ class OrderOut(Schema):
     delivered_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
 
     @staticmethod
     def resolve_seller_name(obj: Order) -> str:
         return obj.seller.name
-
-    @staticmethod
-    def resolve_subtotal(obj: Order) -> str:
-        return amount(obj.subtotal, obj.currency)
-
-    @staticmethod
-    def resolve_discount_total(obj: Order) -> str:
-        return amount(obj.discount_total, obj.currency)
-
-    @staticmethod
-    def resolve_shipping_total(obj: Order) -> str:
-        return amount(obj.shipping_total, obj.currency)
-
-    @staticmethod
-    def resolve_total(obj: Order) -> str:
-        return amount(obj.total, obj.currency)
-
-    @staticmethod
-    def resolve_refunded_total(obj: Order) -> str:
-        return amount(obj.refunded_total, obj.currency)
 
     @staticmethod
     def resolve_buyer_email(obj: Order) -> str:
@@ -126,7 +100,7 @@ class OrderOut(Schema):
     def resolve_lines(obj: Order) -> list[OrderLine]:
         lines = list(obj.lines.all())
         for line in lines:
-            line.order = obj  # the money fields need the order's currency: no query per line
+            line.order = obj  # the lines' currency is the order's: no query per line
         return lines
 
 
@@ -140,8 +114,8 @@ class EventOut(Schema):
 
 class OrderDetailOut(OrderOut):
     shipping_address: dict
-    commission_rate: str
-    adjustments: list[AdjustmentOut] = Field(..., description="Every discount and shipping charge")
+    commission_rate: DecimalOut = Field(..., description="The platform's share, a fraction (0.05 is 5%)")
+    adjustments: list[OrderAdjustmentOut] = Field(..., description="Every discount and shipping charge")
     timeline: list[EventOut] = Field(..., description="Every state change, oldest first")
 
     @staticmethod
@@ -150,10 +124,6 @@ class OrderDetailOut(OrderOut):
         for a in adjustments:
             a.order = obj
         return adjustments
-
-    @staticmethod
-    def resolve_commission_rate(obj: Order) -> str:
-        return str(obj.commission_rate)
 
     @staticmethod
     def resolve_timeline(obj: Order) -> list[dict]:

@@ -9,7 +9,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import Amount, Id, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.payments import selectors, services
 from tradeloop.payments.models import Payment, Payout, Refund
@@ -17,43 +17,25 @@ from tradeloop.payments.models import Payment, Payout, Refund
 router = Router(auth=SIGNED_IN, tags=["money"])
 
 
-class RefundOut(Schema):
+class RefundOut(MoneyOut):
     ref: str
-    amount: str
-    currency: str
+    amount: Amount
     state: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_amount(obj: Refund) -> str:
-        return amount(obj.amount, obj.currency)
 
-
-class PaymentOut(Schema):
+class PaymentOut(MoneyOut):
     token: str
     state: str = Field(..., description="created, pending, authorized, captured, failed, voided or expired")
     provider: str
     purpose: str
-    amount: str
-    currency: str
-    captured_amount: str
-    refunded_amount: str
+    amount: Amount
+    captured_amount: Amount
+    refunded_amount: Amount
     failure_reason: str
     created_at: datetime
     expires_at: datetime | None
     refunds: list[RefundOut]
-
-    @staticmethod
-    def resolve_amount(obj: Payment) -> str:
-        return amount(obj.amount, obj.currency)
-
-    @staticmethod
-    def resolve_captured_amount(obj: Payment) -> str:
-        return amount(obj.captured_amount, obj.currency)
-
-    @staticmethod
-    def resolve_refunded_amount(obj: Payment) -> str:
-        return amount(obj.refunded_amount, obj.currency)
 
     @staticmethod
     def resolve_refunds(obj: Payment) -> list[Refund]:
@@ -70,11 +52,10 @@ class WebhookOut(Schema):
     received_at: datetime
 
 
-class PayoutRow(Schema):
+class PayoutRow(MoneyOut):
     id: int
     organization_id: int
-    amount: str
-    currency: str
+    amount: Amount
     state: str = Field(..., description="pending, paid or failed")
     provider_ref: str
     created_at: datetime
@@ -87,10 +68,6 @@ class PayoutOut(PayoutRow):
     @staticmethod
     def resolve_organization_id(obj: Payout) -> int:
         return obj.seller_id
-
-    @staticmethod
-    def resolve_amount(obj: Payout) -> str:
-        return amount(obj.amount, obj.currency)
 
 
 class PayoutQuery(PageQuery):
@@ -147,7 +124,7 @@ def request_payout(
     def run() -> tuple[int, dict]:
         seller = membership(request.auth, payload.organization).organization
         paid = services.request_payout(actor=request.auth, seller=seller)
-        body = {"payouts": [PayoutOut.from_orm(p).dict() for p in paid]}
+        body = {"payouts": [PayoutOut.from_orm(p).model_dump(mode="json") for p in paid]}
         return (201 if paid else 200), body
 
     status, body = replay_or_run(

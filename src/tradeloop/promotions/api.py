@@ -24,7 +24,6 @@ from tradeloop.promotions.schemas import (
     SellerPromotionQuery,
     ValidateIn,
     ValidateOut,
-    money_str,
 )
 
 router = Router(tags=["promotions"])
@@ -90,16 +89,18 @@ def validate(request: HttpRequest, payload: ValidateIn):
 
 
 def _breakdown_out(basket: services.SellerBasket, b: services.Breakdown) -> dict:
+    currency = b.subtotal.currency
     return {
         "seller": basket.seller,
-        "currency": b.subtotal.currency,
+        "currency": currency,
         "lines": [
             {
                 "variant_id": line.variant_id,
                 "quantity": line.quantity,
-                "unit_price": money_str(line.unit_price),
-                "discount": money_str(result.discount),
-                "total": money_str(result.total),
+                "unit_price": line.unit_price,
+                "discount": result.discount,
+                "total": result.total,
+                "currency": currency,
             }
             for line, result in zip(basket.lines, b.lines, strict=True)
         ],
@@ -108,15 +109,16 @@ def _breakdown_out(basket: services.SellerBasket, b: services.Breakdown) -> dict
                 "label": a.label,
                 "code": a.code,
                 "promotion_id": a.promotion_id,
-                "amount": money_str(a.amount),
+                "amount": a.amount,
+                "currency": currency,
                 "line_index": a.line_index,
             }
             for a in b.adjustments
         ],
-        "subtotal": money_str(b.subtotal),
-        "discount_total": money_str(b.discount_total),
-        "shipping_total": money_str(b.shipping_total),
-        "total": money_str(b.total),
+        "subtotal": b.subtotal,
+        "discount_total": b.discount_total,
+        "shipping_total": b.shipping_total,
+        "total": b.total,
         "applied": b.applied,
         "errors": b.errors,
         "problems": b.problems,

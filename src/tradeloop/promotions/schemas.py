@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
 
-from tradeloop.core.api_schemas import AmountIn, Currency, Id, PageQuery, Text, amount
-from tradeloop.core.money import Money
+from tradeloop.core.api_schemas import Amount, AmountIn, Currency, DecimalOut, Id, MoneyOut, PageQuery, Text
+from tradeloop.core.money import quantize
 from tradeloop.promotions.models import Promotion
 
 Kind = Literal[tuple(Promotion.Kind.values)]  # type: ignore[valid-type]
@@ -22,19 +23,18 @@ class StoreRef(Schema):
     slug: str
 
 
-class PromotionOut(Schema):
+class PromotionOut(MoneyOut):
     """A running promotion as buyers see it. `code` is empty for automatic ones."""
 
     id: int
     name: str
     code: str
     kind: str
-    value: str = Field(..., description="Percent (0-100) or an amount, decimal string")
+    value: DecimalOut = Field(..., description="Percent (0-100) or an amount in `currency`, decimal string")
     buy_quantity: int
     get_quantity: int
     scope: str
-    min_spend: str
-    currency: str
+    min_spend: Amount
     starts_at: datetime
     ends_at: datetime | None
     stackable: bool
@@ -43,12 +43,8 @@ class PromotionOut(Schema):
     seller: StoreRef | None = Field(None, description="Null: a platform-wide promotion")
 
     @staticmethod
-    def resolve_value(obj: Promotion) -> str:
-        return str(obj.value.normalize()) if obj.kind == Promotion.Kind.PERCENT else amount(obj.value, obj.currency)
-
-    @staticmethod
-    def resolve_min_spend(obj: Promotion) -> str:
-        return amount(obj.min_spend, obj.currency)
+    def resolve_value(obj: Promotion) -> Decimal:
+        return obj.value.normalize() if obj.kind == Promotion.Kind.PERCENT else quantize(obj.value, obj.currency)
 
 
 class SellerPromotionOut(PromotionOut):
@@ -123,20 +119,20 @@ class ValidateIn(Schema):
     items: list[ItemIn] = Field(..., min_length=1, max_length=200)
 
 
-class AdjustmentOut(Schema):
+class PriceAdjustmentOut(MoneyOut):
     label: str
-    code: str
+    code: str = Field(..., description="The coupon code (empty for an automatic promotion)")
     promotion_id: int | None
-    amount: str = Field(..., description="Negative: a discount")
-    line_index: int | None
+    amount: Amount = Field(..., description="Negative: a discount")
+    line_index: int | None = Field(..., description="Index into `lines` of the line discounted (null: the order)")
 
 
-class LineOut(Schema):
+class PriceLineOut(MoneyOut):
     variant_id: int
     quantity: int
-    unit_price: str
-    discount: str
-    total: str
+    unit_price: Amount
+    discount: Amount
+    total: Amount = Field(..., description="unit_price × quantity − discount")
 
 
 class ProblemOut(Schema):
@@ -145,15 +141,14 @@ class ProblemOut(Schema):
     message: str
 
 
-class BreakdownOut(Schema):
+class BreakdownOut(MoneyOut):
     seller: StoreRef
-    currency: str
-    lines: list[LineOut]
-    adjustments: list[AdjustmentOut]
-    subtotal: str
-    discount_total: str
-    shipping_total: str
-    total: str
+    lines: list[PriceLineOut]
+    adjustments: list[PriceAdjustmentOut]
+    subtotal: Amount
+    discount_total: Amount
+    shipping_total: Amount
+    total: Amount
     applied: list[int]
     errors: list[str]
     problems: list[ProblemOut]
@@ -162,7 +157,3 @@ class BreakdownOut(Schema):
 class ValidateOut(Schema):
     orders: list[BreakdownOut]
     errors: list[str] = Field(..., description="Every problem with the codes, once")
-
-
-def money_str(money: Money) -> str:
-    return amount(money.amount, money.currency)
