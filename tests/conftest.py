@@ -45,6 +45,27 @@ def _english_until_a_test_says_otherwise():
     translation.deactivate()
 
 
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _the_books_balance(request):
+    """After every test that uses the database: every captured and refunded payment is in the ledger, per currency
+    money captured minus refunded equals what the ledger holds for buyers' payments, every transaction balances,
+    every seller balance is the sum of its entries (tests/books.py)."""
+    import unittest
+
+    uses_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    if not uses_db or isinstance(request.instance, unittest.TestCase):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so this check runs before the rollback
+    yield
+    from tests.books import assert_books_balance
+
+    assert_books_balance()
+
+
 @pytest.fixture
 def clock():
     """The project clock; `clock.advance(days=1)` moves every `clock.now()` call."""

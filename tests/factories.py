@@ -1,6 +1,5 @@
 """Test data builders. Writes go through the services where the rules live; plain rows otherwise."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -112,9 +111,10 @@ def paid_order(
     `discount`: an order-level discount, spread by after-sales over the lines when refunding."""
     import secrets
 
-    from tradeloop.inventory import services as inventory
+    from tradeloop.core.money import Money
+    from tradeloop.ledger import services as ledger
     from tradeloop.orders import services as orders
-    from tradeloop.orders.models import Order, OrderLine
+    from tradeloop.orders.models import Order
     from tradeloop.payments.models import Payment
 
     seller = seller or seller_with_owner(kind="merchant")
@@ -122,50 +122,36 @@ def paid_order(
     if items is None:
         items = [(published_product(seller=seller, title=f"Tea {secrets.token_hex(3)}").variants.get(), 2)]
     currency = items[0][0].currency
-    subtotal = sum((variant.price * quantity for variant, quantity in items), Decimal(0))
-    total = subtotal - Decimal(discount) + Decimal(shipping)
-    payment = Payment.objects.create(
-        token=secrets.token_hex(12),
-        payer=buyer,
-        purpose="test",
-        amount=total,
-        currency=currency,
-        captured_amount=total,
-        state=Payment.State.CAPTURED,
-    )
-    order = Order.objects.create(
-        number=orders.new_number(),
+    adjustments = [orders.AdjustmentIn("shipping", "Standard", Decimal(shipping))] if Decimal(shipping) else []
+    if Decimal(discount):
+        adjustments.append(orders.AdjustmentIn("discount", "Order discount", -Decimal(discount)))
+    order = orders.place_order(  # at the given prices; holds the stock like a checkout
+        actor=buyer,
         buyer=buyer,
         seller=seller,
-        payment=payment,
+        mode=Order.Mode.B2C,
         currency=currency,
-        subtotal=subtotal,
-        discount_total=Decimal(discount),
-        shipping_total=Decimal(shipping),
-        total=total,
+        lines=[
+            orders.LineIn(variant, quantity, variant.price, return_window_days=return_window_days)
+            for variant, quantity in items
+        ],
+        adjustments=adjustments,
         commission_rate=Decimal(commission_rate),
         shipping_method="Standard",
         shipping_address={"name": buyer.display_name, "line1": "1 Nanjing Road", "city": "Shanghai"},
     )
-    lines = [
-        OrderLine.objects.create(
-            order=order,
-            variant=variant,
-            product_title=variant.product.title,
-            variant_name=variant.name,
-            sku=variant.sku,
-            quantity=quantity,
-            unit_price=variant.price,
-            line_total=variant.price * quantity,
-            weight_grams=variant.weight_grams,
-            return_window_days=return_window_days,
-        )
-        for variant, quantity in items
-    ]
-    inventory.reserve_many(
-        items=[inventory.ReserveItem(line.variant_id, line.quantity, orders.line_ref(line)) for line in lines],
-        until=order.placed_at + timedelta(minutes=15),
+    payment = Payment.objects.create(
+        token=secrets.token_hex(12),
+        payer=buyer,
+        purpose="test",
+        amount=order.total,
+        currency=currency,
+        captured_amount=order.total,
+        state=Payment.State.CAPTURED,
     )
+    ledger.record_payment_received(payment_id=payment.pk, amount=Money(order.total, currency))
+    Order.objects.filter(pk=order.pk).update(payment=payment)
+    order.payment = payment
     return orders.mark_paid(order=order)
 
 

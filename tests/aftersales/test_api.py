@@ -78,7 +78,7 @@ def test_approve_honours_idempotency_key(buyer_api, order, owner_api):
     again = owner_api.post(f"seller/returns/{request_id}/approve", {}, **headers)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
-    assert Refund.objects.filter(ref=f"return:{request_id}").count() == 1
+    assert Refund.objects.filter(ref=f"order:{order.pk}:return:{request_id}").count() == 1
 
 
 def test_other_tenants_and_roles(buyer_api, order, merchant, rival, api_as):

@@ -121,7 +121,7 @@ def test_approve_restocks_refunds_and_reduces_the_sellers_balance(order, merchan
     assert approved.state == ReturnRequest.State.REFUNDED
     assert approved.decided_by == merchant.owner and approved.decided_at is not None
     assert on_hand(tea) == stock_before + 1
-    refund = Refund.objects.get(ref=f"return:{request.pk}")
+    refund = Refund.objects.get(ref=f"order:{order.pk}:return:{request.pk}")
     assert refund.amount == Decimal("12.50") and refund.state == Refund.State.SUCCEEDED
     order.refresh_from_db()
     assert order.refunded_total == Decimal("12.50")
@@ -166,7 +166,7 @@ def test_never_more_than_was_paid(order, merchant, tea):
     request.refresh_from_db()
     assert request.state == ReturnRequest.State.REQUESTED  # nothing half-done
     assert on_hand(tea) == stock_before
-    assert not Refund.objects.filter(ref=f"return:{request.pk}").exists()
+    assert not Refund.objects.filter(ref=f"order:{order.pk}:return:{request.pk}").exists()
     assert ledger_is_balanced()
 
 
@@ -249,7 +249,9 @@ def test_a_refund_confirmed_later_by_webhook_completes_the_return(order, merchan
     order.refresh_from_db()
     assert order.refunded_total == Decimal("12.50")
 
-    event = sandbox.new_event(REFUND_SUCCEEDED, refund=f"return:{request.pk}", provider_ref="sbx_re_later")
+    event = sandbox.new_event(
+        REFUND_SUCCEEDED, refund=f"order:{order.pk}:return:{request.pk}", provider_ref="sbx_re_later"
+    )
     payments.handle_webhook(provider="sandbox", request=sandbox.SignedBody.of(event))
     request.refresh_from_db()
     assert request.state == ReturnRequest.State.REFUNDED

@@ -90,9 +90,9 @@ def test_accounts_query_budget_and_keyset_pages(user, api_as, django_assert_max_
     body = first.json()
     assert len(body["items"]) == 25 and body["next_cursor"]
     rest = api.get("ledger/accounts", {"limit": 25, "cursor": body["next_cursor"]}).json()
-    assert len(rest["items"]) == 7 and rest["next_cursor"] is None  # 30 sellers + clearing + revenue
+    assert len(rest["items"]) == 8 and rest["next_cursor"] is None  # 30 sellers + clearing + payments + revenue
     codes = [r["code"] for r in body["items"] + rest["items"]]
-    assert codes == sorted(codes) and len(set(codes)) == 32
+    assert codes == sorted(codes) and len(set(codes)) == 33
 
 
 def test_entries_query_budget(merchant, user, api_as, django_assert_max_num_queries):
@@ -116,4 +116,4 @@ def test_admin_lists_accounts_with_balances_in_few_queries(client, user, django_
     txn = ledger.transaction_for(f"order:{order.pk}:paid")
     detail = client.get(reverse("admin:ledger_transaction_change", args=[txn.pk]))
     assert detail.status_code == 200
-    assert "platform:clearing:CNY" in detail.content.decode()
+    assert "platform:payments:CNY" in detail.content.decode()

@@ -3,14 +3,14 @@
 Rules:
 - A return may be asked for once the order is delivered, for each line within its return window (the product's
   `return_window_days`, else the platform's TRADELOOP_RETURN_WINDOW_DAYS, counted from delivery). No reason needed.
-- `OrderLine.quantity_returned` counts the units claimed by open or refunded returns. It is raised by a guarded
-  UPDATE when the buyer asks (so two requests can never claim more units than were bought) and lowered again when
-  the seller rejects or the buyer withdraws.
+- `OrderLine.quantity_returned` counts the units claimed by open or refunded returns. It is raised by orders'
+  guarded counter (`orders.record_returned`) when the buyer asks (so two requests can never claim more units than
+  were bought) and lowered again when the seller rejects or the buyer withdraws.
 - The refund of a line is its share of what the buyer paid for goods (order-level discounts spread over the lines;
   shipping is not refunded), pro rata for the units returned; the last unit takes the rounding remainder.
-- Approving (capability support.reply or orders.fulfil) puts returned goods back in stock (kind "return"), refunds
-  through the payment provider (ref `return:{id}`) and the ledger, and raises the order's `refunded_total`, all in one
-  transaction. Never more than was paid: the order's refunded total, the payment's refundable amount and the ledger
+- Approving (capability support.reply or orders.fulfil) puts returned goods back in stock (kind "return") and
+  refunds through orders' one refund recipe (`orders.refund`, ref `return:{id}`: the provider, the ledger and the
+  order's `refunded_total`), all in one transaction. Never more than was paid: the order's refunded total, the payment's refundable amount and the ledger
   each refuse it. If the provider answers later (a pending refund), the return becomes "refunded" on its webhook.
 """
 
@@ -20,7 +20,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import User
@@ -32,10 +31,9 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.money import Money, allocate, quantize
 from tradeloop.inventory import services as inventory
-from tradeloop.ledger import services as ledger
+from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order, OrderLine
 from tradeloop.orders.services import line_ref
-from tradeloop.payments import services as payments
 from tradeloop.payments.models import Refund
 
 State = ReturnRequest.State
@@ -136,20 +134,9 @@ def _clean_quantities(order: Order, order_lines: dict[int, OrderLine], wanted: d
     return out
 
 
-def _claim_units(line_id: int, quantity: int) -> None:
-    """Guarded: two requests at once can never claim more units than were bought."""
-    claimed = OrderLine.objects.filter(pk=line_id, quantity_returned__lte=F("quantity") - quantity).update(
-        quantity_returned=F("quantity_returned") + quantity
-    )
-    if not claimed:
-        raise Conflict(gettext("More units than were bought."), code="too_many", field=f"lines.{line_id}")
-
-
 def _give_back_units(request: ReturnRequest) -> None:
     for item in request.lines.all():
-        OrderLine.objects.filter(pk=item.order_line_id, quantity_returned__gte=item.quantity).update(
-            quantity_returned=F("quantity_returned") - item.quantity
-        )
+        orders.record_returned(item.order_line_id, -item.quantity)
 
 
 @transaction.atomic
@@ -186,7 +173,7 @@ def request_return(
         for line_id, q in quantities.items()
     }
     for line_id, quantity in sorted(quantities.items()):
-        _claim_units(line_id, quantity)
+        orders.record_returned(line_id, quantity)  # guarded: two requests at once never claim more than bought
     request = ReturnRequest.objects.create(
         order=order,
         buyer=actor,
@@ -262,34 +249,17 @@ def _restock(request: ReturnRequest, actor: User) -> None:
         )
 
 
-def _raise_refunded_total(order: Order, amount: Decimal) -> None:
-    raised = Order.objects.filter(pk=order.pk, refunded_total__lte=F("total") - amount).update(
-        refunded_total=F("refunded_total") + amount
-    )
-    if not raised:
-        left = Money(order.total - order.refunded_total, order.currency)
-        raise Conflict(
-            gettext("Only %(left)s of this order is left to refund.") % {"left": left.format()},
-            code="refund_too_large",
-            field="amount",
-        )
-    order.refunded_total += amount
-
-
-def _refund(request: ReturnRequest, order: Order) -> Refund | None:
-    """Money back to the buyer, through the provider and the ledger. A refusal rolls the whole approval back."""
-    amount = Money(request.refund_amount, request.currency)
-    if amount.amount <= 0:
+def _refund(request: ReturnRequest, order: Order, actor: User) -> Refund | None:
+    """Money back to the buyer through orders' refund recipe. A refusal rolls the whole approval back."""
+    if request.refund_amount <= 0:
         return None
-    _raise_refunded_total(order, amount.amount)
-    ref = f"return:{request.pk}"
-    refund = None
-    if order.payment_id:
-        refund = payments.refund(payment=order.payment, amount=amount, ref=ref, reason=gettext("return approved"))
-        if refund.state == Refund.State.FAILED:
-            raise Conflict(gettext("The payment provider refused the refund; try again later."), code="refund_failed")
-    ledger.record_refund(order=order, amount=amount, ref=ref)
-    return refund
+    return orders.refund(
+        order=order,
+        amount=Money(request.refund_amount, request.currency),
+        ref=f"return:{request.pk}",
+        reason=gettext("return approved"),
+        actor=actor,
+    )
 
 
 def _mark_refunded(request: ReturnRequest) -> None:
@@ -306,7 +276,7 @@ def approve(*, actor: User, return_id: int, note: str = "") -> ReturnRequest:
     _decide(request, State.APPROVED, actor=actor, note=_note(note, required=False))
     if request.kind == ReturnRequest.Kind.RETURN:
         _restock(request, actor)
-    refund = _refund(request, order)
+    refund = _refund(request, order, actor)
     request.refresh_from_db(fields=["state"])  # a provider that answers at once has already marked it refunded
     if refund is None or refund.state == Refund.State.SUCCEEDED:
         _mark_refunded(request)
@@ -324,11 +294,20 @@ def reject(*, actor: User, return_id: int, reason: str) -> ReturnRequest:
     return request
 
 
+OPEN_STATES = (State.REQUESTED, State.APPROVED)  # a return still to be decided or paid holds its order open
+
+
+def without_open_returns(orders_qs):
+    """orders' completion blocker (registered in AppConfig.ready): a delivered order with an open return waits."""
+    return orders_qs.exclude(returns__state__in=OPEN_STATES)
+
+
 def on_refund_succeeded(sender, *, refund: Refund, **kwargs) -> None:
     """A provider confirmed a refund (at once or by webhook): the return it pays becomes "refunded"."""
-    prefix, _sep, pk = refund.ref.partition(":")
-    if prefix != "return" or not pk.isdigit():
+    parts = refund.ref.split(":")  # order:<id>:return:<id> (return:<id> for refunds made before orders.refund)
+    if len(parts) < 2 or parts[-2] != "return" or not parts[-1].isdigit():
         return
+    pk = parts[-1]
     request = ReturnRequest.objects.select_for_update().filter(pk=int(pk)).first()
     if request is not None:
         _mark_refunded(request)

@@ -18,8 +18,6 @@ from tradeloop.checkout.models import CartItem, Checkout
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound
 from tradeloop.core.money import Money
-from tradeloop.inventory import services as inventory
-from tradeloop.ledger import services as ledger
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order, OrderLine
 from tradeloop.payments import services as payments
@@ -43,39 +41,14 @@ def start_payment(checkout: Checkout, placed: list[Order], buyer: User, return_u
 
 
 def checkout_paid(checkout: Checkout, actor: User | None) -> None:
-    """Every order of the checkout is paid: stock committed, sales in the ledger; bought lines leave the cart."""
+    """Every order of the checkout takes the payment (`orders.take_payment`: paid; or, sold out or already
+    cancelled, the money for it comes back); bought lines leave the cart."""
     placed = list(Order.objects.select_for_update().filter(checkout_ref=checkout.ref).order_by("id"))
     for order in placed:
-        if order.state == Order.State.PENDING_PAYMENT:
-            _pay_order(order, actor)
-        elif order.state == Order.State.CANCELLED and checkout.payment_id:
-            _refund_cancelled(order, checkout)
+        orders.take_payment(order=order, payment=checkout.payment, actor=actor)
     states.transition(checkout, Checkout.State.PAID, actor=actor, reason=gettext("payment received"))
     bought = OrderLine.objects.filter(order__in=placed).values_list("variant_id", flat=True)
     CartItem.objects.filter(cart__user=checkout.buyer_id, variant_id__in=list(bought)).delete()
-
-
-def _pay_order(order: Order, actor: User | None) -> None:
-    try:
-        with transaction.atomic():
-            orders.mark_paid(order=order, actor=actor)
-    except inventory.OutOfStock:
-        # The reservation lapsed and the units sold meanwhile: the money comes back, with the reason on record.
-        order.state = Order.State.PENDING_PAYMENT
-        orders.advance(order=order, to=Order.State.PAID, actor=actor, reason=gettext("payment received"))
-        ledger.record_sale(order=order)
-        orders.cancel(order=order, actor=None, reason=gettext("sold out before the payment arrived"))
-
-
-def _refund_cancelled(order: Order, checkout: Checkout) -> None:
-    """The order was cancelled (not paid in time) just before the money came: give its share back."""
-    if order.total > 0:
-        payments.refund(
-            payment=checkout.payment,
-            amount=Money(order.total, order.currency),
-            ref=f"order:{order.pk}:cancelled-unpaid",
-            reason=gettext("the order was cancelled before the payment arrived"),
-        )
 
 
 @transaction.atomic
@@ -87,7 +60,7 @@ def on_payment_captured(*, payment) -> Checkout | None:
     checkout.payment = payment
     if checkout.state == Checkout.State.EXPIRED:  # paid after its orders were cancelled: the money goes back
         for order in Order.objects.filter(checkout_ref=checkout.ref, state=Order.State.CANCELLED):
-            _refund_cancelled(order, checkout)
+            orders.take_payment(order=order, payment=payment)
         return checkout
     checkout_paid(checkout, actor=None)
     return checkout

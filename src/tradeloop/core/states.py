@@ -21,6 +21,23 @@ def record(obj: models.Model, *, old: str = "", new: str = "", actor=None, reaso
     )
 
 
+def record_many(objs: list[models.Model], *, actor=None, reason: str = "", at=None) -> list[Event]:
+    """The first event of many new objects (their current state, from nothing) in one INSERT."""
+    at = at or clock.now()
+    return Event.objects.bulk_create(
+        Event(
+            subject_type=obj._meta.label_lower,
+            subject_id=obj.pk,
+            old="",
+            new=getattr(obj, getattr(obj, "STATE_FIELD", "state")),
+            actor=actor if getattr(actor, "pk", None) else None,
+            reason=reason[:300],
+            at=at,
+        )
+        for obj in objs
+    )
+
+
 def transition(obj: models.Model, to: str, *, actor=None, reason: str = "") -> None:
     field = getattr(obj, "STATE_FIELD", "state")
     old = getattr(obj, field)

@@ -258,15 +258,6 @@ def _quantities(order_lines: dict[int, OrderLine], wanted: dict[int, int] | None
     return out
 
 
-def _take_units(line_id: int, quantity: int) -> None:
-    """Guarded: never more shipped than ordered, even when two people ship the same line at once."""
-    taken = OrderLine.objects.filter(pk=line_id, quantity_shipped__lte=F("quantity") - quantity).update(
-        quantity_shipped=F("quantity_shipped") + quantity
-    )
-    if not taken:
-        raise Conflict(gettext("More units than were ordered."), code="over_shipped", field=f"lines.{line_id}")
-
-
 @transaction.atomic
 def ship(*, actor: User, order: Order, lines: dict[int, int] | None, carrier: str, tracking_number: str) -> Shipment:
     """Ship units of an order's lines under one tracking number; the order becomes partially shipped or shipped.
@@ -287,7 +278,7 @@ def ship(*, actor: User, order: Order, lines: dict[int, int] | None, carrier: st
     order_lines = {line.pk: line for line in order.lines.all()}
     quantities = _quantities(order_lines, lines)
     for line_id, quantity in sorted(quantities.items()):
-        _take_units(line_id, quantity)
+        orders.record_shipped(line_id, quantity)  # guarded: never more shipped than ordered, even at once
     try:
         with transaction.atomic():  # a savepoint: the same number registered concurrently is a clear 409
             shipment = Shipment.objects.create(

@@ -3,17 +3,31 @@
 Entries are signed: a debit is positive, a credit negative. Accounts are found (or opened) by code:
 
     platform:clearing:CNY        asset      money the platform holds at the payment provider
+    platform:payments:CNY        liability  buyers' payments received and not (yet) passed to a sale or refunded
     platform:revenue:CNY         revenue    commission earned
     seller:<org id>:pending:CNY  liability  sold, not yet payable to the seller
     seller:<org id>:available:CNY liability payable to the seller now
     buyer:<user id>:credit:CNY   liability  store credit owed to a buyer
 
+Money moving through the payment provider posts under `payment:<payment id>:` (the payments app calls these for
+every capture and every refund, whatever caused it, so no movement can bypass the ledger):
+
+    record_payment_received  payment:<id>:captured          Dr clearing / Cr payments
+    record_payment_refund    payment:<id>:refund:<refund>   Dr payments / Cr clearing (the money leaves)
+    record_refund_failed     …:refund:<refund>:failed       the reverse: the provider gave nothing back
+
+So per currency, the clearing entries under `payment:` are exactly money captured minus money refunded.
+
 The order lifecycle posts, all under refs that start with `order:<id>:`:
 
-    record_sale    order:<id>:paid           Dr clearing total / Cr seller pending (net) / Cr revenue (commission)
-    record_refund  order:<id>:refund:<ref>   the reverse, in proportion (from pending, or from available once settled)
+    record_sale    order:<id>:paid           Dr payments total / Cr seller pending (net) / Cr revenue (commission)
+    record_refund  order:<id>:refund:<ref>   the reverse, in proportion (from pending, or from available once
+                                             settled): the money is the buyer's again, until the provider pays it
     settle         order:<id>:settled        Dr seller pending / Cr seller available (what is left of the net)
     payouts (payments app)  payout:<id>      Dr seller available / Cr clearing
+
+A payment that pays no sale (captured after its checkout expired, or for an order cancelled meanwhile) is received
+and refunded under `payment:` only; `platform:payments` is back at zero once every payment is sold or refunded.
 """
 
 from __future__ import annotations
@@ -60,6 +74,15 @@ def platform_clearing(currency: str) -> Account:
         f"platform:clearing:{currency}",
         name=f"Held at the payment provider ({currency})",
         kind=Account.Kind.ASSET,
+        currency=currency,
+    )
+
+
+def platform_payments(currency: str) -> Account:
+    return _account(
+        f"platform:payments:{currency}",
+        name=f"Buyers' payments received, not yet sold or refunded ({currency})",
+        kind=Account.Kind.LIABILITY,
         currency=currency,
     )
 
@@ -145,6 +168,57 @@ def post(*, memo: str, ref: str, legs: list[Leg]) -> Transaction:
     return txn
 
 
+# --- money through the payment provider ----------------------------------------------------------------------
+
+PAYMENT_PREFIX = "payment:"
+
+
+def _payment_move(*, memo: str, ref: str, amount: Money, received: bool) -> Transaction:
+    amount = amount.rounded()
+    sign = 1 if received else -1
+    return post(
+        memo=memo,
+        ref=ref,
+        legs=[
+            (platform_clearing(amount.currency), amount * sign),
+            (platform_payments(amount.currency), amount * -sign),
+        ],
+    )
+
+
+@transaction.atomic
+def record_payment_received(*, payment_id: int, amount: Money) -> Transaction:
+    """A buyer's payment was captured: the money is at the provider, held for the buyer until a sale uses it."""
+    return _payment_move(
+        memo=f"payment {payment_id} captured",
+        ref=f"{PAYMENT_PREFIX}{payment_id}:captured",
+        amount=amount,
+        received=True,
+    )
+
+
+@transaction.atomic
+def record_payment_refund(*, payment_id: int, refund_id: int, amount: Money) -> Transaction:
+    """Money of a payment goes back to the buyer through the provider (any cause: a return, a cancellation, …)."""
+    return _payment_move(
+        memo=f"refund {refund_id} of payment {payment_id}",
+        ref=f"{PAYMENT_PREFIX}{payment_id}:refund:{refund_id}",
+        amount=amount,
+        received=False,
+    )
+
+
+@transaction.atomic
+def record_refund_failed(*, payment_id: int, refund_id: int, amount: Money) -> Transaction:
+    """The provider refused a refund already posted: the money is still held, for the buyer."""
+    return _payment_move(
+        memo=f"refund {refund_id} of payment {payment_id} failed",
+        ref=f"{PAYMENT_PREFIX}{payment_id}:refund:{refund_id}:failed",
+        amount=amount,
+        received=True,
+    )
+
+
 # --- the order lifecycle -----------------------------------------------------------------------------------------
 
 
@@ -152,7 +226,7 @@ def post(*, memo: str, ref: str, legs: list[Leg]) -> Transaction:
 class OrderMoney:
     """What the ledger already holds for one order (read from its `order:<id>:` transactions in one query)."""
 
-    total: Decimal = ZERO  # charged (clearing debited at the sale)
+    total: Decimal = ZERO  # charged (buyers' payments debited at the sale)
     commission: Decimal = ZERO  # commission taken at the sale
     refunded: Decimal = ZERO  # given back so far
     commission_refunded: Decimal = ZERO
@@ -182,12 +256,12 @@ def order_money(order) -> OrderMoney:
             found.settled = True
         elif part == "paid":
             found.sold = True
-            if code.startswith("platform:clearing:"):
+            if code.startswith("platform:payments:"):
                 found.total += amount
             elif code.startswith("platform:revenue:"):
                 found.commission -= amount
         elif part.startswith("refund:"):
-            if code.startswith("platform:clearing:"):
+            if code.startswith("platform:payments:"):
                 found.refunded -= amount
             elif code.startswith("platform:revenue:"):
                 found.commission_refunded += amount
@@ -205,14 +279,14 @@ def commission_of(total: Money, rate: Decimal) -> Money:
 
 @transaction.atomic
 def record_sale(*, order) -> Transaction:
-    """The buyer paid the order: clearing receives the total, the seller is owed it minus commission."""
+    """The buyer paid the order: the total leaves the buyers' payments; the seller is owed it minus commission."""
     total = Money(Decimal(order.total), order.currency).rounded()
     commission = commission_of(total, order.commission_rate)
     return post(
         memo=f"order {order.number} paid",
         ref=f"{_order_prefix(order)}paid",
         legs=[
-            (platform_clearing(total.currency), total),
+            (platform_payments(total.currency), total),
             (seller_pending(order.seller, total.currency), -(total - commission)),
             (platform_revenue(total.currency), -commission),
         ],
@@ -253,7 +327,7 @@ def record_refund(*, order, amount: Money, ref: str) -> Transaction:
         memo=f"refund on order {order.number}",
         ref=ledger_ref,
         legs=[
-            (platform_clearing(order.currency), -amount),
+            (platform_payments(order.currency), -amount),
             (seller_account, amount - commission_part),
             (platform_revenue(order.currency), commission_part),
         ],

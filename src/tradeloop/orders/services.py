@@ -1,35 +1,50 @@
-"""Orders: the one path to change an order's state, payment, cancellation and the timed rules.
+"""Orders own the order aggregate: placing it, every change of its state, its line counters and its refunds.
+
+Placing (`place_orders` / `place_order`) takes lines at GIVEN prices and the price breakdown as adjustments, from
+plain dataclasses (`OrderIn`, `LineIn`, `AdjustmentIn`) that know nothing of carts: checkout calls it for a cart
+today; accepted quotes, offers and deal purchases will call it too. `Order.mode` picks the policies
+(`orders.policies`): the payment timeout, whether stock is held meanwhile, what a payment that arrives after the
+goods sold out does, the ship-by deadline.
 
 The money and stock side effects of a state change live here too, so every caller (checkout, fulfilment,
 after-sales, the sweeps) gets the same behaviour:
 
     paid       reservations committed, ledger `record_sale`, ship-by deadline set
-    cancelled  held stock released (unpaid) or put back (paid, unshipped units), the paid amount refunded through
-               the provider and the ledger, promotion usage given back
-    completed  ledger `settle` (the seller's net becomes payable)
+    cancelled  held stock released (unpaid) or put back (paid, unshipped units), the paid amount refunded
+               (`refund`), promotion usage given back
+    completed  ledger `settle` (the seller's net becomes payable); held back while any registered completion
+               blocker (e.g. after-sales' open returns) says so
+
+Other apps never write orders' tables: they call `record_shipped` / `record_returned` (guarded counters) and
+`refund` (provider, ledger and `refunded_total`, never over the total).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, QuerySet
 from django.utils.translation import gettext
 
-from tradeloop.accounts.models import User
+from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import can
+from tradeloop.catalog.models import Variant
 from tradeloop.core import clock, states
-from tradeloop.core.errors import Conflict, NotFound, PermissionDenied
-from tradeloop.core.money import Money, quantize
+from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tradeloop.core.money import Money, check_currency, quantize
 from tradeloop.inventory import services as inventory
 from tradeloop.ledger import services as ledger
 from tradeloop.orders import signals
-from tradeloop.orders.models import Order, OrderLine
+from tradeloop.orders.models import Adjustment, Order, OrderLine
+from tradeloop.orders.policies import REFUND_AND_CANCEL, policy_for
 from tradeloop.payments import services as payments
+from tradeloop.payments.models import Refund
 from tradeloop.promotions import services as promotions
 
 State = Order.State
@@ -41,7 +56,7 @@ STAMPS = {
     State.CANCELLED: "cancelled_at",
 }
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
-OPEN_RETURN_STATES = ("requested", "approved")  # aftersales.ReturnRequest states that hold an order open
+ZERO = Decimal(0)
 
 
 def new_number() -> str:
@@ -59,10 +74,6 @@ def order_ref(order: Order) -> str:
     return f"order:{order.pk}"
 
 
-def _ship_within() -> timedelta:
-    return timedelta(days=getattr(settings, "TRADELOOP_SHIP_WITHIN_DAYS", 3))
-
-
 @transaction.atomic
 def advance(*, order: Order, to: str, actor: User | None = None, reason: str = "") -> Order:
     """Move an order to `to` (checked against Order.ALLOWED, recorded as an event) and stamp the time.
@@ -73,10 +84,217 @@ def advance(*, order: Order, to: str, actor: User | None = None, reason: str = "
     if stamp := STAMPS.get(to):
         setattr(order, stamp, now)
     if to == State.PAID:
-        order.ship_by = now + _ship_within()
+        order.ship_by = now + policy_for(order.mode).ship_within()
     states.transition(order, to, actor=actor, reason=reason)
     signals.order_changed.send(sender=Order, order=order, old=old, new=to, actor=actor)
     return order
+
+
+# ---------- placing ----------
+
+
+@dataclass(frozen=True)
+class LineIn:
+    """One line at a GIVEN price: the caller (a cart, an accepted quote or offer, a deal) agreed what it costs."""
+
+    variant: Variant
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal = ZERO  # all taken off this line, its share of order-wide discounts included (>= 0)
+    title: str = ""  # the snapshot shown on the order; default: the product's title
+    variant_name: str = ""  # default: the variant's name
+    return_window_days: int | None = None  # default: the product's
+
+    @property
+    def amount(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class AdjustmentIn:
+    """One line of the price breakdown: a discount (negative) or a shipping charge (positive)."""
+
+    kind: str  # Adjustment.Kind
+    label: str
+    amount: Decimal
+    line_index: int | None = None  # the LineIn it belongs to; None: the order as a whole
+    code: str = ""
+    promotion_id: int | None = None
+
+
+@dataclass
+class OrderIn:
+    """What one order is to be: who trades, in which mode, the lines and the breakdown. Totals are derived."""
+
+    buyer: User
+    seller: Organization
+    mode: str
+    currency: str
+    lines: list[LineIn]
+    adjustments: list[AdjustmentIn] = field(default_factory=list)
+    buyer_org: Organization | None = None
+    shipping_address: dict = field(default_factory=dict)
+    shipping_method: str = ""
+    checkout_ref: str = ""
+    payment_due_at: datetime | None = None  # default: placed + the mode's payment timeout
+    commission_rate: Decimal | None = None  # default: the seller's rate for the largest line's category
+    note: str = ""
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    def adjusted(self, kind: str) -> Decimal:
+        return sum((a.amount for a in self.adjustments if a.kind == kind), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.adjusted(Adjustment.Kind.DISCOUNT) + self.adjusted(Adjustment.Kind.SHIPPING)
+
+
+def _check_line(index: int, line: LineIn) -> None:
+    where = f"lines.{index}"
+    if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity < 1:
+        raise ValidationFailed(gettext("Choose a quantity of at least 1."), field=f"{where}.quantity")
+    if line.unit_price < 0 or not 0 <= line.discount <= line.amount:
+        raise ValidationFailed(gettext("A price cannot be negative."), field=f"{where}.unit_price")
+
+
+def _check_adjustment(index: int, adjustment: AdjustmentIn, lines: int) -> None:
+    where = f"adjustments.{index}"
+    sign_ok = {Adjustment.Kind.DISCOUNT: adjustment.amount <= 0, Adjustment.Kind.SHIPPING: adjustment.amount >= 0}
+    if not sign_ok.get(adjustment.kind, False):
+        raise ValidationFailed(gettext("A discount is negative, a shipping charge positive."), field=where)
+    if adjustment.line_index is not None and not 0 <= adjustment.line_index < lines:
+        raise ValidationFailed(gettext("The adjustment names a line the order does not have."), field=where)
+
+
+def _checked(wanted: OrderIn) -> OrderIn:
+    policy_for(wanted.mode)
+    wanted.currency = check_currency(wanted.currency)
+    if not wanted.lines:
+        raise ValidationFailed(gettext("An order needs at least one line."), field="lines")
+    for index, line in enumerate(wanted.lines):
+        _check_line(index, line)
+    for index, adjustment in enumerate(wanted.adjustments):
+        _check_adjustment(index, adjustment, len(wanted.lines))
+    if wanted.total < 0:
+        raise ValidationFailed(gettext("The discounts come to more than the order."), field="adjustments")
+    return wanted
+
+
+def _commission_rate(wanted: OrderIn) -> Decimal:
+    """The take rate of the largest line's category (one rate per order), unless the caller gave one."""
+    if wanted.commission_rate is not None:
+        return Decimal(wanted.commission_rate)
+    biggest = max(wanted.lines, key=lambda line: line.amount)  # max keeps the first of equals
+    return payments.commission_rate(seller=wanted.seller, category=biggest.variant.product.category)
+
+
+def _new_order(wanted: OrderIn, *, placed_at: datetime) -> Order:
+    due = wanted.payment_due_at or placed_at + policy_for(wanted.mode).payment_timeout()
+    return Order(
+        number=new_number(),
+        mode=wanted.mode,
+        buyer=wanted.buyer,
+        buyer_org=wanted.buyer_org,
+        seller=wanted.seller,
+        checkout_ref=wanted.checkout_ref,
+        currency=wanted.currency,
+        subtotal=wanted.subtotal,
+        discount_total=-wanted.adjusted(Adjustment.Kind.DISCOUNT),
+        shipping_total=wanted.adjusted(Adjustment.Kind.SHIPPING),
+        total=wanted.total,
+        commission_rate=_commission_rate(wanted),
+        shipping_address=wanted.shipping_address,
+        shipping_method=wanted.shipping_method[:120],
+        note=wanted.note[:500],
+        placed_at=placed_at,
+        payment_due_at=due,
+    )
+
+
+def _create_orders(wanted: list[OrderIn], placed_at: datetime) -> list[Order]:
+    for _attempt in range(3):  # an order number clash (1 in 10^9 per day) just draws again
+        try:
+            with transaction.atomic():
+                return Order.objects.bulk_create([_new_order(w, placed_at=placed_at) for w in wanted])
+        except IntegrityError:
+            continue
+    raise Conflict(gettext("Could not number the orders; please try again."), code="numbering_failed")
+
+
+def _new_line(order: Order, line: LineIn) -> OrderLine:
+    variant = line.variant
+    window = line.return_window_days
+    return OrderLine(
+        order=order,
+        variant=variant,
+        product_title=(line.title or variant.product.title)[:200],
+        variant_name=(line.variant_name or variant.name)[:120],
+        sku=variant.sku,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        discount=line.discount,
+        line_total=line.amount - line.discount,
+        weight_grams=variant.weight_grams * line.quantity,
+        return_window_days=variant.product.effective_return_window_days if window is None else window,
+    )
+
+
+def _new_adjustment(order: Order, lines: list[OrderLine], a: AdjustmentIn) -> Adjustment:
+    return Adjustment(
+        order=order,
+        line=lines[a.line_index] if a.line_index is not None else None,
+        kind=a.kind,
+        label=str(a.label)[:160],
+        code=a.code or "",
+        promotion_id=a.promotion_id,
+        amount=a.amount,
+    )
+
+
+def _reserve(placed: list[Order], lines: list[list[OrderLine]]) -> None:
+    """Stock held until each order's payment is due, for the modes that hold it; all or nothing."""
+    by_due: dict[datetime, list[inventory.ReserveItem]] = defaultdict(list)
+    for order, order_lines in zip(placed, lines, strict=True):
+        if policy_for(order.mode).reserves_stock:
+            by_due[order.payment_due_at] += [
+                inventory.ReserveItem(line.variant_id, line.quantity, line_ref(line)) for line in order_lines
+            ]
+    for until, items in by_due.items():
+        inventory.reserve_many(items=items, until=until)
+
+
+@transaction.atomic
+def place_orders(wanted: list[OrderIn], *, actor: User | None, now: datetime | None = None) -> list[Order]:
+    """Place several orders at once (a checkout: one per seller), in one transaction and a fixed number of queries.
+
+    Each order gets a number (a clash draws again), its lines and adjustments as given, the stock its mode holds
+    (`inventory.OutOfStock` if any line cannot be held: nothing is placed), a "placed" event, and `order_changed`.
+    """
+    if not wanted:
+        raise ValidationFailed(gettext("Nothing to order."), field="lines")
+    wanted = [_checked(w) for w in wanted]
+    placed_at = now or clock.now()
+    placed = _create_orders(wanted, placed_at)
+    lines = [[_new_line(order, line) for line in w.lines] for w, order in zip(wanted, placed, strict=True)]
+    OrderLine.objects.bulk_create([line for order_lines in lines for line in order_lines])
+    Adjustment.objects.bulk_create(
+        _new_adjustment(order, order_lines, a)
+        for w, order, order_lines in zip(wanted, placed, lines, strict=True)
+        for a in w.adjustments
+    )
+    _reserve(placed, lines)
+    states.record_many(placed, actor=actor, reason=gettext("order placed"), at=placed_at)
+    for order in placed:
+        signals.order_changed.send(sender=Order, order=order, old="", new=order.state, actor=actor)
+    return placed
+
+
+def place_order(*, actor: User | None, now: datetime | None = None, **order_in) -> Order:
+    """Place one order: `order_in` are OrderIn's fields (buyer, seller, mode, currency, lines, adjustments, …)."""
+    return place_orders([OrderIn(**order_in)], actor=actor, now=now)[0]
 
 
 # ---------- paid ----------
@@ -103,6 +321,130 @@ def mark_paid(*, order: Order, actor: User | None = None, reason: str = "") -> O
     advance(order=order, to=State.PAID, actor=actor, reason=reason or gettext("payment received"))
     ledger.record_sale(order=order)
     return order
+
+
+def _refund_and_cancel(order: Order, actor: User | None) -> None:
+    """The reservation lapsed and the units sold meanwhile: paid, then cancelled with the money back, on record."""
+    order.state = State.PENDING_PAYMENT  # mark_paid's savepoint was rolled back
+    advance(order=order, to=State.PAID, actor=actor, reason=gettext("payment received"))
+    ledger.record_sale(order=order)
+    cancel(order=order, actor=None, reason=gettext("sold out before the payment arrived"))
+
+
+SOLD_OUT_AT_CAPTURE: dict[str, Callable[[Order, User | None], None]] = {REFUND_AND_CANCEL: _refund_and_cancel}
+
+
+def _give_back_unpaid_share(order: Order, payment) -> None:
+    """The order was cancelled (not paid in time) before the money came: its share of the payment goes back.
+
+    Nothing was sold, so no order money moves: `payments.refund` records the refund against the payment received
+    (ledger `payment:<id>:…`)."""
+    if payment is not None and order.total > 0:
+        payments.refund(
+            payment=payment,
+            amount=Money(order.total, order.currency),
+            ref=f"order:{order.pk}:cancelled-unpaid",
+            reason=gettext("the order was cancelled before the payment arrived"),
+        )
+
+
+@transaction.atomic
+def take_payment(*, order: Order, payment, actor: User | None = None) -> Order:
+    """A payment for this order was captured. Awaiting payment: the order is paid (`mark_paid`). The goods sold
+    out meanwhile: the mode's `sold_out_at_capture` policy (B2C: paid, cancelled, refunded). Already cancelled:
+    its share of the payment goes back. Any other state: it was paid already, nothing happens."""
+    order.state = Order.objects.select_for_update().values_list("state", flat=True).get(pk=order.pk)
+    if order.state == State.PENDING_PAYMENT:
+        try:
+            with transaction.atomic():
+                mark_paid(order=order, actor=actor)
+        except inventory.OutOfStock:
+            SOLD_OUT_AT_CAPTURE[policy_for(order.mode).sold_out_at_capture](order, actor)
+    elif order.state == State.CANCELLED:
+        _give_back_unpaid_share(order, payment)
+    return order
+
+
+# ---------- refunds and line counters ----------
+
+
+def _refund_money(order: Order, amount) -> Money:
+    money = amount if isinstance(amount, Money) else Money(Decimal(amount), order.currency)
+    if money.currency != order.currency:
+        raise ValidationFailed(
+            gettext("The order is in %(currency)s.") % {"currency": order.currency}, field="currency"
+        )
+    money = money.rounded()
+    if money.amount <= 0:
+        raise ValidationFailed(gettext("A refund must be more than zero."), field="amount")
+    return money
+
+
+def _raise_refunded_total(order: Order, amount: Decimal) -> None:
+    """Guarded: two refunds at once can never give back more than the order's total."""
+    raised = Order.objects.filter(pk=order.pk, refunded_total__lte=F("total") - amount).update(
+        refunded_total=F("refunded_total") + amount
+    )
+    order.refresh_from_db(fields=["refunded_total", "total"])
+    if not raised:
+        left = Money(order.total - order.refunded_total, order.currency)
+        raise Conflict(
+            gettext("Only %(left)s of this order is left to refund.") % {"left": left.format()},
+            code="refund_too_large",
+            field="amount",
+        )
+
+
+@transaction.atomic
+def refund(*, order: Order, amount, ref: str, reason: str, actor: User | None = None) -> Refund | None:
+    """Give `amount` of a paid order back: the order's `refunded_total` (never over its total), the payment
+    provider (payment ref `order:<id>:<ref>`), the ledger (`order:<id>:refund:<ref>`), and a timeline event.
+
+    `ref` names the cause, unique within the order ("cancelled", "return:7"): repeating it refunds nothing more at
+    the provider or in the ledger. A refusal by the provider rolls everything back (409 refund_failed). Returns the
+    payments Refund (succeeded, or pending until the provider's webhook), or None for an order paid by no payment.
+    """
+    money = _refund_money(order, amount)
+    reason = (reason or gettext("refund")).strip()
+    _raise_refunded_total(order, money.amount)
+    made = None
+    if order.payment_id:
+        made = payments.refund(payment=order.payment, amount=money, ref=f"order:{order.pk}:{ref}", reason=reason)
+        if made.state == Refund.State.FAILED:
+            raise Conflict(gettext("The payment provider refused the refund; try again later."), code="refund_failed")
+    ledger.record_refund(order=order, amount=money, ref=ref)
+    states.record(
+        order,
+        old=order.state,
+        new=order.state,
+        actor=actor,
+        reason=gettext("%(amount)s refunded: %(reason)s") % {"amount": money.format(), "reason": reason},
+    )
+    return made
+
+
+def _count(line: OrderLine | int, counter: str, quantity: int, *, message: str, code: str) -> None:
+    """Adds `quantity` (may be negative) to a line counter, guarded: 0 <= counter <= quantity ordered."""
+    line_id = getattr(line, "pk", line)
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
+        raise ValidationFailed(gettext("Choose at least one unit."), field=f"lines.{line_id}")
+    guard = {f"{counter}__lte": F("quantity") - quantity} if quantity > 0 else {f"{counter}__gte": -quantity}
+    if not OrderLine.objects.filter(pk=line_id, **guard).update(**{counter: F(counter) + quantity}):
+        raise Conflict(message, code=code, field=f"lines.{line_id}")
+    if isinstance(line, OrderLine):
+        line.refresh_from_db(fields=[counter])
+
+
+def record_shipped(line: OrderLine | int, quantity: int) -> None:
+    """`quantity` more units of the line left in a parcel; never more shipped than ordered, even at once."""
+    _count(line, "quantity_shipped", quantity, message=gettext("More units than were ordered."), code="over_shipped")
+
+
+def record_returned(line: OrderLine | int, quantity: int) -> None:
+    """`quantity` more units of the line are claimed by a return; never more than were bought, even at once.
+
+    A negative quantity gives claimed units back (a return rejected or withdrawn), never below zero."""
+    _count(line, "quantity_returned", quantity, message=gettext("More units than were bought."), code="too_many")
 
 
 # ---------- cancelled ----------
@@ -133,15 +475,6 @@ def _refund_due(order: Order, lines: list[OrderLine]) -> Decimal:
         (line.line_total * (line.quantity - line.quantity_shipped) / line.quantity for line in lines), Decimal(0)
     )
     return min(quantize(unshipped, order.currency), left)
-
-
-def _refund(order: Order, amount: Decimal, *, ref: str, reason: str) -> None:
-    money = Money(amount, order.currency)
-    if order.payment_id:
-        payments.refund(payment=order.payment, amount=money, ref=f"order:{order.pk}:{ref}", reason=reason[:200])
-    ledger.record_refund(order=order, amount=money, ref=ref)
-    Order.objects.filter(pk=order.pk).update(refunded_total=order.refunded_total + amount)
-    order.refunded_total += amount
 
 
 def _release_promotions(order: Order) -> None:
@@ -177,7 +510,7 @@ def cancel(*, order: Order, actor: User | None, reason: str) -> Order:
     if was_paid:
         _put_back_stock(order, lines, actor)
         if (due := _refund_due(order, lines)) > 0:
-            _refund(order, due, ref="cancelled", reason=reason or gettext("order cancelled"))
+            refund(order=order, amount=due, ref="cancelled", reason=reason or gettext("order cancelled"), actor=actor)
     _release_promotions(order)
     return advance(order=order, to=State.CANCELLED, actor=actor, reason=reason)
 
@@ -215,19 +548,35 @@ def _past_return_window(qs: QuerySet[Order], now: datetime) -> QuerySet[Order]:
     return qs
 
 
+# Apps above orders register what holds a delivered order open (after-sales: an open return), so that orders
+# never needs to know their states. A blocker narrows a queryset of orders to the ones it does NOT hold.
+CompletionBlocker = Callable[[QuerySet[Order]], QuerySet[Order]]
+_completion_blockers: dict[str, CompletionBlocker] = {}
+
+
+def register_completion_blocker(name: str, blocker: CompletionBlocker) -> None:
+    """Called from an AppConfig.ready(); registering a name again replaces it."""
+    _completion_blockers[name] = blocker
+
+
+def _not_held(qs: QuerySet[Order]) -> QuerySet[Order]:
+    for blocker in _completion_blockers.values():
+        qs = blocker(qs)
+    return qs
+
+
 def sweep_completed_orders(now: datetime | None = None) -> int:
-    """Delivered orders whose return window has passed (and with no open return) complete; the seller is settled."""
+    """Delivered orders whose return window has passed (and that no completion blocker holds) complete; the
+    seller is settled."""
     now = now or clock.now()
-    delivered = Order.objects.filter(state=State.DELIVERED, delivered_at__lte=now).exclude(
-        returns__state__in=OPEN_RETURN_STATES
-    )
+    delivered = _not_held(Order.objects.filter(state=State.DELIVERED, delivered_at__lte=now))
     done = 0
     for order_id in _due(_past_return_window(delivered, now).order_by("delivered_at")):
         with transaction.atomic():
             order = Order.objects.select_for_update().filter(pk=order_id).first()
             if not order or order.state != State.DELIVERED or not _return_window_over(order, now):
                 continue  # re-checked under the lock
-            if order.returns.filter(state__in=OPEN_RETURN_STATES).exists():
+            if not _not_held(Order.objects.filter(pk=order.pk)).exists():
                 continue
             advance(order=order, to=State.COMPLETED, reason=gettext("return window over"))
             ledger.settle(order=order)

@@ -165,6 +165,7 @@ def _on_captured(provider: str, message: WebhookMessage) -> None:
     payment.captured_amount = payment.amount if message.amount is None else message.amount
     payment.provider_ref = message.provider_ref or payment.provider_ref
     payment.save(update_fields=["captured_amount", "provider_ref"])
+    ledger.record_payment_received(payment_id=payment.pk, amount=Money(payment.captured_amount, payment.currency))
     if payment.state not in OPEN_STATES:
         # The buyer paid after the payment had expired or failed: nothing was sold, so the money goes back.
         _refund_late_capture(payment)
@@ -292,10 +293,18 @@ def _refund(*, payment: Payment, amount: Money, ref: str, reason: str, notify: b
                 )
         except IntegrityError:
             raise Conflict("a refund with this ref is being made", code="refund_in_progress", field="ref") from None
+        _post_refund(created)
         outcome = get_provider(locked.provider).refund(created)
         _apply_refund_outcome(created, outcome, notify=notify)
     payment.refresh_from_db(fields=["refunded_amount"])
     return created
+
+
+def _post_refund(refund: Refund) -> None:
+    """In the ledger as soon as the amount is reserved on the payment (reversed if the provider refuses)."""
+    ledger.record_payment_refund(
+        payment_id=refund.payment_id, refund_id=refund.pk, amount=Money(refund.amount, refund.currency)
+    )
 
 
 def _same_refund(existing: Refund, payment: Payment) -> Refund:
@@ -324,6 +333,9 @@ def _refund_succeeded(refund: Refund, provider_ref: str, *, notify: bool = True)
 
 def _refund_failed(refund: Refund, reason: str) -> None:
     Payment.objects.filter(pk=refund.payment_id).update(refunded_amount=F("refunded_amount") - refund.amount)
+    ledger.record_refund_failed(
+        payment_id=refund.payment_id, refund_id=refund.pk, amount=Money(refund.amount, refund.currency)
+    )
     states.transition(refund, Refund.State.FAILED, reason=reason)
 
 
@@ -337,6 +349,7 @@ def _refund_late_capture(payment: Payment) -> None:
         currency=payment.currency,
         reason="paid after the payment had expired",
     )
+    _post_refund(late)
     _apply_refund_outcome(late, get_provider(payment.provider).refund(late), notify=False)
 
 

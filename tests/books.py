@@ -1,0 +1,55 @@
+"""The books after any test: every money movement of the payment provider is in the ledger, and the ledger adds up.
+
+Run after every test that uses the database (the autouse fixture in tests/conftest.py), so every path the suite
+takes (checkout, late captures, cancellations, returns, payouts, …) is checked, not only the ones written for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from tradeloop.ledger.models import Account, Entry
+from tradeloop.ledger.selectors import ledger_is_balanced, stored, with_balances
+from tradeloop.ledger.services import PAYMENT_PREFIX
+from tradeloop.payments.models import Payment
+
+
+def _sums(rows) -> dict:
+    found: dict = defaultdict(Decimal)
+    for key, amount in rows:
+        found[key] += Decimal(amount)
+    return {key: total for key, total in found.items() if total}
+
+
+def payments_side() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Per currency, from payments' tables: money captured, and captured minus refunded."""
+    rows = list(Payment.objects.values_list("currency", "captured_amount", "refunded_amount"))
+    captured = _sums((currency, c) for currency, c, _r in rows)
+    kept = _sums((currency, c - r) for currency, c, r in rows)
+    return captured, kept
+
+
+def ledger_side() -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Per currency, from the ledger: money received from buyers, and what it holds for buyers' payments (the
+    provider account's entries under `payment:`: received minus refunded)."""
+    rows = list(
+        Entry.objects.filter(
+            account__code__startswith="platform:clearing:", transaction__ref__startswith=PAYMENT_PREFIX
+        ).values_list("currency", "amount", "transaction__ref")
+    )
+    received = _sums((currency, amount) for currency, amount, ref in rows if ref.endswith(":captured"))
+    held = _sums((currency, amount) for currency, amount, _ref in rows)
+    return received, held
+
+
+def assert_books_balance() -> None:
+    assert ledger_is_balanced(), "a ledger transaction does not balance"
+    captured, kept = payments_side()
+    received, held = ledger_side()
+    assert captured == received, f"captured {captured} but the ledger received {received}"
+    assert kept == held, f"captured minus refunded is {kept} but the ledger holds {held} for buyers' payments"
+    entries = _sums(Entry.objects.filter(account__owner__isnull=False).values_list("account_id", "amount"))
+    for account in with_balances(Account.objects.filter(owner__isnull=False)):
+        derived = stored(account.balance_amount)
+        assert derived == entries.get(account.pk, Decimal(0)) * account.sign, f"{account.code}: {derived}"
