@@ -1,8 +1,8 @@
 """Checkout: quoting the cart and placing it as one order per seller, paid by one payment.
 
-Placing a checkout (`place`) is one transaction: one order per seller with its lines and its full price breakdown
-(every discount and shipping charge an `Adjustment`), stock reserved for every line (`inventory.reserve_many`, all
-or nothing), promotion uses taken, and one payment started for the total. Then:
+Placing a checkout (`place`) is one transaction: one order per seller, placed by orders' placing service
+(`orders.place_orders`: lines at the quoted prices, the full breakdown as adjustments, stock held for every line,
+all or nothing), promotion uses taken, and one payment started for the total. Then:
 
     payment captured  → every order paid (stock committed, sale in the ledger), bought lines leave the cart
     payment failed    → the checkout may be paid again until its time runs out
@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
@@ -30,15 +29,12 @@ from tradeloop.checkout.reactions import checkout_paid, start_payment
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
-from tradeloop.core.models import Event
 from tradeloop.core.money import Money, quantize
 from tradeloop.fulfilment.selectors import active_shipping_methods
 from tradeloop.fulfilment.services import quote as shipping_quote
-from tradeloop.inventory import services as inventory
 from tradeloop.orders import services as orders
-from tradeloop.orders import signals as order_signals
-from tradeloop.orders.models import Adjustment, Order, OrderLine
-from tradeloop.payments import services as payments
+from tradeloop.orders.models import Adjustment, Order
+from tradeloop.orders.policies import policy_for
 from tradeloop.pricing import selectors as prices
 from tradeloop.pricing import services as pricing
 from tradeloop.promotions import services as promotions
@@ -181,113 +177,46 @@ def parse_codes(coupon_codes) -> list[str]:
 
 
 def payment_timeout() -> timedelta:
-    return timedelta(minutes=getattr(settings, "TRADELOOP_PAYMENT_TIMEOUT_MINUTES", 15))
+    """How long a B2C checkout holds its stock for the payment: the B2C orders' policy."""
+    return policy_for(Order.Mode.B2C).payment_timeout()
 
 
-def _commission_rate(part: SellerPart) -> Decimal:
-    """The take rate of the seller's largest line's category (one rate per order)."""
-    biggest = max(part.lines, key=lambda line: (line[1].subtotal.amount, -line[0].pk))[0]
-    return payments.commission_rate(seller=part.seller, category=biggest.variant.product.category)
-
-
-def _new_order(part: SellerPart, *, buyer: User, checkout: Checkout, address: Address, due: datetime) -> Order:
+def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: Address) -> orders.OrderIn:
+    """One seller's part of the cart as orders' placing service takes it: lines at the quoted prices and the
+    breakdown (shipping, every discount) as adjustments."""
     b = part.breakdown
-    return Order(
-        number=orders.new_number(),
+    adjustments = [
+        orders.AdjustmentIn(
+            Adjustment.Kind.DISCOUNT, a.label, a.amount.amount, a.line_index, a.code or "", a.promotion_id
+        )
+        for a in b.adjustments
+    ]
+    if b.shipping_total.amount:
+        adjustments.insert(
+            0, orders.AdjustmentIn(Adjustment.Kind.SHIPPING, part.shipping_label, b.shipping_total.amount)
+        )
+    return orders.OrderIn(
         buyer=buyer,
         seller=part.seller,
-        checkout_ref=checkout.ref,
+        mode=Order.Mode.B2C,
         currency=b.total.currency,
-        subtotal=b.subtotal.amount,
-        discount_total=b.discount_total.amount,
-        shipping_total=b.shipping_total.amount,
-        total=b.total.amount,
-        commission_rate=_commission_rate(part),
-        shipping_address=address.snapshot(),
-        shipping_method=part.shipping_label[:120],
-        placed_at=checkout.created_at,
-        payment_due_at=due,
-    )
-
-
-def _create_orders(parts: list[SellerPart], **kwargs) -> list[Order]:
-    for _attempt in range(3):  # an order number clash (1 in 10^9 per day) just draws again
-        try:
-            with transaction.atomic():
-                return Order.objects.bulk_create([_new_order(part, **kwargs) for part in parts])
-        except IntegrityError:
-            continue
-    raise Conflict(gettext("Could not number the orders; please try again."))
-
-
-def _create_lines(parts: list[SellerPart], placed: list[Order]) -> list[list[OrderLine]]:
-    lines = [
-        [
-            OrderLine(
-                order=order,
+        lines=[
+            orders.LineIn(
                 variant=item.variant,
-                product_title=item.variant.product.display_title[:200],
-                variant_name=item.variant.display_name,
-                sku=item.variant.sku,
                 quantity=item.quantity,
-                unit_price=result.unit_price.amount,
-                discount=result.discount.amount,
-                line_total=result.total.amount,
-                weight_grams=item.variant.weight_grams * item.quantity,
-                return_window_days=item.variant.product.effective_return_window_days,
+                unit_price=priced.unit_price.amount,
+                discount=priced.discount.amount,
+                title=item.variant.product.display_title,
+                variant_name=item.variant.display_name,
             )
-            for item, result in part.lines
-        ]
-        for part, order in zip(parts, placed, strict=True)
-    ]
-    OrderLine.objects.bulk_create([line for order_lines in lines for line in order_lines])
-    return lines
-
-
-def _create_adjustments(parts: list[SellerPart], placed: list[Order], lines: list[list[OrderLine]]) -> None:
-    rows = []
-    for part, order, order_lines in zip(parts, placed, lines, strict=True):
-        b = part.breakdown
-        if b.shipping_total.amount:
-            rows.append(
-                Adjustment(
-                    order=order,
-                    kind=Adjustment.Kind.SHIPPING,
-                    label=part.shipping_label[:160],
-                    amount=b.shipping_total.amount,
-                )
-            )
-        for a in b.adjustments:
-            rows.append(
-                Adjustment(
-                    order=order,
-                    line=order_lines[a.line_index] if a.line_index is not None else None,
-                    kind=Adjustment.Kind.DISCOUNT,
-                    label=str(a.label)[:160],
-                    code=a.code or "",
-                    promotion_id=a.promotion_id,
-                    amount=a.amount.amount,
-                )
-            )
-    Adjustment.objects.bulk_create(rows)
-
-
-def _record_placed(placed: list[Order], buyer: User) -> None:
-    """The first event of each order's timeline (one INSERT for all of them), then tell the apps above."""
-    Event.objects.bulk_create(
-        Event(
-            subject_type=Order._meta.label_lower,
-            subject_id=order.pk,
-            old="",
-            new=order.state,
-            actor=buyer,
-            reason=gettext("order placed"),
-            at=order.placed_at,
-        )
-        for order in placed
+            for item, priced in part.lines
+        ],
+        adjustments=adjustments,
+        shipping_address=address.snapshot(),
+        shipping_method=part.shipping_label,
+        checkout_ref=checkout.ref,
+        payment_due_at=checkout.expires_at,
     )
-    for order in placed:
-        order_signals.order_changed.send(sender=Order, order=order, old="", new=order.state, actor=buyer)
 
 
 def _redeem(parts: list[SellerPart], placed: list[Order], buyer: User) -> None:
@@ -327,19 +256,12 @@ def _place(
     checkout = Checkout.objects.create(
         buyer=buyer, total=quote.total.amount, currency=quote.currency, created_at=now, expires_at=due
     )
-    placed = _create_orders(quote.parts, buyer=buyer, checkout=checkout, address=address, due=due)
-    lines = _create_lines(quote.parts, placed)
-    _create_adjustments(quote.parts, placed, lines)
-    inventory.reserve_many(
-        items=[
-            inventory.ReserveItem(line.variant_id, line.quantity, orders.line_ref(line))
-            for order_lines in lines
-            for line in order_lines
-        ],
-        until=due,
+    placed = orders.place_orders(
+        [_order_in(part, buyer=buyer, checkout=checkout, address=address) for part in quote.parts],
+        actor=buyer,
+        now=now,
     )
     _redeem(quote.parts, placed, buyer)
-    _record_placed(placed, buyer)
     states.record(checkout, new=checkout.state, actor=buyer, reason=f"{len(placed)} order(s)")
     if checkout.total > 0:
         url = start_payment(checkout, placed, buyer, return_url or f"/checkout/{checkout.pk}/done/")
