@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def seed_builtin_roles(using: str = "default", **_) -> None:
@@ -16,6 +17,7 @@ def seed_builtin_roles(using: str = "default", **_) -> None:
 class AccountsConfig(AppConfig):
     name = "tradeloop.accounts"
     label = "accounts"
+    verbose_name = _("Accounts and organizations")
 
     def ready(self) -> None:
         post_migrate.connect(seed_builtin_roles, sender=self, dispatch_uid="seed_builtin_roles")

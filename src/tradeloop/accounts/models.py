@@ -38,6 +38,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
 
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
     def __str__(self) -> str:
         return self.name or self.email
 
@@ -55,6 +59,8 @@ class Role(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
@@ -95,6 +101,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="org_latitude_range"),
@@ -116,6 +124,8 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_org")]
         ordering = ["organization__name", "user__email"]
 
@@ -142,6 +152,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -166,6 +178,8 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

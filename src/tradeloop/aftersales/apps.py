@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AftersalesConfig(AppConfig):
     name = "tradeloop.aftersales"
     label = "aftersales"
+    verbose_name = _("After-sales")
 
     def ready(self) -> None:
         from tradeloop.aftersales.services import on_refund_succeeded, without_open_returns

@@ -44,6 +44,8 @@ class ReturnRequest(models.Model):
     )
 
     class Meta:
+        verbose_name = _("return request")
+        verbose_name_plural = _("return requests")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(refund_amount__gte=0), name="return_refund_ge_0")]
 
@@ -58,6 +60,8 @@ class ReturnLine(models.Model):
     amount = amount_field()
 
     class Meta:
+        verbose_name = _("returned line")
+        verbose_name_plural = _("returned lines")
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="return_line_qty_gt_0")]
 
     def __str__(self) -> str:

@@ -21,6 +21,8 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(session_key__isnull=False), name="cart_has_owner"
@@ -38,6 +40,8 @@ class CartItem(models.Model):
     added_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("cart item")
+        verbose_name_plural = _("cart items")
         ordering = ["added_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "variant"], name="one_cart_line_per_variant"),
@@ -61,8 +65,9 @@ class Address(models.Model):
     is_default = models.BooleanField(_("default address"), default=False)
 
     class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
         ordering = ["-is_default", "id"]
-        verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
         return f"{self.name}, {self.line1}, {self.city}"
@@ -96,6 +101,8 @@ class Checkout(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["state", "expires_at"])]
 

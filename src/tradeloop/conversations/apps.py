@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConversationsConfig(AppConfig):
     name = "tradeloop.conversations"
     label = "conversations"
+    verbose_name = _("Conversations")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -30,6 +30,8 @@ class Conversation(models.Model):
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         ordering = ["-last_message_at", "-id"]
         indexes = [
             models.Index(fields=["seller", "-last_message_at"]),
@@ -48,6 +50,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["conversation", "created_at"])]
 

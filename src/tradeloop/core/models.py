@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Event(models.Model):
@@ -16,6 +17,8 @@ class Event(models.Model):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
 
@@ -40,6 +43,8 @@ class IdempotencyKey(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique")]
 
     def __str__(self) -> str:

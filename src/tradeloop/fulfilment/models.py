@@ -33,6 +33,8 @@ class ShippingMethod(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
         ordering = ["seller", "position", "id"]
 
     def __str__(self) -> str:
@@ -61,6 +63,8 @@ class Shipment(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
         ordering = ["shipped_at", "id"]
         constraints = [models.UniqueConstraint(fields=["carrier", "tracking_number"], name="tracking_number_unique")]
 
@@ -74,6 +78,8 @@ class ShipmentLine(models.Model):
     quantity = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("shipped line")
+        verbose_name_plural = _("shipped lines")
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="shipment_line_qty_gt_0")]
 
     def __str__(self) -> str:

@@ -22,6 +22,8 @@ class Warehouse(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
         ordering = ["seller", "priority", "id"]
         constraints = [models.UniqueConstraint(fields=["seller", "code"], name="warehouse_code_unique")]
 
@@ -39,6 +41,8 @@ class Stock(models.Model):
     low_stock_threshold = models.PositiveIntegerField(default=5)
 
     class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
         ordering = ["warehouse__priority", "warehouse_id"]
         constraints = [
             models.UniqueConstraint(fields=["variant", "warehouse"], name="one_stock_row_per_place"),
@@ -81,6 +85,8 @@ class StockMovement(models.Model):
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -104,6 +110,8 @@ class Reservation(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("stock reservation")
+        verbose_name_plural = _("stock reservations")
         indexes = [models.Index(fields=["state", "expires_at"])]
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="reservation_qty_gt_0")]
 

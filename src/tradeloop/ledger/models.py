@@ -31,6 +31,8 @@ class Account(models.Model):
     )
 
     class Meta:
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -50,6 +52,8 @@ class Transaction(models.Model):
     at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -63,8 +67,9 @@ class Entry(models.Model):
     currency = currency_field()
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["id"]
-        verbose_name_plural = "entries"
         indexes = [models.Index(fields=["account", "transaction"])]
         constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="entry_amount_not_zero")]
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tradeloop.core import clock
 
@@ -15,6 +16,8 @@ class EmailLog(models.Model):
     sent_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
         ordering = ["-sent_at"]
         constraints = [models.UniqueConstraint(fields=["kind", "ref", "to"], name="email_once")]
 

@@ -71,6 +71,8 @@ class Order(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-placed_at", "-id"]
         indexes = [
             models.Index(fields=["seller", "state", "-placed_at"], name="order_desk"),
@@ -103,6 +105,8 @@ class OrderLine(models.Model):
     return_window_days = models.PositiveSmallIntegerField(default=7)
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_qty_gt_0"),
@@ -130,6 +134,8 @@ class Adjustment(models.Model):
     amount = amount_field()
 
     class Meta:
+        verbose_name = _("order adjustment")
+        verbose_name_plural = _("order adjustments")
         ordering = ["id"]
 
     def __str__(self) -> str:

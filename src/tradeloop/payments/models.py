@@ -45,6 +45,8 @@ class Payment(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
@@ -77,6 +79,8 @@ class Refund(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_gt_0")]
 
@@ -95,6 +99,8 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         ordering = ["-received_at"]
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once")]
 
@@ -123,6 +129,8 @@ class Payout(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_gt_0")]
 
@@ -138,6 +146,8 @@ class CommissionRule(models.Model):
     rate = models.DecimalField(max_digits=5, decimal_places=4, help_text="0.0500 = 5 %")
 
     class Meta:
+        verbose_name = _("commission rule")
+        verbose_name_plural = _("commission rules")
         ordering = ["-category", "seller_kind"]
         constraints = [
             models.CheckConstraint(condition=Q(rate__gte=0, rate__lte=1), name="commission_rate_0_1"),

@@ -60,6 +60,8 @@ class Promotion(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["seller", "code"], condition=~Q(code=""), name="coupon_code_unique"),
@@ -89,6 +91,8 @@ class Redemption(models.Model):
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("promotion use")
+        verbose_name_plural = _("promotion uses")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["promotion", "order_ref"], name="one_redemption_per_order")]
 

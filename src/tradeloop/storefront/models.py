@@ -25,6 +25,10 @@ class StoreDesign(models.Model):
     updated_at = models.DateTimeField(default=clock.now)
     published_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("store design")
+        verbose_name_plural = _("store designs")
+
     def __str__(self) -> str:
         return f"store design of {self.seller}"
 
@@ -37,6 +41,10 @@ class StoreImage(models.Model):
     seller = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="store_images")
     image = models.ImageField(upload_to=banner_path)
     created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("store image")
+        verbose_name_plural = _("store images")
 
     def __str__(self) -> str:
         return self.image.name
