@@ -1,7 +1,8 @@
 """The console's left navigation as data. A section appears when the member's role grants its capability.
 
-A new mode adds its entry here: label, URL name (reversed with the organization id) and capability.
-An entry whose url_name is None is announced on the dashboard ("coming for your role") but not linked yet.
+A new mode adds its entry here once its pages exist (B2B quotes, C2C offers, O2O deals and bookings, customers and
+analytics are still to come): label, URL name (reversed with the organization id) and capability. The console
+promises only what works, so nothing is listed before it is built.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tradeloop.accounts.models import Membership
 @dataclass(frozen=True)
 class Section:
     label: str | Promise
-    url_name: str | None
+    url_name: str
     capability: str | None  # None: every member sees it
     badge: str | None = None  # dotted path of f(membership) -> int, a count shown beside the label (0: none)
 
@@ -38,12 +39,6 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
-    Section(_("Quotes"), None, "orders.view"),
-    Section(_("Offers"), None, "orders.view"),
-    Section(_("Deals & vouchers"), None, "orders.fulfil"),
-    Section(_("Bookings"), None, "orders.fulfil"),
-    Section(_("Customers"), None, "analytics.view"),
-    Section(_("Analytics"), None, "analytics.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
     Section(_("Team"), "console:team", "team.manage"),
@@ -73,13 +68,8 @@ def navigation(membership: Membership, *, current_url_name: str) -> list[NavLink
             import_string(section.badge)(membership) if section.badge else 0,
         )
         for section in SECTIONS
-        if section.url_name and _allowed(section, membership)
+        if _allowed(section, membership)
     ]
-
-
-def upcoming_sections(membership: Membership) -> list[Section]:
-    """Sections the member's role will get once they are built (shown on the dashboard)."""
-    return [s for s in SECTIONS if s.url_name is None and _allowed(s, membership)]
 
 
 def console_home_url() -> str:

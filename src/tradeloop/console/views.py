@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from tradeloop.accounts import selectors as accounts_selectors
 from tradeloop.accounts import services as accounts_services
 from tradeloop.accounts.console_access import Console, console_page, remembered, selling_memberships
-from tradeloop.accounts.console_nav import upcoming_sections
 from tradeloop.catalog import selectors as catalog_selectors
 from tradeloop.catalog import services as catalog_services
 from tradeloop.catalog.models import Product
@@ -81,7 +80,6 @@ def dashboard(request: HttpRequest, console: Console) -> HttpResponse:
     actor, org = request.user, console.organization
     context = {
         "team_size": accounts_selectors.members(actor, org).count(),
-        "upcoming": upcoming_sections(console.membership),
         "low_stock_limit": catalog_selectors.LOW_STOCK,
     }
     if console.can("catalog.manage"):

@@ -1,0 +1,39 @@
+"""The storefront promises only what works: goods whose modes are not built yet (listings, local deals, services)
+say so on their page and offer what works today, a question to the seller; physical goods go in the cart."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [
+        ("deal", "Local deals can't be bought online yet."),
+        ("service", "Services can't be booked online yet."),
+        ("listing", "Offers on second-hand items aren't open yet."),
+    ],
+)
+def test_goods_of_modes_still_to_come_say_so_and_offer_the_seller(client, merchant, kind, says):
+    product = factories.published_product(merchant, title="Hotpot for two", kind=kind)
+    page = client.get(reverse("storefront:product", args=[product.pk, product.slug])).content.decode()
+    assert says in page and "data-not-sold-online" in page
+    assert reverse("conversations:ask_product", args=[product.pk]) in page
+    assert reverse("checkout:add") not in page
+
+
+@pytest.mark.django_db
+def test_physical_goods_go_in_the_cart_without_a_caveat(client, product):
+    page = client.get(reverse("storefront:product", args=[product.pk, product.slug])).content.decode()
+    assert reverse("checkout:add") in page and "data-not-sold-online" not in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_marks_the_strips_of_modes_still_to_come(client, merchant):
+    factories.published_product(merchant, title="Hotpot for two", kind="deal")
+    factories.published_product(merchant, title="Fuji apples")
+    page = client.get(reverse("storefront:home")).content.decode()
+    assert page.count("buying these online opens soon") == 1  # under the deals, not under the physical goods
+    assert "source in bulk" not in page
