@@ -230,8 +230,8 @@ def _new_line(order: Order, line: LineIn) -> OrderLine:
     return OrderLine(
         order=order,
         variant=variant,
-        product_title=(line.title or variant.product.title)[:200],
-        variant_name=(line.variant_name or variant.name)[:120],
+        product_title=(line.title or variant.product.display_title)[:200],
+        variant_name=(line.variant_name or variant.display_name)[:120],
         sku=variant.sku,
         quantity=line.quantity,
         unit_price=line.unit_price,
