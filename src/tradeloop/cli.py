@@ -65,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = {
         "bind": _bind(args.host, args.port),
         "workers": args.workers,
-        "worker_class": "gthread",
+        "worker_class": "tradeloop.api.server.JsonErrorsWorker",  # gthread, with JSON for requests it refuses
         "threads": args.threads,
         "timeout": 60,
         "graceful_timeout": STOP_GRACE_SECONDS // 2,

@@ -166,6 +166,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# JSON bodies sent to the API: larger ones answer 413 (image uploads keep DATA_UPLOAD_MAX_MEMORY_SIZE).
+API_MAX_BODY_BYTES = int(os.environ.get("TRADELOOP_API_MAX_BODY_BYTES", str(1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

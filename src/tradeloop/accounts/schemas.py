@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from tradeloop.accounts.models import Organization, Role
 from tradeloop.accounts.roles import CAPABILITIES
-from tradeloop.core.api_schemas import Currency, Text
+from tradeloop.core.api_schemas import Currency, InputSchema, Text
 
 # Anyone may create any kind of organization but the operator's own.
 OrganizationKind = Literal[tuple(k for k in Organization.Kind.values if k != Organization.Kind.OPERATOR)]  # type: ignore[valid-type]
@@ -21,7 +21,7 @@ def capabilities_of(role: Role) -> list[str]:
     return sorted(CAPABILITIES) if "*" in role.capabilities else sorted(role.capabilities)
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     email: Text = Field(..., max_length=254, examples=["seller@example.com"])
     password: Text = Field(..., max_length=200)
     name: Text = Field("API token", max_length=80, description="A label to recognise the token by later")
@@ -102,7 +102,7 @@ class MyOrganizationOut(OrganizationOut):
     capabilities: list[str]
 
 
-class OrganizationProfileIn(Schema):
+class OrganizationProfileIn(InputSchema):
     description: Text | None = Field(None, max_length=5000)
     email: Text | None = Field(None, max_length=254)
     phone: Text | None = Field(None, max_length=40)
@@ -145,12 +145,12 @@ class MemberOut(Schema):
         return capabilities_of(obj.role)
 
 
-class InviteIn(Schema):
+class InviteIn(InputSchema):
     email: Text = Field(..., max_length=254)
     role: Text = Field(..., max_length=30, examples=["catalog"])
 
 
-class RoleIn(Schema):
+class RoleIn(InputSchema):
     role: Text = Field(..., max_length=30, examples=["fulfilment"])
 
 

@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.models import ReturnLine, ReturnRequest
-from tradeloop.core.api_schemas import MAX_INT, Amount, Id, MoneyOut, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import MAX_INT, Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.orders import selectors as orders_selectors
@@ -79,12 +79,12 @@ class ReturnOut(ReturnData):
         return list(obj.lines.all())
 
 
-class ReturnLineIn(Schema):
+class ReturnLineIn(InputSchema):
     line_id: Id
     quantity: Units
 
 
-class ReturnIn(Schema):
+class ReturnIn(InputSchema):
     kind: Kind = ReturnRequest.Kind.RETURN
     reason: Text = Field("", max_length=services.MAX_REASON, description="Optional within the return window")
     lines: list[ReturnLineIn] = Field(..., min_length=1, max_length=500)
@@ -95,11 +95,11 @@ class SellerReturnQuery(PageQuery):
     state: StateFilter | None = None
 
 
-class ApproveIn(Schema):
+class ApproveIn(InputSchema):
     note: Text = Field("", max_length=services.MAX_REASON)
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: Text = Field(..., max_length=services.MAX_REASON, description="Told to the buyer")
 
 

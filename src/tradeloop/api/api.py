@@ -15,6 +15,7 @@ from tradeloop.catalog import api as catalog_api
 from tradeloop.checkout import api as checkout_api
 from tradeloop.conversations import api as conversations_api
 from tradeloop.core import api_errors as errors
+from tradeloop.core.api_parser import StrictJsonParser
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
 from tradeloop.ledger import api as ledger_api
@@ -58,7 +59,7 @@ class TradeloopAPI(NinjaAPI):
             if isinstance(pattern, URLPattern):
                 if pattern.name == "api-root":  # ninja's root raises a 404; keep the route (ninja reverses it)
                     pattern.callback = index
-                pattern.callback = errors.json_method_not_allowed(pattern.callback)
+                pattern.callback = errors.limit_body(errors.json_method_not_allowed(pattern.callback))
         urls.append(re_path(r"^(?P<rest>.*)$", errors.unknown_path))
         return urls
 
@@ -66,7 +67,9 @@ class TradeloopAPI(NinjaAPI):
         return errors.document_common_errors(super().get_openapi_schema(**kwargs))
 
 
-api = TradeloopAPI(title="Tradeloop API", version="1", urls_namespace="api", description=DESCRIPTION)
+api = TradeloopAPI(
+    title="Tradeloop API", version="1", urls_namespace="api", description=DESCRIPTION, parser=StrictJsonParser()
+)
 errors.install(api)
 
 api.add_router("", accounts_api.router)

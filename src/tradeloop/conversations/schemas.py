@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from tradeloop.conversations.services import MAX_BODY
-from tradeloop.core.api_schemas import Id, PageQuery, Text
+from tradeloop.core.api_schemas import Id, InputSchema, PageQuery, Text
 
 
 class PartyOut(Schema):
@@ -65,13 +65,13 @@ class ConversationQuery(PageQuery):
     unread: bool = Field(False, description="Only conversations with something unread")
 
 
-class ConversationIn(Schema):
+class ConversationIn(InputSchema):
     body: Text = Field(..., min_length=1, max_length=MAX_BODY)
     product_id: Id | None = Field(None, description="A question about this product …")
     order_number: Text | None = Field(None, max_length=24, description="… or about this order of yours")
 
 
-class MessageIn(Schema):
+class MessageIn(InputSchema):
     body: Text = Field(..., min_length=1, max_length=MAX_BODY)
 
 

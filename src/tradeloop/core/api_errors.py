@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeloop.core.api_parser import MalformedBody
 from tradeloop.core.errors import DomainError
 
 BODY_PARAM = "payload"  # every endpoint names its body parameter so
@@ -65,7 +67,7 @@ def field_of(loc: list | tuple) -> str | None:
         # A body schema is nested under the endpoint's parameter name, which the client never sees.
         if location in {"body", "form"} and len(parts) > 1 and parts[0] == BODY_PARAM:
             parts.pop(0)
-    return ".".join(str(p) for p in parts) or None
+    return ".".join(str(p) for p in parts if p != "[key]") or None  # a bad dict key: the key itself is the field
 
 
 def _readable(error: dict, field: str | None) -> str:
@@ -91,7 +93,10 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError, *, api
 def _http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpResponse:
     code = HTTP_CODES.get(exc.status_code, "error")
     field = "body" if exc.status_code == 400 else None  # ninja raises 400 only for a body it cannot parse
-    return api.create_response(request, error_body(code, str(exc), field), status=exc.status_code)
+    message = str(exc)
+    if isinstance(exc.__cause__, MalformedBody):  # JSON, but with text that is not valid Unicode: say where
+        message, field = str(exc.__cause__), exc.__cause__.field or "body"
+    return api.create_response(request, error_body(code, message, field), status=exc.status_code)
 
 
 def _not_found(request: HttpRequest, exc: Http404, *, api: NinjaAPI) -> HttpResponse:
@@ -133,6 +138,27 @@ def _bind(handler: Callable, api: NinjaAPI) -> Callable:
 def unknown_path(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Answers any /api/v1/ path no endpoint matches, so even that 404 is JSON."""
     return JsonResponse(error_body("not_found", f"no API endpoint at {request.path}"), status=404)
+
+
+def limit_body(view: Callable) -> Callable:
+    """JSON bodies over settings.API_MAX_BODY_BYTES answer 413 before they are read (uploads keep Django's limit)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        limit = settings.API_MAX_BODY_BYTES
+        if request.content_type != "multipart/form-data" and _content_length(request) > limit:
+            message = f"the request body is larger than {limit} bytes"
+            return JsonResponse(error_body("too_large", message, "body"), status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def json_method_not_allowed(view: Callable) -> Callable:

@@ -9,7 +9,16 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from tradeloop.core.money import SUPPORTED_CURRENCIES, Money, quantize
 
@@ -21,7 +30,16 @@ MAX_INT = 2**31 - 1
 DEFAULT_LIMIT = 24
 MAX_LIMIT = 100
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+def _not_a_bool(value: Any) -> Any:
+    # pydantic takes JSON true for 1; no count, id or amount of ours is ever written as true or false.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
+NotBool = BeforeValidator(_not_a_bool)
+Id = Annotated[int, NotBool, Field(ge=1, le=MAX_ID)]
 
 
 def _no_nul(value: str) -> str:
@@ -38,6 +56,28 @@ AmountIn = Annotated[
     Decimal,
     Field(max_digits=18, decimal_places=4, allow_inf_nan=False, examples=["12.50"]),
 ]
+
+
+def _is_number(annotation: Any) -> bool:
+    if annotation in (int, float, Decimal):
+        return True
+    return any(_is_number(arg) for arg in get_args(annotation) if arg is not bool)
+
+
+@cache
+def _number_fields(schema: type[Schema]) -> frozenset[str]:
+    return frozenset(name for name, f in schema.model_fields.items() if _is_number(f.annotation))
+
+
+class InputSchema(Schema):
+    """Every JSON body: unknown keys are refused (a typo must not pass silently), and a number is never true/false."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        return _not_a_bool(value) if info.field_name in _number_fields(cls) else value
 
 
 class ErrorOut(Schema):

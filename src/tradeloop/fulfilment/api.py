@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import MAX_INT, Amount, AmountIn, DecimalOut, Id, MoneyOut, Text, errors
+from tradeloop.core.api_schemas import MAX_INT, Amount, AmountIn, DecimalOut, Id, InputSchema, MoneyOut, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.fulfilment import selectors, services
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
@@ -33,12 +33,12 @@ WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 # --- shapes ------------------------------------------------------------------------------------------------------
 
 
-class BandIO(Schema):
+class BandIO(InputSchema):
     up_to: AmountIn = Field(..., description="Upper bound: grams (weight pricing) or order value (value pricing)")
     rate: AmountIn
 
 
-class ShippingMethodIn(Schema):
+class ShippingMethodIn(InputSchema):
     organization: Id = Field(..., description="The selling organization (needs orders.fulfil)")
     name: Text = Field(..., max_length=120, examples=["SF Express"])
     kind: Pricing = Field(
@@ -52,7 +52,7 @@ class ShippingMethodIn(Schema):
     position: int = Field(0, ge=0, le=32767)
 
 
-class ShippingMethodPatch(Schema):
+class ShippingMethodPatch(InputSchema):
     name: Text | None = Field(None, max_length=120)
     kind: Pricing | None = None
     rate: AmountIn | None = None
@@ -133,12 +133,12 @@ class ShipmentOut(Schema):
         return list(obj.lines.all())
 
 
-class ShipLineIn(Schema):
+class ShipLineIn(InputSchema):
     line_id: Id
     quantity: Units
 
 
-class ShipIn(Schema):
+class ShipIn(InputSchema):
     carrier: Text = Field(..., max_length=60, examples=["SF Express"])
     tracking_number: Text = Field(..., max_length=80, examples=["SF1234567890"])
     lines: list[ShipLineIn] | None = Field(

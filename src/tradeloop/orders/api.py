@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import Amount, DecimalOut, Id, MoneyOut, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import Amount, DecimalOut, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.orders import selectors, services
 from tradeloop.orders.models import Adjustment, Order, OrderLine
@@ -143,7 +143,7 @@ class DeskQuery(PageQuery):
     q: Text = Field("", max_length=100, description="An order number, the buyer's e-mail or a SKU")
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: Text = Field(..., min_length=1, max_length=300)
 
 

@@ -9,7 +9,7 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import Amount, Id, MoneyOut, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.payments import selectors, services
 from tradeloop.payments.models import Payment, Payout, Refund
@@ -74,7 +74,7 @@ class PayoutQuery(PageQuery):
     organization: Id | None = Field(None, description="Only this organization's payouts")
 
 
-class PayoutRequestIn(Schema):
+class PayoutRequestIn(InputSchema):
     organization: Id = Field(..., description="The selling organization to pay out (needs finance.manage)")
 
 

@@ -8,7 +8,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from tradeloop.core.api_schemas import Amount, AmountIn, Currency, DecimalOut, Id, MoneyOut, PageQuery, Text
+from tradeloop.core.api_schemas import (
+    Amount,
+    AmountIn,
+    Currency,
+    DecimalOut,
+    Id,
+    InputSchema,
+    MoneyOut,
+    PageQuery,
+    Text,
+)
 from tradeloop.core.money import quantize
 from tradeloop.promotions.models import Promotion
 
@@ -76,7 +86,7 @@ class SellerPromotionQuery(PageQuery):
     coupons: bool | None = Field(None, description="true: only coupons; false: only automatic promotions")
 
 
-class PromotionFields(Schema):
+class PromotionFields(InputSchema):
     code: Text | None = Field(None, max_length=40, description="Empty: applies automatically")
     kind: Kind | None = None
     value: AmountIn | None = Field(None, ge=0)
@@ -109,12 +119,12 @@ class PromotionPatch(PromotionFields):
     is_active: bool | None = None
 
 
-class ItemIn(Schema):
+class ItemIn(InputSchema):
     variant_id: Id
     quantity: int = Field(..., ge=1, le=10_000)
 
 
-class ValidateIn(Schema):
+class ValidateIn(InputSchema):
     codes: list[Text] = Field(default_factory=list, max_length=5, examples=[["SPRING10"]])
     items: list[ItemIn] = Field(..., min_length=1, max_length=200)
 
