@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # Swagger UI's files from ninja's static folder: /api/v1/docs works without a CDN
     "tradeloop.core",
     "tradeloop.accounts",
     "tradeloop.catalog",
