@@ -18,6 +18,8 @@ from tradeloop.accounts.schemas import (
     OrganizationIn,
     OrganizationPatch,
     RoleIn,
+    SignUpIn,
+    SignUpOut,
     TokenIn,
     TokenOut,
     capabilities_of,
@@ -58,6 +60,26 @@ def obtain_token(request: HttpRequest, payload: TokenIn):
     token, secret = services.obtain_token(email=payload.email, password=payload.password, name=payload.name)
     token.secret = secret
     return Status(201, token)
+
+
+@router.post(
+    "auth/signup",
+    auth=None,
+    response={201: SignUpOut, **errors(409, 422)},
+    summary="Register a buyer account (the web sign-up form's rules), optionally with an API token",
+    description="400 `invalid` on `password` when the password is too short, too common or too like the e-mail; "
+    "409 `conflict` on `email` when an account with that e-mail exists. The account can buy at once; to sell, "
+    "create an organization (`POST organizations`).",
+)
+def sign_up(request: HttpRequest, payload: SignUpIn):
+    user = services.sign_up(
+        email=payload.email, password=payload.password, name=payload.name, language=payload.language
+    )
+    token = None
+    if payload.token_name is not None:
+        token, secret = services.issue_token(user=user, name=payload.token_name)
+        token.secret = secret  # TokenOut shows it this once
+    return Status(201, {"user": user, "token": token})
 
 
 @router.get("me", response={200: MeOut, **errors(401)}, summary="The signed-in user and their organizations")

@@ -6,12 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.conf import settings
 from ninja import Field, Schema
 
 from tradeloop.accounts.models import Organization, Role
 from tradeloop.accounts.roles import CAPABILITIES
 from tradeloop.core.api_schemas import Currency, InputSchema, Text
 
+Language = Literal[tuple(code for code, _ in settings.LANGUAGES)]  # type: ignore[valid-type]
 # Anyone may create any kind of organization but the operator's own.
 OrganizationKind = Literal[tuple(k for k in Organization.Kind.values if k != Organization.Kind.OPERATOR)]  # type: ignore[valid-type]
 
@@ -25,6 +27,25 @@ class TokenIn(InputSchema):
     email: Text = Field(..., max_length=254, examples=["seller@example.com"])
     password: Text = Field(..., max_length=200)
     name: Text = Field("API token", max_length=80, description="A label to recognise the token by later")
+
+
+class SignUpIn(InputSchema):
+    """The web sign-up form's fields, checked by the same rules (one password: a program need not type it twice)."""
+
+    email: Text = Field(..., max_length=254, examples=["buyer@example.com"])
+    password: Text = Field(..., max_length=200, description="At least 8 characters, not a common password")
+    name: Text = Field("", max_length=120, description="Shown to sellers and buyers you trade with")
+    language: Language = Field("en", description="The language of e-mails and pages for this account")
+    token_name: Text | None = Field(
+        None, max_length=80, description="Also issue an API token with this label (omit: no token)"
+    )
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    name: str
+    language: str
 
 
 class TokenOut(Schema):
@@ -61,12 +82,13 @@ class MembershipOut(Schema):
         return capabilities_of(obj.role)
 
 
-class MeOut(Schema):
-    id: int
-    email: str
-    name: str
-    language: str
+class MeOut(UserOut):
     memberships: list[MembershipOut]
+
+
+class SignUpOut(Schema):
+    user: UserOut
+    token: TokenOut | None = Field(None, description="Only when `token_name` was given")
 
 
 class OrganizationOut(Schema):
