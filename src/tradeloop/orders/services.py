@@ -400,12 +400,15 @@ def refund(*, order: Order, amount, ref: str, reason: str, actor: User | None = 
     """Give `amount` of a paid order back: the order's `refunded_total` (never over its total), the payment
     provider (payment ref `order:<id>:<ref>`), the ledger (`order:<id>:refund:<ref>`), and a timeline event.
 
-    `ref` names the cause, unique within the order ("cancelled", "return:7"): repeating it refunds nothing more at
-    the provider or in the ledger. A refusal by the provider rolls everything back (409 refund_failed). Returns the
+    `ref` names the cause, unique within the order ("cancelled", "return:7"): repeating it changes nothing and
+    answers the first refund. A refusal by the provider rolls everything back (409 refund_failed). Returns the
     payments Refund (succeeded, or pending until the provider's webhook), or None for an order paid by no payment.
     """
     money = _refund_money(order, amount)
     reason = (reason or gettext("refund")).strip()
+    Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True).first()
+    if ledger.transaction_for(f"order:{order.pk}:refund:{ref}") is not None:  # this cause was refunded already
+        return Refund.objects.filter(ref=f"order:{order.pk}:{ref}").first()
     _raise_refunded_total(order, money.amount)
     made = None
     if order.payment_id:

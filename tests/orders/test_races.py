@@ -1,0 +1,68 @@
+"""orders' guarded counters and refund recipe under concurrent writers on PostgreSQL: never past what was ordered
+or paid, whatever the interleaving."""
+
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from threading import Barrier
+
+import pytest
+from django.db import connections, transaction
+
+from tests import factories
+from tradeloop.core.errors import Conflict
+from tradeloop.orders import services as orders
+from tradeloop.orders.models import Order, OrderLine
+from tradeloop.payments.models import Payment
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]  # keeps the seeded roles
+RACERS = 8
+
+
+def race(action) -> list[str]:
+    barrier = Barrier(RACERS)
+
+    def one(i: int) -> str:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                action(i)
+            return "ok"
+        except Conflict:
+            return "conflict"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=RACERS) as pool:
+        return list(pool.map(one, range(RACERS)))
+
+
+def test_concurrent_over_shipping_is_refused():
+    order = factories.paid_order()  # 2 units
+    line_id = order.lines.get().pk
+    outcomes = race(lambda i: orders.record_shipped(line_id, 1))
+    assert outcomes.count("ok") == 2 and outcomes.count("conflict") == RACERS - 2
+    assert OrderLine.objects.get(pk=line_id).quantity_shipped == 2
+
+
+def test_concurrent_returns_never_claim_more_than_bought():
+    order = factories.paid_order()
+    line_id = order.lines.get().pk
+    outcomes = race(lambda i: orders.record_returned(line_id, 1))
+    assert outcomes.count("ok") == 2
+    assert OrderLine.objects.get(pk=line_id).quantity_returned == 2
+
+
+def test_concurrent_refunds_never_exceed_the_total():
+    order = factories.paid_order()  # 35.00
+    outcomes = race(
+        lambda i: orders.refund(
+            order=Order.objects.get(pk=order.pk), amount=Decimal("10.00"), ref=f"race:{i}", reason="race", actor=None
+        )
+    )
+    assert outcomes.count("ok") == 3  # 30.00; a fourth 10.00 would pass the 35.00 total
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("30.00")
+    assert Payment.objects.get(pk=order.payment_id).refunded_amount == Decimal("30.00")
