@@ -37,9 +37,12 @@
     });
   }
 
-  // Selects marked data-autosubmit submit their form on change (sorting on list pages).
+  // Selects marked data-autosubmit submit their form on change (sorting on list pages), unless htmx already sends
+  // the form on change (hx-get / hx-post forms).
   document.addEventListener("change", function (event) {
-    if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.requestSubmit();
+    var form = event.target.form;
+    if (!event.target.matches("select[data-autosubmit]") || !form || form.matches("[hx-get], [hx-post]")) return;
+    form.requestSubmit();
   });
 
   // Data tables become cards on phones (app.css): each cell gets its column's heading as data-label, and the first

@@ -1,0 +1,28 @@
+"""Storefront filters update the results in place (htmx) and keep the URL in step; the form still works as a form."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests import factories
+
+
+def test_changing_a_filter_swaps_the_results_without_a_reload(live_server, page: Page):
+    shop = factories.seller_with_owner(kind="local_business", name="Jinling Housekeeping")
+    factories.published_product(shop, title="Weekly cleaning deal", kind="deal")
+    factories.published_product(shop, title="Feather duster")
+    page.goto(f"{live_server.url}/products/")
+    results = page.locator("#results")
+    expect(results).to_contain_text("Feather duster")
+    page.evaluate("window.stayedOnPage = true")
+
+    page.get_by_label("Type").select_option("deal")
+    expect(results).not_to_contain_text("Feather duster")
+    expect(results).to_contain_text("Weekly cleaning deal")
+    expect(page).to_have_url(re.compile(r"kind=deal"))
+    assert page.evaluate("window.stayedOnPage === true")
+
+    page.get_by_label("Sort by").select_option(index=1)  # sorting, too, updates in place
+    expect(page).to_have_url(re.compile(r"sort="))
+    expect(results).to_contain_text("Weekly cleaning deal")
+    assert page.evaluate("window.stayedOnPage === true")
