@@ -13,21 +13,21 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tradeloop.core.api_parser import MalformedBody
-from tradeloop.core.errors import DomainError
+from tradeloop.core.errors import Code, DomainError
 
 BODY_PARAM = "payload"  # every endpoint names its body parameter so
 # Where ninja says a bad value came from; the client only cares about the field itself.
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 HTTP_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid",
-    429: "throttled",
+    400: Code.BAD_REQUEST,
+    401: Code.NOT_AUTHENTICATED,
+    403: Code.PERMISSION_DENIED,
+    404: Code.NOT_FOUND,
+    405: Code.METHOD_NOT_ALLOWED,
+    409: Code.CONFLICT,
+    413: Code.TOO_LARGE,
+    422: Code.INVALID,
+    429: Code.THROTTLED,
 }
 
 
@@ -91,7 +91,7 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError, *, api
 
 
 def _http_error(request: HttpRequest, exc: HttpError, *, api: NinjaAPI) -> HttpResponse:
-    code = HTTP_CODES.get(exc.status_code, "error")
+    code = HTTP_CODES.get(exc.status_code, Code.BAD_REQUEST)
     field = "body" if exc.status_code == 400 else None  # ninja raises 400 only for a body it cannot parse
     message = str(exc)
     if isinstance(exc.__cause__, MalformedBody):  # JSON, but with text that is not valid Unicode: say where

@@ -1,0 +1,7 @@
+"""Error codes of stock. Listed in docs/api.md (tests/api/test_error_codes.py keeps the two in step)."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    OUT_OF_STOCK = "out_of_stock"
