@@ -96,3 +96,20 @@ def test_shipped_orders_are_left_alone(order, merchant, clock, django_capture_on
     assert sweep(clock, django_capture_on_commit_callbacks) == 0
     order.refresh_from_db()
     assert order.state == Order.State.SHIPPED
+
+
+def test_a_refused_refund_leaves_the_order_for_the_next_run(
+    order, clock, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tradeloop.payments.providers import sandbox
+    from tradeloop.payments.providers.base import Outcome
+
+    monkeypatch.setattr(sandbox.SandboxProvider, "refund", lambda self, refund: Outcome.failed("provider down"))
+    clock.travel(order.ship_by + timedelta(days=2))
+    sweep(clock, django_capture_on_commit_callbacks)  # does not stop at the refusal
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and order.refunded_total == 0  # nothing half-done
+    monkeypatch.undo()
+    sweep(clock, django_capture_on_commit_callbacks)
+    order.refresh_from_db()
+    assert order.state == Order.State.CANCELLED and order.refunded_total == order.total

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,8 @@ from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
 from tradeloop.fulfilment.selectors import SHIPPING_CAPABILITY
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order, OrderLine
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Quote: what a shipping method costs for an order (checkout's side, see issue 3 / b2c.md)
@@ -396,11 +399,14 @@ def _remind(order_ids: list[int], now: datetime) -> int:
 def _cancel_missed(order_ids: list[int], now: datetime) -> int:
     done = 0
     for order_id in order_ids:
-        with transaction.atomic():
-            order = Order.objects.select_for_update().filter(pk=order_id).first()
-            if order and order.state == Order.State.PAID and order.ship_by and order.ship_by <= now:  # re-checked
-                orders.cancel(order=order, actor=None, reason=gettext("not shipped by the deadline"))
-                done += 1
+        try:
+            with transaction.atomic():
+                order = Order.objects.select_for_update().filter(pk=order_id).first()
+                if order and order.state == Order.State.PAID and order.ship_by and order.ship_by <= now:  # re-checked
+                    orders.cancel(order=order, actor=None, reason=gettext("not shipped by the deadline"))
+                    done += 1
+        except Conflict as exc:  # e.g. the provider refused the refund: nothing changed, the next run tries again
+            log.warning("order %s: not cancelled at its ship-by deadline: %s", order_id, exc.message)
     return done
 
 
