@@ -37,3 +37,13 @@ def test_the_home_page_marks_the_strips_of_modes_still_to_come(client, merchant)
     page = client.get(reverse("storefront:home")).content.decode()
     assert page.count("buying these online opens soon") == 1  # under the deals, not under the physical goods
     assert "source in bulk" not in page
+
+
+@pytest.mark.django_db
+def test_asking_the_seller_about_a_deal_works(client, merchant, user):
+    deal = factories.published_product(merchant, title="Hotpot for two", kind="deal")
+    client.force_login(user)
+    ask = reverse("conversations:ask_product", args=[deal.pk])
+    response = client.post(ask, {"body": "Can we come on Saturday evening?"})
+    assert response.status_code == 302
+    assert "Saturday evening" in client.get(response["Location"]).content.decode()
