@@ -8,9 +8,21 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
-from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.catalog.models import Category, Product, ProductImage
 from tradeloop.catalog.selectors import SORTS
-from tradeloop.core.api_schemas import MAX_ID, MAX_INT, AmountIn, Currency, Id, PageQuery, Text, amount, media_url
+from tradeloop.core.api_schemas import (
+    MAX_ID,
+    MAX_INT,
+    Amount,
+    AmountIn,
+    Currency,
+    Id,
+    InputSchema,
+    MoneyOut,
+    PageQuery,
+    Text,
+    media_url,
+)
 
 ProductKind = Literal[tuple(Product.Kind.values)]  # type: ignore[valid-type]
 ProductStatus = Literal[tuple(Product.Status.values)]  # type: ignore[valid-type]
@@ -60,7 +72,7 @@ class CategoryOut(CategoryBrief):
     path: str = Field(..., description="Slugs from the root, e.g. food/fruit/")
 
 
-class ProductCardOut(Schema):
+class ProductCardOut(MoneyOut):
     id: int
     title: str = Field(..., description="The title in English (may be empty when only the Chinese one is given)")
     title_zh: str = Field(..., description="The title in Simplified Chinese (may be empty)")
@@ -70,9 +82,8 @@ class ProductCardOut(Schema):
     slug: str
     kind: str
     condition: str
-    currency: str
-    price_from: str | None = Field(None, description="Lowest variant price, decimal string", examples=["12.50"])
-    compare_at_from: str | None = Field(None, description="Original price before discount, decimal string")
+    price_from: Amount | None = Field(None, description="Lowest variant price")
+    compare_at_from: Amount | None = Field(None, description="Original price before discount")
     in_stock: bool
     cover_url: str | None = Field(None, description="Absolute URL of the cover thumbnail")
     rating_avg: str = Field(..., examples=["4.50"])
@@ -80,14 +91,6 @@ class ProductCardOut(Schema):
     created_at: datetime
     seller: SellerRef
     category: CategoryBrief | None
-
-    @staticmethod
-    def resolve_price_from(obj: Product) -> str | None:
-        return amount(obj.price_from, obj.currency)
-
-    @staticmethod
-    def resolve_compare_at_from(obj: Product) -> str | None:
-        return amount(obj.compare_at_from, obj.currency)
 
     @staticmethod
     def resolve_cover_url(obj: Product, context) -> str | None:
@@ -98,25 +101,16 @@ class ProductCardOut(Schema):
         return str(obj.rating_avg)
 
 
-class VariantOut(Schema):
+class VariantOut(MoneyOut):
     id: int
     sku: str
     name: str = Field(..., description="The name in English (may be empty)")
     name_zh: str = Field(..., description="The name in Simplified Chinese (may be empty)")
     display_name: str = Field(..., description="The name in the request's language, else the other language's")
     options: dict
-    price: str = Field(..., examples=["12.50"])
-    compare_at_price: str | None = None
-    currency: str
+    price: Amount
+    compare_at_price: Amount | None = Field(None, description="Original price, shown struck through")
     stock: int
-
-    @staticmethod
-    def resolve_price(obj: Variant) -> str:
-        return amount(obj.price, obj.currency)
-
-    @staticmethod
-    def resolve_compare_at_price(obj: Variant) -> str | None:
-        return amount(obj.compare_at_price, obj.currency)
 
 
 class ImageOut(Schema):
@@ -186,7 +180,7 @@ class SellerProductQuery(PageQuery):
     q: Text = Field("", max_length=200, description="Words in the title, or an exact SKU")
 
 
-class VariantIn(Schema):
+class VariantIn(InputSchema):
     sku: Text = Field(..., max_length=64, examples=["APPLE-5KG"])
     name: Text = Field("", max_length=120, description="In English", examples=["5 kg box"])
     name_zh: Text = Field("", max_length=120, description="In Simplified Chinese", examples=["5 公斤装"])
@@ -200,7 +194,7 @@ class VariantIn(Schema):
     is_active: bool = True
 
 
-class VariantPatch(Schema):
+class VariantPatch(InputSchema):
     sku: Text | None = Field(None, max_length=64)
     name: Text | None = Field(None, max_length=120)
     price: AmountIn | None = None
@@ -212,7 +206,7 @@ class VariantPatch(Schema):
     is_active: bool | None = None
 
 
-class ProductFieldsIn(Schema):
+class ProductFieldsIn(InputSchema):
     kind: ProductKind | None = None
     condition: Condition | None = None
     description: Text | None = Field(None, max_length=50_000, description="HTML in English; unsafe tags are removed")

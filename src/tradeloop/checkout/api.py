@@ -7,15 +7,17 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Header, Router, Schema, Status
+from pydantic import StringConstraints
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.checkout import addresses, cart, selectors, services
 from tradeloop.checkout.cart import MAX_QUANTITY, CartOwner
-from tradeloop.core.api_schemas import Id, Text, amount, errors
+from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, Text, errors
 
 router = Router(auth=SIGNED_IN, tags=["cart & checkout"])
 
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+SellerKey = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,18}$")]  # a seller's id, as a JSON key
 READ_ERRORS = errors(401, 404, 422)
 WRITE_ERRORS = errors(400, 401, 404, 409, 422)
 
@@ -33,7 +35,7 @@ class SellerOut(Schema):
     slug: str
 
 
-class CartLineOut(Schema):
+class CartLineOut(MoneyOut):
     id: int
     variant_id: int
     sku: str
@@ -41,24 +43,22 @@ class CartLineOut(Schema):
     title: str
     variant_name: str
     quantity: int
-    unit_price: str
-    line_total: str
-    currency: str
+    unit_price: Amount
+    line_total: Amount
     available: int = Field(..., description="Units that can be bought now")
     problem: str = Field("", description="Why the line cannot be checked out as it is (empty when it can)")
 
 
-class SellerGroupOut(Schema):
+class SellerGroupOut(MoneyOut):
     seller: SellerOut
-    currency: str
-    subtotal: str
+    subtotal: Amount
     lines: list[CartLineOut]
 
 
-class CartOut(Schema):
+class CartOut(MoneyOut):
     units: int
     currency: str | None = Field(None, description="Null when the cart mixes currencies (it cannot be checked out)")
-    subtotal: str | None
+    subtotal: Amount | None
     groups: list[SellerGroupOut] = Field(..., description="Lines grouped by seller: one order each at checkout")
 
 
@@ -72,8 +72,8 @@ def _line(line: selectors.CartLine) -> dict:
         "title": line.product.display_title,
         "variant_name": variant.display_name,
         "quantity": line.quantity,
-        "unit_price": amount(line.unit_price, variant.currency),
-        "line_total": amount(line.line_total, variant.currency),
+        "unit_price": line.unit_price,
+        "line_total": line.line_total,
         "currency": variant.currency,
         "available": line.available,
         "problem": line.problem,
@@ -84,12 +84,12 @@ def _cart(view: selectors.CartView) -> dict:
     return {
         "units": view.units,
         "currency": view.currency,
-        "subtotal": amount(view.subtotal, view.currency) if view.currency else None,
+        "subtotal": view.subtotal if view.currency else None,
         "groups": [
             {
                 "seller": {"id": g.seller.pk, "name": g.seller.name, "slug": g.seller.slug},
                 "currency": g.currency,
-                "subtotal": amount(g.subtotal, g.currency),
+                "subtotal": g.subtotal,
                 "lines": [_line(line) for line in g.lines],
             }
             for g in view.groups
@@ -102,16 +102,16 @@ def _one_line(request: HttpRequest, item_id: int) -> dict:
     return next(_line(line) for line in view.lines if line.item.pk == item_id)
 
 
-class CartItemIn(Schema):
+class CartItemIn(InputSchema):
     variant_id: Id
     quantity: Quantity = 1
 
 
-class CartItemPatch(Schema):
+class CartItemPatch(InputSchema):
     quantity: Quantity
 
 
-class AddressIn(Schema):
+class AddressIn(InputSchema):
     name: Text = Field(..., max_length=120)
     phone: Text = Field(..., max_length=40)
     line1: Text = Field(..., max_length=240)
@@ -127,9 +127,9 @@ class AddressOut(AddressIn):
     id: int
 
 
-class CheckoutIn(Schema):
+class CheckoutIn(InputSchema):
     address_id: Id
-    shipping: dict[str, Id] = Field(
+    shipping: dict[SellerKey, Id] = Field(
         default_factory=dict,
         description="Seller id → shipping method id; a seller left out gets its first method",
         examples=[{"12": 3}],
@@ -137,65 +137,67 @@ class CheckoutIn(Schema):
     coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
 
 
-class QuoteIn(Schema):
-    shipping: dict[str, Id] = Field(default_factory=dict)
+class QuoteIn(InputSchema):
+    shipping: dict[SellerKey, Id] = Field(default_factory=dict, description="Seller id → shipping method id")
     coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
 
 
-class AdjustmentOut(Schema):
-    kind: str
+class QuoteAdjustmentOut(MoneyOut):
+    kind: str = Field(..., description="discount or shipping")
     label: str
-    code: str
-    amount: str = Field(..., description="Negative for a discount")
+    code: str = Field(..., description="The coupon code (empty for an automatic promotion or shipping)")
+    amount: Amount = Field(..., description="Negative for a discount")
 
 
-class QuotePartOut(Schema):
+class QuotePartOut(MoneyOut):
     seller: SellerOut
     shipping_method_id: int | None
     shipping_method: str
-    subtotal: str
-    discount_total: str
-    shipping_total: str
-    total: str
-    adjustments: list[AdjustmentOut]
+    subtotal: Amount
+    discount_total: Amount
+    shipping_total: Amount
+    total: Amount
+    adjustments: list[QuoteAdjustmentOut]
 
 
-class QuoteOut(Schema):
-    currency: str
-    total: str
+class QuoteOut(MoneyOut):
+    total: Amount
     orders: list[QuotePartOut] = Field(..., description="One per seller")
     errors: list[str] = Field(..., description="Coupon codes that do not apply, and why")
 
 
-class CheckoutOut(Schema):
+class CheckoutOut(MoneyOut):
     checkout_id: int
     state: str
-    total: str
-    currency: str
+    total: Amount
     orders: list[str] = Field(..., description="The order numbers, one per seller")
     payment_url: str = Field(..., description="Send the buyer here to pay (the provider's hosted page)")
     expires_at: datetime = Field(..., description="Unpaid by then, the orders are cancelled and the stock released")
 
 
 def _quote(quote: services.Quote) -> dict:
-    def money(m):
-        return amount(m.amount, m.currency)
-
     return {
         "currency": quote.currency,
-        "total": money(quote.total),
+        "total": quote.total,
         "errors": quote.errors,
         "orders": [
             {
                 "seller": {"id": p.seller.pk, "name": p.seller.name, "slug": p.seller.slug},
                 "shipping_method_id": p.method.pk if p.method else None,
                 "shipping_method": p.shipping_label,
-                "subtotal": money(p.breakdown.subtotal),
-                "discount_total": money(p.breakdown.discount_total),
-                "shipping_total": money(p.breakdown.shipping_total),
-                "total": money(p.breakdown.total),
+                "currency": quote.currency,
+                "subtotal": p.breakdown.subtotal,
+                "discount_total": p.breakdown.discount_total,
+                "shipping_total": p.breakdown.shipping_total,
+                "total": p.breakdown.total,
                 "adjustments": [
-                    {"kind": a.kind, "label": str(a.label), "code": a.code or "", "amount": money(a.amount)}
+                    {
+                        "kind": a.kind,
+                        "label": str(a.label),
+                        "code": a.code or "",
+                        "amount": a.amount,
+                        "currency": quote.currency,
+                    }
                     for a in p.breakdown.adjustments
                 ],
             }

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.catalog.models import Variant
-from tradeloop.core.api_schemas import MAX_INT, Id, PageOut, PageQuery, Text, amount, errors
+from tradeloop.core.api_schemas import MAX_INT, Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
@@ -49,7 +49,7 @@ class WarehouseOut(Schema):
         return obj.seller_id
 
 
-class WarehouseIn(Schema):
+class WarehouseIn(InputSchema):
     organization: Id
     name: Text = Field(..., max_length=120)
     code: Text = Field("", max_length=30)
@@ -58,7 +58,7 @@ class WarehouseIn(Schema):
     priority: int = Field(10, ge=0, le=32767)
 
 
-class WarehousePatch(Schema):
+class WarehousePatch(InputSchema):
     name: Text | None = Field(None, max_length=120)
     city: Text | None = Field(None, max_length=80)
     address: Text | None = Field(None, max_length=240)
@@ -107,7 +107,7 @@ class LevelsQuery(PageQuery):
     q: Text = Field("", max_length=100, description="A SKU, or words of the product title")
 
 
-class AdjustmentIn(Schema):
+class AdjustmentIn(InputSchema):
     stock_id: Id = Field(..., description="The stock row (variant × warehouse), from seller/stock/levels")
     delta: Delta = Field(..., description="Units to add (goods received) or take away (negative: damaged, lost)")
     reason: Reason
@@ -134,13 +134,13 @@ class StockQuery(PageQuery):
     low: bool = Field(False, description="Only active variants at or below the low-stock level")
 
 
-class StockIn(Schema):
+class StockIn(InputSchema):
     stock: Count = Field(
         ..., description="Units available to buy from now on (the default warehouse takes the difference)"
     )
 
 
-class StockRowOut(Schema):
+class StockRowOut(MoneyOut):
     variant_id: int
     sku: str
     name: str
@@ -148,8 +148,7 @@ class StockRowOut(Schema):
     on_hand: int = Field(0, description="Units on hand across active warehouses")
     reserved: int = Field(0, description="Units held for orders awaiting payment")
     is_active: bool
-    price: str
-    currency: str
+    price: Amount
     product_id: int
     product_title: str
     product_status: str
@@ -157,10 +156,6 @@ class StockRowOut(Schema):
     @staticmethod
     def resolve_variant_id(obj: Variant) -> int:
         return obj.pk
-
-    @staticmethod
-    def resolve_price(obj: Variant) -> str:
-        return amount(obj.price, obj.currency)
 
     @staticmethod
     def resolve_product_title(obj: Variant) -> str:
