@@ -189,7 +189,6 @@ class VariantIn(InputSchema):
     currency: Currency | None = Field(None, description="Defaults to the product's currency")
     stock: Count = 0
     weight_grams: Count = 0
-    name_zh: Text | None = Field(None, max_length=120)
     options: Attributes = Field(default_factory=dict, examples=[{"size": "5 kg"}])
     is_active: bool = True
 
@@ -197,6 +196,7 @@ class VariantIn(InputSchema):
 class VariantPatch(InputSchema):
     sku: Text | None = Field(None, max_length=64)
     name: Text | None = Field(None, max_length=120)
+    name_zh: Text | None = Field(None, max_length=120)
     price: AmountIn | None = None
     compare_at_price: AmountIn | None = None
     currency: Currency | None = None
