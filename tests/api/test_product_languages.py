@@ -32,6 +32,9 @@ def test_the_seller_api_writes_and_reads_both_languages(merchant, owner_api, api
     )
     assert patched.status_code == 200, patched.content
     assert (patched.json()["title"], patched.json()["title_zh"]) == ("Yantai apples", "烟台苹果")
+    variant_id = body["variants"][0]["id"]
+    renamed = owner_api.patch(f"seller/products/{product_id}/variants/{variant_id}", {"name_zh": "一公斤"})
+    assert (renamed.status_code, renamed.json()["name_zh"], renamed.json()["name"]) == (200, "一公斤", "1 kg")
     assert owner_api.post(f"seller/products/{product_id}/publish").status_code == 200
 
     english = api.get(f"products/{product_id}").json()
