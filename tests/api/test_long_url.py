@@ -26,7 +26,8 @@ def free_port() -> int:
 def raw_get(port: int, target: str) -> tuple[int, dict, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
         conn.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
-        conn.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):  # the server may have answered and closed already
+            conn.shutdown(socket.SHUT_WR)
         data = b""
         with contextlib.suppress(ConnectionResetError):  # the server answers and closes before reading all we sent
             while chunk := conn.recv(65536):
@@ -65,7 +66,8 @@ def server(tmp_path):
 
 
 def test_an_over_long_url_gets_the_json_error(server):
-    status, headers, body = raw_get(server, "/api/v1/products?q=" + "a" * 10_000)
+    # Over gunicorn's 4094-byte request line, and small enough to be read in one go (so the server closes cleanly).
+    status, headers, body = raw_get(server, "/api/v1/products?q=" + "a" * 5_000)
     assert status == 414
     assert headers["content-type"] == "application/json"
     answer = json.loads(body)

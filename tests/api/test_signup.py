@@ -34,7 +34,9 @@ def test_sign_up_without_a_token_then_obtain_one(api):
 @pytest.mark.django_db
 @pytest.mark.parametrize("password", ["short", "password123", "12345678", "lei@example.com"])
 def test_the_web_forms_password_rules(api, password):
-    assert_error(api.post("auth/signup", {"email": "lei@example.com", "password": password}), 400, "invalid", "password")
+    assert_error(
+        api.post("auth/signup", {"email": "lei@example.com", "password": password}), 400, "invalid", "password"
+    )
     assert not User.objects.filter(email="lei@example.com").exists()
 
 

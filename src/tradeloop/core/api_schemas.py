@@ -105,11 +105,6 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(codes, ErrorOut)
 
 
-def amount(value: Decimal | None, currency: str) -> str | None:
-    """Deprecated: declare the field as `Amount` in a `MoneyOut` schema instead (kept until no schema calls it)."""
-    return None if value is None else plain_decimal(quantize(Decimal(value), currency))
-
-
 def plain_decimal(value: Decimal) -> str:
     """A decimal string without an exponent: Decimal("1E+1") → "10" (str() would give "1E+1")."""
     return format(value, "f")
