@@ -27,8 +27,9 @@ def subjects(mailoutbox) -> list[str]:
 def test_paid_shipped_delivered_and_refunded_each_once(merchant, emails, mailoutbox):
     with emails():
         order = factories.paid_order(seller=merchant)
-    assert subjects(mailoutbox) == [f"Payment received for order {order.number}"]
-    assert mailoutbox[0].to == [order.buyer.email]
+    # The factory places the order through orders' placing service, then the payment comes.
+    assert subjects(mailoutbox) == [f"Order {order.number} placed", f"Payment received for order {order.number}"]
+    assert mailoutbox[1].to == [order.buyer.email]
 
     line = order.lines.get()
     with emails():

@@ -305,7 +305,7 @@ def mark_paid(*, order: Order, actor: User | None = None, reason: str = "") -> O
     """The order's payment was captured: take the reserved stock, record the sale in the ledger.
 
     If a reservation lapsed before the money came (a slow payment), the units are reserved again; if they are gone,
-    `inventory.OutOfStock` is raised and the caller cancels and refunds.
+    `inventory.OutOfStock` is raised (`take_payment` then applies the mode's sold-out policy).
     """
     lines = list(order.lines.all())
     refs = [line_ref(line) for line in lines]
