@@ -26,9 +26,10 @@ ROLES = ["anonymous", "buyer", "merchant"]
 
 
 @pytest.fixture
-def keep_test_connection():
+def keep_test_connection(world):
     """Requests go through the real WSGI handler, which closes the database connection after each one (the test
-    client avoids that the same way): on PostgreSQL that would end the test's transaction."""
+    client avoids that the same way): on PostgreSQL that would end the test's transaction. After `world`: the test
+    client it uses reconnects the signal when its own requests finish."""
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     yield
@@ -37,7 +38,7 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def world(db, keep_test_connection):
+def world(db):
     """A merchant with a product, a shipping method and a coupon; a buyer with an address, a cart line, a delivered
     order and a conversation: so generated requests that hit a real id reach real objects. Built through the API
     itself where it can be, as a client would."""
@@ -91,7 +92,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
     phases=[Phase.explicit, Phase.generate],  # shrinking a failure is left to whoever debugs it
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_keeps_its_contract(case, role, world):
+def test_every_operation_keeps_its_contract(case, role, world, keep_test_connection):
     ids, tokens = world
     aim_at_real_objects(case, ids)
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role in tokens else {}
