@@ -21,6 +21,11 @@ app.conf.beat_schedule = {
         "task": "tradeloop.inventory.tasks.release_expired_reservations",
         "schedule": 60.0,
     },
+    "expire-negotiations": {"task": "tradeloop.negotiation.tasks.expire_negotiations", "schedule": 60.0},
+    "remind-expiring-negotiations": {
+        "task": "tradeloop.negotiation.tasks.remind_expiring_negotiations",
+        "schedule": 900.0,
+    },
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tradeloop.fulfilment",
     "tradeloop.aftersales",
     "tradeloop.conversations",
+    "tradeloop.negotiation",
     "tradeloop.notifications",
     "tradeloop.storefront",
     "tradeloop.console",
