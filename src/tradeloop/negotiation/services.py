@@ -275,6 +275,7 @@ def _decide(negotiation: Negotiation, to: str, *, actor: User | None, now: datet
     states.transition(negotiation, to, actor=actor, reason=reason)
 
 
+@transaction.atomic  # also when there is no Idempotency-Key (replay_or_run then only calls it)
 def _accept(actor: User, negotiation_id: int, version: int, now: datetime) -> dict:
     negotiation = _locked(negotiation_id)
     _side, current = _checked_turn(actor, negotiation, now, version=version, responder=True)
