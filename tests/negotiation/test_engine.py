@@ -381,13 +381,19 @@ def test_one_reminder_per_version_a_day_before(quote, buyer, supplier, variant, 
     assert got == [(quote.pk, 1), (quote.pk, 2)]
 
 
-def test_the_tasks_run_the_sweeps(quote, clock):
-    from tradeloop.negotiation import tasks
+def test_beat_runs_the_sweeps(quote, clock):
+    from tradeloop.celery import app
 
+    app.loader.import_default_modules()
+
+    def run(entry):
+        return app.tasks[app.conf.beat_schedule[entry]["task"]].apply().get()
+
+    assert run("remind-expiring-negotiations") == 0 and run("expire-negotiations") == 0
     clock.advance(days=29, hours=1)
-    assert tasks.remind_expiring_negotiations() == 1
+    assert run("remind-expiring-negotiations") == 1
     clock.advance(days=1)
-    assert tasks.expire_negotiations() == 1 and tasks.expire_negotiations() == 0
+    assert run("expire-negotiations") == 1 and run("expire-negotiations") == 0
 
 
 # --- reads ------------------------------------------------------------------------------------------------------
