@@ -76,3 +76,20 @@ class ProposalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProposalLine)
+class ProposalLineAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "position", "variant", "description", "quantity", "unit_price", "discount")
+    list_select_related = ("proposal", "variant")
+    search_fields = ("description", "variant__sku")
+    raw_id_fields = ("proposal", "variant")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
