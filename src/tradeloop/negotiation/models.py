@@ -131,6 +131,8 @@ class ProposalLine(models.Model):
     discount = amount_field()  # off the whole line
 
     class Meta:
+        verbose_name = _("proposal line")
+        verbose_name_plural = _("proposal lines")
         ordering = ["proposal_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["proposal", "position"], name="proposal_line_position_unique"),
