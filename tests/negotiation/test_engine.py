@@ -477,3 +477,19 @@ def test_the_list_costs_the_same_queries_however_long(quote, buyer, supplier, va
         counter(n.buyer, n, 1, variant=variant)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(read()) == 5
+
+
+def test_signed_out_people_are_asked_to_sign_in(quote, variant):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tradeloop.core.errors import NotAuthenticated
+
+    nobody = AnonymousUser()
+    for attempt in (
+        lambda: selectors.negotiations_of(nobody),
+        lambda: selectors.thread(nobody, quote.pk),
+        lambda: negotiation.accept(actor=nobody, negotiation=quote, version=1, key="k"),
+        lambda: counter(nobody, quote, 1, variant=variant),
+    ):
+        with pytest.raises(NotAuthenticated):
+            attempt()
