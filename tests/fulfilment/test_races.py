@@ -1,16 +1,12 @@
 """Concurrent staff on PostgreSQL: two people shipping the same units, or a buyer double-submitting a return, never
 ship or claim more than was ordered."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import connections
 
 from tests import factories
+from tests.races import RACERS, race
 from tradeloop.aftersales import services as aftersales
 from tradeloop.aftersales.models import ReturnRequest
-from tradeloop.core.errors import Conflict
 from tradeloop.fulfilment import services as fulfilment
 from tradeloop.fulfilment.models import Shipment
 
@@ -18,24 +14,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]  # keeps the seeded roles
-RACERS = 8
-
-
-def race(action) -> list[str]:
-    barrier = Barrier(RACERS)
-
-    def one(i: int) -> str:
-        try:
-            barrier.wait()
-            action(i)
-            return "ok"
-        except Conflict:
-            return "conflict"
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=RACERS) as pool:
-        return list(pool.map(one, range(RACERS)))
 
 
 def test_concurrent_shipping_never_ships_more_than_ordered():

@@ -1,15 +1,12 @@
 """orders' guarded counters and refund recipe under concurrent writers on PostgreSQL: never past what was ordered
 or paid, whatever the interleaving."""
 
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from threading import Barrier
 
 import pytest
-from django.db import connections, transaction
 
 from tests import factories
-from tradeloop.core.errors import Conflict
+from tests.races import RACERS, race
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order, OrderLine
 from tradeloop.payments.models import Payment
@@ -18,25 +15,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]  # keeps the seeded roles
-RACERS = 8
-
-
-def race(action) -> list[str]:
-    barrier = Barrier(RACERS)
-
-    def one(i: int) -> str:
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                action(i)
-            return "ok"
-        except Conflict:
-            return "conflict"
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=RACERS) as pool:
-        return list(pool.map(one, range(RACERS)))
 
 
 def test_concurrent_over_shipping_is_refused():
