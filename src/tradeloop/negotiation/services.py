@@ -306,6 +306,24 @@ def accept(
     return Negotiation.objects.get(pk=pk)
 
 
+def _end(
+    actor: User,
+    negotiation: Negotiation | int,
+    version: int | None,
+    reason: str,
+    now: datetime | None,
+    *,
+    to: str,
+    responder: bool,
+    verb: str,
+) -> Negotiation:
+    now = now or clock.now()
+    negotiation = _locked(negotiation)
+    _side, current = _checked_turn(actor, negotiation, now, version=version, responder=responder)
+    _decide(negotiation, to, actor=actor, now=now, reason=reason or f"v{current.number} {verb}")
+    return negotiation
+
+
 @transaction.atomic
 def decline(
     *,
@@ -316,11 +334,7 @@ def decline(
     now: datetime | None = None,
 ) -> Negotiation:
     """The side that did not write the current version refuses it; the negotiation ends."""
-    now = now or clock.now()
-    negotiation = _locked(negotiation)
-    _side, current = _checked_turn(actor, negotiation, now, version=version, responder=True)
-    _decide(negotiation, State.DECLINED, actor=actor, now=now, reason=reason or f"v{current.number} declined")
-    return negotiation
+    return _end(actor, negotiation, version, reason, now, to=State.DECLINED, responder=True, verb="declined")
 
 
 @transaction.atomic
@@ -333,11 +347,7 @@ def withdraw(
     now: datetime | None = None,
 ) -> Negotiation:
     """The side that wrote the current version takes it back before it is answered; the negotiation ends."""
-    now = now or clock.now()
-    negotiation = _locked(negotiation)
-    _side, current = _checked_turn(actor, negotiation, now, version=version, responder=False)
-    _decide(negotiation, State.WITHDRAWN, actor=actor, now=now, reason=reason or f"v{current.number} withdrawn")
-    return negotiation
+    return _end(actor, negotiation, version, reason, now, to=State.WITHDRAWN, responder=False, verb="withdrawn")
 
 
 # --- timed rules ----------------------------------------------------------------------------------------------
