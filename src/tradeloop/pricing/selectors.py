@@ -159,7 +159,9 @@ def unit_price(*, actor: User | None, variant: Variant, quantity: int, now: date
     check_quantity(quantity)
     variant = _loaded(variant)
     if not for_sale(variant):
-        raise NotForSale(gettext("%(title)s is not for sale.") % {"title": variant.product.title}, field="variant")
+        raise NotForSale(
+            gettext("%(title)s is not for sale.") % {"title": variant.product.display_title}, field="variant"
+        )
     price = unit_prices(actor=actor, asks=[Ask(variant, quantity)], now=now)[0]
     breakdown = promotions.price(
         buyer=actor,
