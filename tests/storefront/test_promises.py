@@ -47,3 +47,19 @@ def test_asking_the_seller_about_a_deal_works(client, merchant, user):
     response = client.post(ask, {"body": "Can we come on Saturday evening?"})
     assert response.status_code == 302
     assert "Saturday evening" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["deal", "service", "listing"])
+def test_goods_not_sold_online_show_no_stock_and_one_ask_the_seller(client, merchant, kind):
+    product = factories.published_product(merchant, title="Hotpot for two", kind=kind)
+    page = client.get(reverse("storefront:product", args=[product.pk, product.slug])).content.decode()
+    assert "In stock" not in page and "Out of stock" not in page
+    assert page.count(reverse("conversations:ask_product", args=[product.pk])) == 1
+
+
+@pytest.mark.django_db
+def test_physical_goods_show_their_stock_and_ask_the_seller(client, product):
+    page = client.get(reverse("storefront:product", args=[product.pk, product.slug])).content.decode()
+    assert "In stock" in page or "Out of stock" in page
+    assert reverse("conversations:ask_product", args=[product.pk]) in page
