@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.api.conftest import assert_error
-from tests.factories import published_product
+from tests.factories import published_product, seller_with_owner
 from tradeloop.core import clock
 from tradeloop.inventory import services as inventory
 from tradeloop.inventory.models import StockMovement
@@ -45,3 +45,11 @@ def test_an_unknown_variant_is_404_and_nothing_changes(merchant, owner_api):
     assert_error(owner_api.patch(f"seller/stock/{variant.pk + 1000}", {"stock": 1}), 404, "not_found", "variant")
     variant.refresh_from_db()
     assert (variant.stock, StockMovement.objects.count()) == (4, movements)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["seller/stock", "seller/stock/levels", "seller/warehouses", "seller/orders"])
+def test_a_buying_organization_has_no_stock_nor_order_desk(api_as, path):
+    company = seller_with_owner(kind="buyer_company")
+
+    assert_error(api_as(company.owner).get(path, {"organization": company.pk}), 400, "invalid", "organization")

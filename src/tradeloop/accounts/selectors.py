@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
-from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from tradeloop.core.errors import NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -21,6 +21,14 @@ def membership(actor: User, organization_id: int) -> Membership:
     if found is None:
         raise NotFound(gettext("organization not found"), field="organization")
     return found
+
+
+def selling_organization(actor: User, organization_id: int) -> Organization:
+    """One of the actor's organizations that sells; another tenant's answers 404, a buying one 400."""
+    org = membership(actor, organization_id).organization
+    if not org.sells:
+        raise ValidationFailed(gettext("this organization does not sell"), field="organization")
+    return org
 
 
 def require(actor: User, organization: Organization | int, capability: str) -> Membership:

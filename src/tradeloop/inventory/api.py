@@ -10,10 +10,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.accounts.selectors import membership
+from tradeloop.accounts.selectors import selling_organization
 from tradeloop.catalog.models import Variant
 from tradeloop.core.api_schemas import MAX_INT, Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
-from tradeloop.core.errors import ValidationFailed
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
 
@@ -22,16 +21,8 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 Reason = Literal[tuple(str(r.value) for r in services.MANUAL_REASONS)]  # type: ignore[valid-type]
 Delta = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
-READ_ERRORS = errors(401, 403, 404, 422)
-STOCK_READ_ERRORS = errors(400, 401, 403, 404, 422)
+READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
-
-
-def _seller(request: HttpRequest, organization_id: int):
-    org = membership(request.auth, organization_id).organization
-    if not org.sells:
-        raise ValidationFailed("this organization does not sell", field="organization")
-    return org
 
 
 class WarehouseOut(Schema):
@@ -170,13 +161,13 @@ class StockRowOut(MoneyOut):
     "warehouses", response={200: list[WarehouseOut], **READ_ERRORS}, summary="The organization's warehouses"
 )
 def list_warehouses(request: HttpRequest, query: Query[OrganizationQuery]):
-    return selectors.warehouses(actor=request.auth, seller=_seller(request, query.organization))
+    return selectors.warehouses(actor=request.auth, seller=selling_organization(request.auth, query.organization))
 
 
 @seller_router.post("warehouses", response={201: WarehouseOut, **WRITE_ERRORS}, summary="Add a warehouse")
 def create_warehouse(request: HttpRequest, payload: WarehouseIn):
     data = payload.dict()
-    seller = _seller(request, data.pop("organization"))
+    seller = selling_organization(request.auth, data.pop("organization"))
     return Status(201, services.create_warehouse(actor=request.auth, seller=seller, **data))
 
 
@@ -198,7 +189,7 @@ def update_warehouse(request: HttpRequest, warehouse_id: Id, payload: WarehouseP
 def levels(request: HttpRequest, query: Query[LevelsQuery]):
     return selectors.stock_rows(
         actor=request.auth,
-        seller=_seller(request, query.organization),
+        seller=selling_organization(request.auth, query.organization),
         f=selectors.StockFilter(warehouse_id=query.warehouse, low=query.low, q=query.q),
         cursor=query.cursor,
         limit=query.limit,
@@ -231,13 +222,13 @@ def movements(request: HttpRequest, stock_id: Id):
 
 @seller_router.get(
     "stock",
-    response={200: PageOut[StockRowOut], **STOCK_READ_ERRORS},
+    response={200: PageOut[StockRowOut], **READ_ERRORS},
     summary="Every variant of the organization with its stock (needs catalog.manage)",
 )
 def stock(request: HttpRequest, query: Query[StockQuery]):
     return selectors.variant_stock(
         actor=request.auth,
-        seller=membership(request.auth, query.organization).organization,
+        seller=selling_organization(request.auth, query.organization),
         q=query.q,
         low=query.low,
         cursor=query.cursor,

@@ -10,9 +10,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.accounts.selectors import membership
+from tradeloop.accounts.selectors import selling_organization
 from tradeloop.core.api_schemas import Amount, DecimalOut, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
-from tradeloop.core.errors import ValidationFailed
 from tradeloop.orders import selectors, services
 from tradeloop.orders.models import Adjustment, Order, OrderLine
 
@@ -176,13 +175,6 @@ def cancel_my_order(request: HttpRequest, number: Text):
 # --- the seller's order desk ---------------------------------------------------------------------------------------
 
 
-def _seller(request: HttpRequest, organization_id: int):
-    org = membership(request.auth, organization_id).organization
-    if not org.sells:
-        raise ValidationFailed("this organization does not sell", field="organization")
-    return org
-
-
 @seller_router.get(
     "orders",
     response={200: PageOut[OrderOut], **READ_ERRORS},
@@ -191,7 +183,7 @@ def _seller(request: HttpRequest, organization_id: int):
 def desk(request: HttpRequest, query: Query[DeskQuery]):
     return selectors.seller_orders(
         actor=request.auth,
-        seller=_seller(request, query.organization),
+        seller=selling_organization(request.auth, query.organization),
         f=selectors.DeskFilter(state=query.status, q=query.q),
         cursor=query.cursor,
         limit=query.limit,
