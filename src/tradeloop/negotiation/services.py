@@ -19,6 +19,7 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import check_currency
+from tradeloop.core.quantities import require_units
 from tradeloop.negotiation import signals
 from tradeloop.negotiation.errors import Code
 from tradeloop.negotiation.models import Negotiation, Proposal, ProposalLine, Side
@@ -61,8 +62,7 @@ class Draft:
 
 def _check_line(index: int, line: LineDraft, negotiation: Negotiation) -> None:
     where = f"lines.{index}"
-    if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity < 1:
-        raise ValidationFailed(gettext("Choose a quantity of at least 1."), field=f"{where}.quantity")
+    require_units(line.quantity, field=f"{where}.quantity")
     if line.unit_price < 0:
         raise ValidationFailed(gettext("A price cannot be negative."), field=f"{where}.unit_price")
     if not ZERO <= line.discount <= line.quantity * line.unit_price:

@@ -38,6 +38,7 @@ from tradeloop.catalog.models import Variant
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.money import Money, check_currency, quantize
+from tradeloop.core.quantities import require_units
 from tradeloop.inventory import services as inventory
 from tradeloop.ledger import services as ledger
 from tradeloop.orders import signals
@@ -154,8 +155,7 @@ class OrderIn:
 
 def _check_line(index: int, line: LineIn) -> None:
     where = f"lines.{index}"
-    if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity < 1:
-        raise ValidationFailed(gettext("Choose a quantity of at least 1."), field=f"{where}.quantity")
+    require_units(line.quantity, field=f"{where}.quantity")
     if line.unit_price < 0 or not 0 <= line.discount <= line.amount:
         raise ValidationFailed(gettext("A price cannot be negative."), field=f"{where}.unit_price")
 
