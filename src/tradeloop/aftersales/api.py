@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Status
@@ -12,7 +12,17 @@ from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.models import ReturnLine, ReturnRequest
-from tradeloop.core.api_schemas import MAX_INT, Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import (
+    Amount,
+    Count,
+    Id,
+    InputSchema,
+    MoneyOut,
+    PageOut,
+    PageQuery,
+    Text,
+    errors,
+)
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.orders import selectors as orders_selectors
@@ -22,7 +32,6 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 
 Kind = Literal[tuple(ReturnRequest.Kind.values)]  # type: ignore[valid-type]
 StateFilter = Literal[tuple(ReturnRequest.State.values)]  # type: ignore[valid-type]
-Units = Annotated[int, Field(ge=0, le=MAX_INT)]
 IDEMPOTENCY = Header(None, alias="Idempotency-Key")
 
 
@@ -81,7 +90,7 @@ class ReturnOut(ReturnData):
 
 class ReturnLineIn(InputSchema):
     line_id: Id
-    quantity: Units
+    quantity: Count
 
 
 class ReturnIn(InputSchema):

@@ -12,9 +12,9 @@ from tradeloop.catalog.models import Category, Product, ProductImage
 from tradeloop.catalog.selectors import SORTS
 from tradeloop.core.api_schemas import (
     MAX_ID,
-    MAX_INT,
     Amount,
     AmountIn,
+    Count,
     Currency,
     Id,
     InputSchema,
@@ -28,7 +28,6 @@ ProductKind = Literal[tuple(Product.Kind.values)]  # type: ignore[valid-type]
 ProductStatus = Literal[tuple(Product.Status.values)]  # type: ignore[valid-type]
 Condition = Literal[tuple(Product.Condition.values)]  # type: ignore[valid-type]
 Sort = Literal[tuple(SORTS)]  # type: ignore[valid-type]
-Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 Attributes = dict[Text, Text | int | float | bool]
 
 

@@ -40,6 +40,8 @@ def _not_a_bool(value: Any) -> Any:
 
 NotBool = BeforeValidator(_not_a_bool)
 Id = Annotated[int, NotBool, Field(ge=1, le=MAX_ID)]
+# A number of units (in stock, to ship, to return): never negative, and it fits the database's integer.
+Count = Annotated[int, NotBool, Field(ge=0, le=MAX_INT)]
 
 
 def _no_nul(value: str) -> str:

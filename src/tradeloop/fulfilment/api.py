@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import MAX_INT, Amount, AmountIn, DecimalOut, Id, InputSchema, MoneyOut, Text, errors
+from tradeloop.core.api_schemas import Amount, AmountIn, Count, DecimalOut, Id, InputSchema, MoneyOut, Text, errors
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.fulfilment import selectors, services
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
@@ -25,7 +25,6 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 
 SIGNATURE_HEADER = "X-Carrier-Signature"
 Pricing = Literal[tuple(ShippingMethod.Kind.values)]  # type: ignore[valid-type]
-Units = Annotated[int, Field(ge=0, le=MAX_INT)]
 READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
@@ -135,7 +134,7 @@ class ShipmentOut(Schema):
 
 class ShipLineIn(InputSchema):
     line_id: Id
-    quantity: Units
+    quantity: Count
 
 
 class ShipIn(InputSchema):

@@ -12,7 +12,18 @@ from ninja import Field, Query, Router, Schema, Status
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import selling_organization
 from tradeloop.catalog.models import Variant
-from tradeloop.core.api_schemas import MAX_INT, Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
+from tradeloop.core.api_schemas import (
+    MAX_INT,
+    Amount,
+    Count,
+    Id,
+    InputSchema,
+    MoneyOut,
+    PageOut,
+    PageQuery,
+    Text,
+    errors,
+)
 from tradeloop.inventory import selectors, services
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
 
@@ -20,7 +31,6 @@ seller_router = Router(auth=SIGNED_IN, tags=["seller"])
 
 Reason = Literal[tuple(str(r.value) for r in services.MANUAL_REASONS)]  # type: ignore[valid-type]
 Delta = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
-Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
