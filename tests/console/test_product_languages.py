@@ -34,3 +34,28 @@ def test_the_product_editor_has_labelled_fields_for_both_languages(owner_client,
 
     refused = owner_client.post(url("product_create", merchant), product_form(title="", variants=[variant_row("X")]))
     assert refused.status_code == 400 and refused.context["form"].errors["title"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": "", "title_zh": ""}, "title"),  # no title left in either language
+        ({"attributes_zh": "产地 杭州"}, "attributes_zh"),  # a line without "Name: Value"
+        ({"title_zh": "长" * 201}, "title_zh"),
+    ],
+)
+def test_bad_content_in_either_language_is_a_form_error_and_changes_nothing(owner_client, merchant, fields, field):
+    created = owner_client.post(
+        url("product_create", merchant), product_form(title_zh="龙井绿茶", variants=[variant_row("LJ-1")])
+    )
+    assert created.status_code == 302
+    product = Product.objects.get(seller=merchant)
+    before = (product.title, product.title_zh, product.attributes_zh, product.slug)
+    variant = product.variants.get()
+    row = variant_row("LJ-1", id=str(variant.pk))
+    data = product_form(title_zh="龙井绿茶", variants=[row], initial=1) | fields
+    refused = owner_client.post(url("product_edit", merchant, product.pk), data)
+    assert refused.status_code == 400 and refused.context["form"].errors[field]
+    product.refresh_from_db()
+    assert (product.title, product.title_zh, product.attributes_zh, product.slug) == before
