@@ -155,3 +155,11 @@ def test_members_page_through_the_whole_team(merchant, owner_api):
     ids = [m["id"] for m in first["items"] + second["items"]]
     assert sorted(ids) == sorted(merchant.memberships.values_list("id", flat=True))
     assert first["items"][0]["user"]["email"] == merchant.owner.email
+
+
+@pytest.mark.django_db
+def test_coordinates_come_back_as_plain_decimals(merchant, owner_api):
+    response = owner_api.patch(f"organizations/{merchant.pk}", {"latitude": "1E+1", "longitude": "121.5"})
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["latitude"], response.json()["longitude"]) == ("10", "121.5")

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 
 from tradeloop.accounts.models import Organization, Role
 from tradeloop.accounts.roles import CAPABILITIES
-from tradeloop.core.api_schemas import Currency, InputSchema, Text
+from tradeloop.core.api_schemas import Currency, DecimalOut, InputSchema, Text
 
 Language = Literal[tuple(code for code, _ in settings.LANGUAGES)]  # type: ignore[valid-type]
 # Anyone may create any kind of organization but the operator's own.
@@ -102,18 +102,10 @@ class OrganizationOut(Schema):
     address: str
     city: str
     country: str
-    latitude: str | None = Field(None, description="Decimal degrees as a string")
-    longitude: str | None = Field(None, description="Decimal degrees as a string")
+    latitude: DecimalOut | None = Field(None, description="Decimal degrees as a string")
+    longitude: DecimalOut | None = Field(None, description="Decimal degrees as a string")
     currency: str
     created_at: datetime
-
-    @staticmethod
-    def resolve_latitude(obj: Organization) -> str | None:
-        return None if obj.latitude is None else str(obj.latitude)
-
-    @staticmethod
-    def resolve_longitude(obj: Organization) -> str | None:
-        return None if obj.longitude is None else str(obj.longitude)
 
 
 class MyOrganizationOut(OrganizationOut):

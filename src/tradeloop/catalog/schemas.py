@@ -16,6 +16,7 @@ from tradeloop.core.api_schemas import (
     AmountIn,
     Count,
     Currency,
+    DecimalOut,
     Id,
     InputSchema,
     MoneyOut,
@@ -85,7 +86,7 @@ class ProductCardOut(MoneyOut):
     compare_at_from: Amount | None = Field(None, description="Original price before discount")
     in_stock: bool
     cover_url: str | None = Field(None, description="Absolute URL of the cover thumbnail")
-    rating_avg: str = Field(..., examples=["4.50"])
+    rating_avg: DecimalOut = Field(..., examples=["4.50"])
     rating_count: int
     created_at: datetime
     seller: SellerRef
@@ -94,10 +95,6 @@ class ProductCardOut(MoneyOut):
     @staticmethod
     def resolve_cover_url(obj: Product, context) -> str | None:
         return media_url(_request(context), obj.cover)
-
-    @staticmethod
-    def resolve_rating_avg(obj: Product) -> str:
-        return str(obj.rating_avg)
 
 
 class VariantOut(MoneyOut):
