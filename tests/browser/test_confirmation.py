@@ -10,18 +10,11 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser.people import sign_in
 from tradeloop.checkout.models import Address
 from tradeloop.fulfilment.models import ShippingMethod
 from tradeloop.orders.models import Order
 from tradeloop.payments.providers import sandbox
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Sign in")).to_have_count(0)
 
 
 def test_the_confirmation_turns_paid_when_the_webhook_lands(

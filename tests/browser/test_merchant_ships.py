@@ -3,19 +3,12 @@ number."""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.people import sign_in
 
 TRACKING = "SF1234567890"
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Sign in")).to_have_count(0)
 
 
 def test_merchant_staff_ships_and_the_buyer_sees_it(live_server, page, browser, screenshot, celery_eager, mailoutbox):

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 
 from tests import factories
+from tests.browser.people import sign_in
 from tradeloop.aftersales import services as aftersales
 from tradeloop.checkout.models import Address
 from tradeloop.conversations import services as conversations
@@ -144,14 +145,6 @@ def merchant_pages(m) -> list[str]:
         reverse("console:settings", args=[org]),
     ]
     return pages
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label(re.compile("E-mail|电子邮件|邮箱")).fill(email)
-    page.get_by_label(re.compile("Password|密码")).fill(factories.PASSWORD)
-    page.locator("main form button[type=submit]").last.click()
-    expect(page.locator(".site-header details.menu")).to_be_visible()
 
 
 def phone_page(browser: Browser, base: str, language: str) -> Page:
