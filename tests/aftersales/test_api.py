@@ -100,3 +100,10 @@ def test_seller_returns_query_budget(merchant, owner_api, django_assert_max_num_
     with django_assert_max_num_queries(8):
         response = owner_api.get("seller/returns", {"organization": merchant.pk, "limit": 30})
     assert len(response.json()["items"]) == 30
+
+
+def test_a_line_named_twice_asks_nothing(buyer_api, order):
+    twice = [{"line_id": order.lines.get().pk, "quantity": 1}] * 2
+
+    assert_error(buyer_api.post(f"orders/{order.number}/returns", {"lines": twice}), 400, "invalid", "lines")
+    assert not ReturnRequest.objects.exists()

@@ -194,3 +194,15 @@ def test_carrier_webhook_refuses_everything_without_a_secret(merchant, settings)
     settings.TRADELOOP_CARRIER_SECRET = ""
     event = {"carrier": "SF", "tracking_number": "X", "status": "delivered"}
     assert_error(post_carrier_event(event, signature=sign(json.dumps(event), "")), 400)
+
+
+def test_a_line_named_twice_ships_nothing(owner_api, merchant):
+    order = factories.paid_order(seller=merchant)
+    twice = [{"line_id": order.lines.get().pk, "quantity": 1}] * 2
+
+    answer = owner_api.post(
+        f"seller/orders/{order.pk}/ship", {"carrier": "SF", "tracking_number": "SF9", "lines": twice}
+    )
+
+    assert_error(answer, 400, "invalid", "lines")
+    assert not Shipment.objects.exists()

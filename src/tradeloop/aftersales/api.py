@@ -14,16 +14,16 @@ from tradeloop.aftersales import selectors, services
 from tradeloop.aftersales.models import ReturnLine, ReturnRequest
 from tradeloop.core.api_schemas import (
     Amount,
-    Count,
     Id,
     InputSchema,
+    LineQuantityIn,
     MoneyOut,
     PageOut,
     PageQuery,
     Text,
     errors,
+    line_quantities,
 )
-from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.orders import selectors as orders_selectors
 
@@ -88,15 +88,10 @@ class ReturnOut(ReturnData):
         return list(obj.lines.all())
 
 
-class ReturnLineIn(InputSchema):
-    line_id: Id
-    quantity: Count
-
-
 class ReturnIn(InputSchema):
     kind: Kind = ReturnRequest.Kind.RETURN
     reason: Text = Field("", max_length=services.MAX_REASON, description="Optional within the return window")
-    lines: list[ReturnLineIn] = Field(..., min_length=1, max_length=500)
+    lines: list[LineQuantityIn] = Field(..., min_length=1, max_length=500)
 
 
 class SellerReturnQuery(PageQuery):
@@ -137,13 +132,8 @@ def order_returns(request: HttpRequest, number: Text):
 )
 def request_return(request: HttpRequest, number: Text, payload: ReturnIn):
     order = orders_selectors.order_for_buyer(request.auth, number[:24])
-    lines: dict[int, int] = {}
-    for item in payload.lines:
-        if item.line_id in lines:
-            raise ValidationFailed("each line may appear once", field="lines")
-        lines[item.line_id] = item.quantity
     created = services.request_return(
-        actor=request.auth, order=order, lines=lines, kind=payload.kind, reason=payload.reason
+        actor=request.auth, order=order, lines=line_quantities(payload.lines), kind=payload.kind, reason=payload.reason
     )
     return Status(201, _reloaded(created))
 

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.money import SUPPORTED_CURRENCIES, Money, quantize
 
 T = TypeVar("T")
@@ -80,6 +81,23 @@ class InputSchema(Schema):
     @classmethod
     def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
         return _not_a_bool(value) if info.field_name in _number_fields(cls) else value
+
+
+class LineQuantityIn(InputSchema):
+    """Units of one order line (to ship, to return)."""
+
+    line_id: Id = Field(..., description="The order line's id")
+    quantity: Count
+
+
+def line_quantities(items: list[LineQuantityIn]) -> dict[int, int]:
+    """Order line id → units, as the services take them; a line named twice is refused (400 on `lines`)."""
+    quantities: dict[int, int] = {}
+    for item in items:
+        if item.line_id in quantities:
+            raise ValidationFailed("each line may appear once", field="lines")
+        quantities[item.line_id] = item.quantity
+    return quantities
 
 
 class ErrorOut(Schema):

@@ -14,7 +14,18 @@ from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.core.api_schemas import Amount, AmountIn, Count, DecimalOut, Id, InputSchema, MoneyOut, Text, errors
+from tradeloop.core.api_schemas import (
+    Amount,
+    AmountIn,
+    DecimalOut,
+    Id,
+    InputSchema,
+    LineQuantityIn,
+    MoneyOut,
+    Text,
+    errors,
+    line_quantities,
+)
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.fulfilment import selectors, services
 from tradeloop.fulfilment.models import Shipment, ShipmentLine, ShippingMethod
@@ -132,15 +143,10 @@ class ShipmentOut(Schema):
         return list(obj.lines.all())
 
 
-class ShipLineIn(InputSchema):
-    line_id: Id
-    quantity: Count
-
-
 class ShipIn(InputSchema):
     carrier: Text = Field(..., max_length=60, examples=["SF Express"])
     tracking_number: Text = Field(..., max_length=80, examples=["SF1234567890"])
-    lines: list[ShipLineIn] | None = Field(
+    lines: list[LineQuantityIn] | None = Field(
         None, max_length=500, description="Units per order line; omit to ship everything not shipped yet"
     )
 
@@ -246,11 +252,7 @@ def ship(request: HttpRequest, order_id: Id, payload: ShipIn):
     order = orders_selectors.order_for_seller(request.auth, order_id, "orders.fulfil")
     lines = None
     if payload.lines is not None:
-        lines = {}
-        for item in payload.lines:
-            if item.line_id in lines:
-                raise ValidationFailed("each line may appear once", field="lines")
-            lines[item.line_id] = item.quantity
+        lines = line_quantities(payload.lines)
         if not lines:
             raise ValidationFailed("choose at least one unit to ship, or omit lines to ship everything", field="lines")
     shipment = services.ship(
