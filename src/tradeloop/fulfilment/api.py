@@ -224,8 +224,7 @@ def create_shipping_method(request: HttpRequest, payload: ShippingMethodIn):
 def update_shipping_method(request: HttpRequest, method_id: Id, payload: ShippingMethodPatch):
     method = services.seller_shipping_method(actor=request.auth, method_id=method_id)
     changes = payload.dict(exclude_unset=True)
-    if changes.get("free_over", 0) is None:
-        changes["free_over"] = None  # null clears "free over"
+    # null leaves a field as it is, except free_over, where null clears "free over"
     changes = {k: v for k, v in changes.items() if v is not None or k == "free_over"}
     return services.update_shipping_method(
         actor=request.auth, method_id=method.pk, data=_input({**_current(method), **changes})
