@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.accounts.models import Organization
 from tradeloop.core import clock
 
-# The languages product content is written in; the storefront's other languages read the first one.
-CONTENT_LANGUAGES = ("en", "zh-hans")
-
 
 def reads_chinese(language: str | None = None) -> bool:
     """Whether content is shown in Simplified Chinese: for the language given, else the active one."""
@@ -19,7 +16,8 @@ def reads_chinese(language: str | None = None) -> bool:
 
 
 def in_language(english, chinese, language: str | None = None):
-    """The text (or mapping) for the language, falling back to the other one when it is empty."""
+    """The text (or mapping) for the language, falling back to the other one when it is empty. Content is written
+    in English and in Simplified Chinese; every language but Chinese reads the English first."""
     first, second = (chinese, english) if reads_chinese(language) else (english, chinese)
     return first or second
 
