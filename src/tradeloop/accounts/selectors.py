@@ -75,6 +75,17 @@ def public_store(slug: str) -> Organization:
     return org
 
 
+def store_filter(slug: str | None) -> Organization | None:
+    """The store a public list is narrowed to (`?seller=<slug>`): none without a slug; an unknown one is bad input
+    (400 on `seller`), not a missing page."""
+    if not slug:
+        return None
+    try:
+        return public_store(slug)
+    except NotFound as exc:
+        raise ValidationFailed(f"no store {slug!r}", field="seller") from exc
+
+
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """The user's personal API tokens, active first, newest first (revoked ones kept for the record)."""
     if not getattr(user, "is_authenticated", False):

@@ -7,7 +7,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.models import Organization
-from tradeloop.accounts.selectors import membership, public_store
+from tradeloop.accounts.selectors import membership, store_filter
 from tradeloop.catalog import selectors, services
 from tradeloop.catalog.models import Category, Product, Variant
 from tradeloop.catalog.schemas import (
@@ -52,15 +52,6 @@ def _category_filter(slug: str | None) -> Category | None:
         return selectors.category_by_slug(slug)
     except NotFound as exc:
         raise ValidationFailed(f"no category {slug!r}", field="category") from exc
-
-
-def _seller_filter(slug: str | None) -> Organization | None:
-    if not slug:
-        return None
-    try:
-        return public_store(slug)
-    except NotFound as exc:
-        raise ValidationFailed(f"no store {slug!r}", field="seller") from exc
 
 
 def _selling_org(request: HttpRequest, organization_id: int) -> Organization:
@@ -109,7 +100,7 @@ def products(request: HttpRequest, query: Query[ProductQuery]):
         q=query.q,
         category=_category_filter(query.category),
         kind=query.kind or "",
-        seller=_seller_filter(query.seller),
+        seller=store_filter(query.seller),
         min_price=query.min_price,
         max_price=query.max_price,
         in_stock=query.in_stock,

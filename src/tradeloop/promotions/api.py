@@ -9,10 +9,10 @@ from ninja import Query, Router, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN, BearerToken
 from tradeloop.accounts.models import Organization, User
-from tradeloop.accounts.selectors import membership, public_store
+from tradeloop.accounts.selectors import membership, store_filter
 from tradeloop.core import clock
 from tradeloop.core.api_schemas import Id, PageOut, errors
-from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.core.errors import NotFound
 from tradeloop.promotions import selectors, services
 from tradeloop.promotions.models import Promotion
 from tradeloop.promotions.schemas import (
@@ -66,13 +66,9 @@ def _owned(request: HttpRequest, promotion_id: int) -> Organization:
 @router.get("promotions", auth=None, response={200: PageOut[PromotionOut], **errors(400, 422)})
 def public_promotions(request: HttpRequest, query: Query[PublicPromotionQuery]):
     """Running automatic promotions and public coupons (of one store with `seller`)."""
-    seller = None
-    if query.seller:
-        try:
-            seller = public_store(query.seller)
-        except NotFound as exc:
-            raise ValidationFailed(f"no store {query.seller!r}", field="seller") from exc
-    return selectors.public_promotions(now=clock.now(), seller=seller, cursor=query.cursor, limit=query.limit)
+    return selectors.public_promotions(
+        now=clock.now(), seller=store_filter(query.seller), cursor=query.cursor, limit=query.limit
+    )
 
 
 @router.post("promotions/validate", auth=None, response={200: ValidateOut, **errors(400, 401, 422)})
