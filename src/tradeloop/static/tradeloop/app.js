@@ -70,6 +70,15 @@
   labelTables(document);
   document.addEventListener("htmx:load", function (event) { labelTables(event.target.parentNode || document); });
 
+  // A 400 answer is the page again with what was wrong in the input (e.g. a bad storefront filter): htmx leaves
+  // 4xx answers unshown by default, so show it like a successful one instead of silently keeping the old results.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
