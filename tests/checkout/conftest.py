@@ -43,6 +43,12 @@ def fill_cart(buyer, items) -> None:
         carts.add_item(owner=owner, variant_id=variant.pk, quantity=quantity)
 
 
+def place_form(address, shop, key: str, **extra) -> dict:
+    """The checkout page's "Place order" POST: the address, SF Express for the tea house, an idempotency key."""
+    form = {"action": "place", "address": address.pk, f"ship_{shop['tea_house'].pk}": shop["express"].pk}
+    return form | {"idempotency_key": key} | extra
+
+
 @pytest.fixture
 def shop(db):
     """Two merchants with a shipping method each and a product of 10 units each."""

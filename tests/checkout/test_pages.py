@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.checkout.conftest import fill_cart
+from tests.checkout.conftest import fill_cart, place_form
 from tradeloop.checkout.models import Address, Checkout
 from tradeloop.orders.models import Order
 
@@ -32,13 +32,7 @@ def test_adding_an_address_from_checkout_comes_back_to_it(client, buyer, shop):
 def test_placing_from_the_web_goes_to_the_payment_page_once_per_key(client, buyer, address, shop):
     fill_cart(buyer, [(shop["tea"], 2), (shop["apples"], 1)])
     client.force_login(buyer)
-    form = {
-        "action": "place",
-        "address": address.pk,
-        f"ship_{shop['tea_house'].pk}": shop["express"].pk,
-        "codes": "",
-        "idempotency_key": "web-key-1",
-    }
+    form = place_form(address, shop, "web-key-1", codes="")
     first = client.post(CHECKOUT, form)
     assert first.status_code == 302 and "/pay/sandbox/" in first["Location"]
     again = client.post(CHECKOUT, form)  # a double click

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.checkout.conftest import fill_cart
+from tests.checkout.conftest import fill_cart, place_form
 from tradeloop.checkout.models import Checkout
 from tradeloop.checkout.views import POLLS
 from tradeloop.core.money import Money
@@ -23,13 +23,7 @@ def placed(client, buyer, address, shop):
     """Two stores' goods in one checkout, placed from the web: the answer is the gateway's page URL."""
     fill_cart(buyer, [(shop["tea"], 2), (shop["apples"], 3)])
     client.force_login(buyer)
-    form = {
-        "action": "place",
-        "address": address.pk,
-        f"ship_{shop['tea_house'].pk}": shop["express"].pk,
-        "idempotency_key": "pay-pages",
-    }
-    response = client.post(CHECKOUT, form)
+    response = client.post(CHECKOUT, place_form(address, shop, "pay-pages"))
     assert response.status_code == 302
     return response["Location"]
 
