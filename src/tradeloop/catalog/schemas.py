@@ -1,4 +1,4 @@
-"""API shapes for goods: public product cards and details, categories, and the seller's catalog and stock."""
+"""API shapes for goods: public product cards and details, categories, and the seller's catalog (stock: inventory.api)."""
 
 from __future__ import annotations
 
