@@ -1,19 +1,14 @@
 """Concurrent staff on PostgreSQL: two people shipping the same units, or a buyer double-submitting a return, never
 ship or claim more than was ordered."""
 
-import pytest
-
 from tests import factories
-from tests.races import RACERS, race
+from tests.races import RACE_MARKS, RACERS, race
 from tradeloop.aftersales import services as aftersales
 from tradeloop.aftersales.models import ReturnRequest
 from tradeloop.fulfilment import services as fulfilment
 from tradeloop.fulfilment.models import Shipment
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]  # keeps the seeded roles
+pytestmark = RACE_MARKS
 
 
 def test_concurrent_shipping_never_ships_more_than_ordered():
@@ -26,7 +21,8 @@ def test_concurrent_shipping_never_ships_more_than_ordered():
             actor=merchant.owner, order=order, lines={line_id: 1}, carrier="SF", tracking_number=f"RACE{i}"
         )
     )
-    assert outcomes.count("ok") == 2 and outcomes.count("conflict") == RACERS - 2
+    refused = [o for o in outcomes if o != "ok"]  # each a Conflict: shipped out, or over the ordered units
+    assert outcomes.count("ok") == 2 and len(refused) == RACERS - 2
     assert order.lines.get().quantity_shipped == 2
     assert Shipment.objects.filter(order=order).count() == 2
     order.refresh_from_db()

@@ -1,38 +1,11 @@
 """Many people accepting the same version at the same moment on PostgreSQL: exactly one acceptance, one hook call."""
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
-import pytest
-from django.db import connections
-
 from tests import factories
-from tradeloop.core.errors import Conflict
+from tests.races import RACE_MARKS, RACERS, race
 from tradeloop.negotiation import services as negotiation
 from tradeloop.negotiation.models import Negotiation
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]  # keeps the seeded roles
-RACERS = 8
-
-
-def race(action) -> list[str]:
-    barrier = Barrier(RACERS)
-
-    def one(i: int) -> str:
-        try:
-            barrier.wait()
-            action(i)
-            return "ok"
-        except Conflict as e:
-            return e.code
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=RACERS) as pool:
-        return list(pool.map(one, range(RACERS)))
+pytestmark = RACE_MARKS
 
 
 def test_concurrent_acceptances_of_one_version_accept_once(fake, quote):

@@ -3,25 +3,20 @@ or paid, whatever the interleaving."""
 
 from decimal import Decimal
 
-import pytest
-
 from tests import factories
-from tests.races import RACERS, race
+from tests.races import RACE_MARKS, RACERS, race
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order, OrderLine
 from tradeloop.payments.models import Payment
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]  # keeps the seeded roles
+pytestmark = RACE_MARKS
 
 
 def test_concurrent_over_shipping_is_refused():
     order = factories.paid_order()  # 2 units
     line_id = order.lines.get().pk
     outcomes = race(lambda i: orders.record_shipped(line_id, 1))
-    assert outcomes.count("ok") == 2 and outcomes.count("conflict") == RACERS - 2
+    assert outcomes.count("ok") == 2 and outcomes.count("over_shipped") == RACERS - 2
     assert OrderLine.objects.get(pk=line_id).quantity_shipped == 2
 
 
