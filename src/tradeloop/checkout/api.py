@@ -74,7 +74,7 @@ def _line(line: selectors.CartLine) -> dict:
         "quantity": line.quantity,
         "unit_price": line.unit_price,
         "line_total": line.line_total,
-        "currency": variant.currency,
+        "currency": line.currency,
         "available": line.available,
         "problem": line.problem,
     }

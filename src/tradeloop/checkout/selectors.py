@@ -76,6 +76,10 @@ class CartLine:
     def line_total(self) -> Decimal:
         return self.price.subtotal.amount
 
+    @property
+    def currency(self) -> str:
+        return self.price.unit.currency
+
 
 @dataclass
 class SellerGroup:
