@@ -112,3 +112,40 @@ class Checkout(models.Model):
     @property
     def ref(self) -> str:
         return f"checkout:{self.pk}"
+
+
+class RequisitionList(models.Model):
+    """A buyer's saved order lines under a name (quick order's "Save as list"), put into the cart again at will."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requisition_lists")
+    name = models.CharField(_("name"), max_length=80)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("requisition list")
+        verbose_name_plural = _("requisition lists")
+        ordering = ["-updated_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="requisition_list_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequisitionLine(models.Model):
+    requisition = models.ForeignKey(RequisitionList, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("requisition list line")
+        verbose_name_plural = _("requisition list lines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "variant"], name="one_requisition_line_per_variant"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="requisition_qty_gt_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant_id}"
