@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from tradeloop.invoicing.models import Invoice
 from tradeloop.ledger.models import Account, Entry
 from tradeloop.ledger.selectors import ledger_is_balanced, stored, with_balances
-from tradeloop.ledger.services import PAYMENT_PREFIX
+from tradeloop.ledger.services import PAYMENT_PREFIX, RECEIVABLE_PREFIX
 from tradeloop.payments.models import Payment
 
 
@@ -53,3 +54,19 @@ def assert_books_balance() -> None:
     for account in with_balances(Account.objects.filter(owner__isnull=False)):
         derived = stored(account.balance_amount)
         assert derived == entries.get(account.pk, Decimal(0)) * account.sign, f"{account.code}: {derived}"
+
+    assert receivables_ledger() == receivables_invoiced(), "a buyer's receivable is not what its invoices leave open"
+
+
+def receivables_invoiced() -> dict[tuple[int, str], Decimal]:
+    """Per (buyer organization, currency), from the invoices: issued (not void) minus paid."""
+    rows = Invoice.objects.exclude(state=Invoice.State.VOID).values_list(
+        "buyer_org_id", "currency", "total", "paid_amount"
+    )
+    return _sums(((org, currency), total - paid) for org, currency, total, paid in rows)
+
+
+def receivables_ledger() -> dict[tuple[int, str], Decimal]:
+    """Per (buyer organization, currency), from the ledger: the receivable accounts' balances."""
+    accounts = with_balances(Account.objects.filter(code__startswith=RECEIVABLE_PREFIX))
+    return _sums(((a.owner_id, a.currency), stored(a.balance_amount)) for a in accounts)

@@ -26,6 +26,7 @@ app.conf.beat_schedule = {
         "task": "tradeloop.negotiation.tasks.remind_expiring_negotiations",
         "schedule": 900.0,
     },
+    "remind-invoices": {"task": "tradeloop.invoicing.tasks.remind_invoices", "schedule": 3600.0},
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }

@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "tradeloop.checkout",
     "tradeloop.fulfilment",
     "tradeloop.aftersales",
+    "tradeloop.invoicing",
     "tradeloop.conversations",
     "tradeloop.negotiation",
     "tradeloop.notifications",
+    "tradeloop.b2b",
     "tradeloop.storefront",
     "tradeloop.console",
     "tradeloop.api",
@@ -197,6 +199,8 @@ TRADELOOP_SHIP_WITHIN_DAYS = int(os.environ.get("TRADELOOP_SHIP_WITHIN_DAYS", "3
 TRADELOOP_RETURN_WINDOW_DAYS = int(os.environ.get("TRADELOOP_RETURN_WINDOW_DAYS", "7"))
 TRADELOOP_DEFAULT_COMMISSION = Decimal(os.environ.get("TRADELOOP_DEFAULT_COMMISSION", "0.05"))
 TRADELOOP_AUTO_CANCEL_UNSHIPPED = env_bool("TRADELOOP_AUTO_CANCEL_UNSHIPPED", True)
+# B2B invoices (issue 7): a deposit invoice falls due this many days after the order is confirmed.
+TRADELOOP_DEPOSIT_DUE_DAYS = int(os.environ.get("TRADELOOP_DEPOSIT_DUE_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

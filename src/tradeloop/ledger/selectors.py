@@ -56,7 +56,8 @@ def ledger_is_balanced() -> bool:
 def seller_balances(org: Organization) -> dict[str, dict[str, Money]]:
     """{currency: {"pending": Money, "available": Money}} for one seller, in one query."""
     found: dict[str, dict[str, Money]] = {}
-    for account in with_balances(Account.objects.filter(owner=org)).order_by("currency", "code"):
+    own = Account.objects.filter(owner=org, code__startswith="seller:")  # not its receivable, if it also buys
+    for account in with_balances(own).order_by("currency", "code"):
         part = account.code.rsplit(":", 2)[-2]  # seller:<id>:<part>:<currency>
         found.setdefault(account.currency, {})[part] = Money(stored(account.balance_amount), account.currency)
     for currency, parts in found.items():

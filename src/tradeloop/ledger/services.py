@@ -8,6 +8,7 @@ Entries are signed: a debit is positive, a credit negative. Accounts are found (
     seller:<org id>:pending:CNY  liability  sold, not yet payable to the seller
     seller:<org id>:available:CNY liability payable to the seller now
     buyer:<user id>:credit:CNY   liability  store credit owed to a buyer
+    receivable:<org id>:CNY      asset      invoiced to a buyer organization on payment terms, not yet paid
 
 Money moving through the payment provider posts under `payment:<payment id>:` (the payments app calls these for
 every capture and every refund, whatever caused it, so no movement can bypass the ledger):
@@ -25,6 +26,17 @@ The order lifecycle posts, all under refs that start with `order:<id>:`:
                                              settled): the money is the buyer's again, until the provider pays it
     settle         order:<id>:settled        Dr seller pending / Cr seller available (what is left of the net)
     payouts (payments app)  payout:<id>      Dr seller available / Cr clearing
+
+An order on payment terms (invoicing) is sold when an invoice is issued, not when it is paid; the sale's buyer
+leg is the buyer organization's receivable instead of buyers' payments:
+
+    record_invoice_sale     order:<id>:invoice:<invoice id>        Dr receivable / Cr seller pending / Cr revenue
+    record_invoice_void     order:<id>:invoice:<invoice id>:void   the reverse (the order was cancelled unpaid)
+    record_invoice_payment  invoice:<invoice id>:payment:<n>       online: Dr payments / Cr receivable (after the
+                                                                   capture's own posting); offline: Dr seller
+                                                                   available / Cr receivable (the seller got it)
+
+`order_money` reads the receivable legs of `order:<id>:invoice:…` as the sale total, so settle and refund see them.
 
 A payment that pays no sale (captured after its checkout expired, or for an order cancelled meanwhile) is received
 and refunded under `payment:` only; `platform:payments` is back at zero once every payment is sold or refunded.
@@ -123,6 +135,20 @@ def buyer_credit(user: User, currency: str) -> Account:
         kind=Account.Kind.LIABILITY,
         currency=currency,
     )
+
+
+def buyer_receivable(org: Organization, currency: str) -> Account:
+    """What a buyer organization owes on issued invoices (debit-normal: the platform's claim on the buyer)."""
+    return _account(
+        f"receivable:{org.pk}:{currency}",
+        name=f"{org.name}: receivable ({currency})",
+        kind=Account.Kind.ASSET,
+        currency=currency,
+        owner=org,
+    )
+
+
+RECEIVABLE_PREFIX = "receivable:"
 
 
 # --- posting -----------------------------------------------------------------------------------------------------
@@ -260,6 +286,12 @@ def order_money(order) -> OrderMoney:
                 found.total += amount
             elif code.startswith("platform:revenue:"):
                 found.commission -= amount
+        elif part.startswith("invoice:"):  # an invoice issued on payment terms (or its void: negative legs)
+            found.sold = True
+            if code.startswith(RECEIVABLE_PREFIX):
+                found.total += amount
+            elif code.startswith("platform:revenue:"):
+                found.commission -= amount
         elif part.startswith("refund:"):
             if code.startswith("platform:payments:"):
                 found.refunded -= amount
@@ -353,6 +385,62 @@ def settle(*, order) -> Transaction:
             (seller_pending(order.seller, order.currency), net),
             (seller_available(order.seller, order.currency), -net),
         ],
+    )
+
+
+# --- invoices on payment terms ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_invoice_sale(*, order, invoice_id: int, number: str, amount: Money, commission: Money) -> Transaction:
+    """An invoice for (part of) an order on payment terms was issued: the buyer organization owes `amount`; the
+    seller is owed it minus `commission` (pending until the order settles), the platform earns the commission."""
+    if order.buyer_org_id is None:
+        raise ValidationFailed("an invoiced order needs a buyer organization", field="buyer_org")
+    amount, commission = amount.rounded(), commission.rounded()
+    return post(
+        memo=f"invoice {number} issued (order {order.number})",
+        ref=f"{_order_prefix(order)}invoice:{invoice_id}",
+        legs=[
+            (buyer_receivable(order.buyer_org, amount.currency), amount),
+            (seller_pending(order.seller, amount.currency), -(amount - commission)),
+            (platform_revenue(amount.currency), -commission),
+        ],
+    )
+
+
+@transaction.atomic
+def record_invoice_void(*, order, invoice_id: int, number: str) -> Transaction:
+    """The invoice's sale is undone (the order was cancelled before anything was paid): its posting, reversed."""
+    issued = Transaction.objects.filter(ref=f"{_order_prefix(order)}invoice:{invoice_id}").first()
+    if issued is None:
+        raise Conflict(f"invoice {number} was never issued", code="not_issued")
+    legs = [(entry.account, Money(-entry.amount, entry.currency)) for entry in issued.entries.select_related("account")]
+    return post(memo=f"invoice {number} void", ref=f"{_order_prefix(order)}invoice:{invoice_id}:void", legs=legs)
+
+
+@transaction.atomic
+def record_invoice_payment(
+    *,
+    invoice_id: int,
+    number: str,
+    buyer_org: Organization,
+    seller: Organization,
+    amount: Money,
+    ref: str,
+    online: bool,
+) -> Transaction:
+    """Money against an invoice: online, the buyers' payment the provider captured (already posted under
+    `payment:`) settles the receivable; offline, the seller got it directly, so the platform owes the seller that
+    much less (its available balance; the commission stays owed)."""
+    amount = amount.rounded()
+    if amount.amount <= 0:
+        raise ValidationFailed("a payment must be more than zero", field="amount")
+    source = platform_payments(amount.currency) if online else seller_available(seller, amount.currency)
+    return post(
+        memo=f"invoice {number} paid ({'online' if online else 'offline'})",
+        ref=f"invoice:{invoice_id}:payment:{ref}",
+        legs=[(source, amount), (buyer_receivable(buyer_org, amount.currency), -amount)],
     )
 
 
