@@ -204,7 +204,7 @@ def delete_shipping_method(*, actor: User, method_id: int) -> None:
 # Shipments: staff with orders.fulfil ship lines (partial shipments allowed); carriers report progress
 # ---------------------------------------------------------------------------------------------------------------------
 
-SHIPPABLE = (Order.State.PAID, Order.State.PARTIALLY_SHIPPED)
+SHIPPABLE = (Order.State.PAID, Order.State.CONFIRMED, Order.State.PARTIALLY_SHIPPED)
 CARRIER_STATUSES = {
     "in_transit": Shipment.State.IN_TRANSIT,
     "delivered": Shipment.State.DELIVERED,

@@ -6,7 +6,9 @@ from tradeloop.notifications.services import queue_order_email
 from tradeloop.orders.models import Order
 
 BUYER_EMAIL_ON = {  # order state reached → e-mail kind
+    Order.State.AWAITING_APPROVAL: "held",
     Order.State.PENDING_PAYMENT: "placed",
+    Order.State.CONFIRMED: "confirmed",
     Order.State.PAID: "paid",
     Order.State.DELIVERED: "delivered",
     Order.State.CANCELLED: "cancelled",
@@ -16,7 +18,7 @@ BUYER_EMAIL_ON = {  # order state reached → e-mail kind
 def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
     kind = BUYER_EMAIL_ON.get(new)
     if kind == "placed" and old:
-        return  # "placed" is only for a new order
+        return  # "placed" is only for a new order (an approved prepay order: the approval notice says it)
     if kind:
         queue_order_email(order, kind)
 

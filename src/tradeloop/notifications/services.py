@@ -25,6 +25,8 @@ from tradeloop.orders.models import Order
 SUBJECTS = {
     "placed": _("Order %(number)s placed"),
     "paid": _("Payment received for order %(number)s"),
+    "confirmed": _("Order %(number)s confirmed on payment terms"),
+    "held": _("Order %(number)s is waiting for approval"),
     "shipped": _("Order %(number)s is on its way"),
     "delivered": _("Order %(number)s was delivered"),
     "cancelled": _("Order %(number)s was cancelled"),

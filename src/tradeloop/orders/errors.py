@@ -10,3 +10,6 @@ class Code(StrEnum):
     REFUND_FAILED = "refund_failed"
     OVER_SHIPPED = "over_shipped"
     TOO_MANY = "too_many"
+    BAD_TERMS = "bad_terms"
+    NOT_HELD = "not_held"
+    ON_TERMS = "on_terms"

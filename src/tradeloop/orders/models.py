@@ -22,7 +22,9 @@ class Order(models.Model):
         O2O = "o2o", "O2O"
 
     class State(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
         PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        CONFIRMED = "confirmed", _("Confirmed on terms")
         PAID = "paid", _("Paid")
         PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
         SHIPPED = "shipped", _("Shipped")
@@ -31,14 +33,19 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     ALLOWED = {
+        State.AWAITING_APPROVAL: {State.PENDING_PAYMENT, State.CONFIRMED, State.CANCELLED},
         State.PENDING_PAYMENT: {State.PAID, State.CANCELLED},
+        State.CONFIRMED: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
         State.PAID: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
         State.PARTIALLY_SHIPPED: {State.SHIPPED, State.CANCELLED},
         State.SHIPPED: {State.DELIVERED},
         State.DELIVERED: {State.COMPLETED},
     }
     # core.states.transition saves these with the state (orders.services.advance stamps them).
-    TRANSITION_ALSO_SAVES = ("paid_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at", "ship_by")
+    TRANSITION_ALSO_SAVES = (
+        *("confirmed_at", "payment_due_at", "paid_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at"),
+        "ship_by",
+    )
 
     number = models.CharField(max_length=24, unique=True)
     mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.B2C)
@@ -49,6 +56,9 @@ class Order(models.Model):
     )
     seller = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="sales")
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    payment_terms = models.CharField(
+        _("payment terms"), max_length=30, blank=True, help_text="orders.terms code; empty: paid before shipping"
+    )
     checkout_ref = models.CharField(max_length=40, blank=True, db_index=True)
     currency = currency_field()
     subtotal = amount_field()
@@ -62,6 +72,7 @@ class Order(models.Model):
     note = models.CharField(max_length=500, blank=True)
     placed_at = models.DateTimeField(default=clock.now, db_index=True)
     payment_due_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)  # accepted on credit terms
     paid_at = models.DateTimeField(null=True, blank=True)
     ship_by = models.DateTimeField(null=True, blank=True)
     ship_reminder_sent_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,10 @@ goods sold out does, the ship-by deadline.
 The money and stock side effects of a state change live here too, so every caller (checkout, fulfilment,
 after-sales, the sweeps) gets the same behaviour:
 
+    held       a registered placement gate (B2B: a purchaser over the spending limit) holds a new order for
+               approval: `approve_held` moves it on, `reject_held` cancels it
+    confirmed  on credit payment terms (`orders.terms`): the stock is taken and the order ships unpaid; the
+               invoice on terms records the sale in the ledger
     paid       reservations committed, ledger `record_sale`, ship-by deadline set
     cancelled  held stock released (unpaid) or put back (paid, unshipped units), the paid amount refunded
                (`refund`), promotion usage given back
@@ -30,7 +34,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import can
@@ -44,12 +48,14 @@ from tradeloop.ledger import services as ledger
 from tradeloop.orders import signals
 from tradeloop.orders.models import Adjustment, Order, OrderLine
 from tradeloop.orders.policies import REFUND_AND_CANCEL, policy_for
+from tradeloop.orders.terms import parse_terms
 from tradeloop.payments import services as payments
 from tradeloop.payments.models import Refund
 from tradeloop.promotions import services as promotions
 
 State = Order.State
 STAMPS = {
+    State.CONFIRMED: "confirmed_at",
     State.PAID: "paid_at",
     State.SHIPPED: "shipped_at",
     State.DELIVERED: "delivered_at",
@@ -84,7 +90,7 @@ def advance(*, order: Order, to: str, actor: User | None = None, reason: str = "
     now = clock.now()
     if stamp := STAMPS.get(to):
         setattr(order, stamp, now)
-    if to == State.PAID:
+    if to in (State.PAID, State.CONFIRMED):
         order.ship_by = now + policy_for(order.mode).ship_within()
     states.transition(order, to, actor=actor, reason=reason)
     signals.order_changed.send(sender=Order, order=order, old=old, new=to, actor=actor)
@@ -140,6 +146,7 @@ class OrderIn:
     payment_due_at: datetime | None = None  # default: placed + the mode's payment timeout
     commission_rate: Decimal | None = None  # default: the seller's rate for the largest line's category
     note: str = ""
+    payment_terms: str = ""  # an orders.terms code; on credit terms the order is confirmed without payment
 
     @property
     def subtotal(self) -> Decimal:
@@ -169,8 +176,19 @@ def _check_adjustment(index: int, adjustment: AdjustmentIn, lines: int) -> None:
         raise ValidationFailed(gettext("The adjustment names a line the order does not have."), field=where)
 
 
+def _checked_terms(wanted: OrderIn) -> str:
+    terms = parse_terms(wanted.payment_terms)
+    if not policy_for(wanted.mode).allows_terms:
+        if terms.on_credit:
+            raise ValidationFailed(
+                gettext("Orders of this mode are paid before shipping."), field="payment_terms", code="bad_terms"
+            )
+        return ""
+    return terms.code
+
+
 def _checked(wanted: OrderIn) -> OrderIn:
-    policy_for(wanted.mode)
+    wanted.payment_terms = _checked_terms(wanted)
     wanted.currency = check_currency(wanted.currency)
     if not wanted.lines:
         raise ValidationFailed(gettext("An order needs at least one line."), field="lines")
@@ -191,8 +209,15 @@ def _commission_rate(wanted: OrderIn) -> Decimal:
     return payments.commission_rate(seller=wanted.seller, category=biggest.variant.product.category)
 
 
+def _payment_due(wanted: OrderIn, placed_at: datetime) -> datetime:
+    """Prepay: the payment deadline. On credit: the approval deadline, in case a placement gate holds it."""
+    policy = policy_for(wanted.mode)
+    if parse_terms(wanted.payment_terms).on_credit:
+        return placed_at + policy.approval_timeout()
+    return wanted.payment_due_at or placed_at + policy.payment_timeout()
+
+
 def _new_order(wanted: OrderIn, *, placed_at: datetime) -> Order:
-    due = wanted.payment_due_at or placed_at + policy_for(wanted.mode).payment_timeout()
     return Order(
         number=new_number(),
         mode=wanted.mode,
@@ -210,7 +235,8 @@ def _new_order(wanted: OrderIn, *, placed_at: datetime) -> Order:
         shipping_method=wanted.shipping_method[:120],
         note=wanted.note[:500],
         placed_at=placed_at,
-        payment_due_at=due,
+        payment_due_at=_payment_due(wanted, placed_at),
+        payment_terms=wanted.payment_terms,
     )
 
 
@@ -266,6 +292,66 @@ def _reserve(placed: list[Order], lines: list[list[OrderLine]]) -> None:
         inventory.reserve_many(items=items, until=until)
 
 
+# Apps above orders register what may hold or refuse a new order (B2B: the spending limit holds it for approval,
+# the credit limit refuses it). A gate sees the order with its lines written and its stock held, inside the placing
+# transaction: it returns why the order waits for approval, or None; raising a DomainError places nothing.
+PlacementGate = Callable[[Order, User | None], str | None]
+_placement_gates: dict[str, PlacementGate] = {}
+
+
+def register_placement_gate(name: str, gate: PlacementGate) -> None:
+    """Called from an AppConfig.ready(); registering a name again replaces it."""
+    _placement_gates[name] = gate
+
+
+def _hold_reason(order: Order, actor: User | None) -> str:
+    reasons = [reason for gate in _placement_gates.values() if (reason := gate(order, actor))]
+    return "; ".join(reasons)
+
+
+def _take_stock(order: Order) -> None:
+    """The order's reserved units leave stock; a reservation that lapsed meanwhile is made again first
+    (`inventory.OutOfStock` if the units are gone)."""
+    lines = list(order.lines.all())
+    refs = [line_ref(line) for line in lines]
+    held = inventory.held_units(refs)
+    lapsed = [line for line in lines if held.get(line_ref(line), 0) < line.quantity]
+    if lapsed:
+        inventory.release(ref=[line_ref(line) for line in lapsed])  # any partial remainder
+        inventory.reserve_many(
+            items=[inventory.ReserveItem(line.variant_id, line.quantity, line_ref(line)) for line in lapsed],
+            until=clock.now() + timedelta(minutes=5),
+        )
+    inventory.commit(ref=refs)
+
+
+def _confirm_on_terms(order: Order, now: datetime) -> None:
+    """On credit terms: the goods are the buyer's now (stock taken), to ship by the mode's deadline."""
+    _take_stock(order)
+    order.state, order.confirmed_at = State.CONFIRMED, now
+    order.ship_by = now + policy_for(order.mode).ship_within()
+
+
+def _open(order: Order, actor: User | None, now: datetime) -> None:
+    """The state a new order starts in: held for approval, confirmed on credit terms, or awaiting payment."""
+    if hold := _hold_reason(order, actor):
+        order.state, order._hold_reason = State.AWAITING_APPROVAL, hold
+    elif parse_terms(order.payment_terms).on_credit:
+        _confirm_on_terms(order, now)
+    else:
+        return
+    Order.objects.filter(pk=order.pk).update(state=order.state, confirmed_at=order.confirmed_at, ship_by=order.ship_by)
+
+
+def _placed_reason(order: Order) -> str:
+    held = getattr(order, "_hold_reason", "")
+    if held:
+        return gettext("order placed, waiting for approval: %(why)s") % {"why": held}
+    if order.state == State.CONFIRMED:
+        return gettext("order placed on payment terms")
+    return gettext("order placed")
+
+
 @transaction.atomic
 def place_orders(wanted: list[OrderIn], *, actor: User | None, now: datetime | None = None) -> list[Order]:
     """Place several orders at once (a checkout: one per seller), in one transaction and a fixed number of queries.
@@ -286,7 +372,11 @@ def place_orders(wanted: list[OrderIn], *, actor: User | None, now: datetime | N
         for a in w.adjustments
     )
     _reserve(placed, lines)
-    states.record_many(placed, actor=actor, reason=gettext("order placed"), at=placed_at)
+    for order in placed:
+        _open(order, actor, placed_at)
+    for reason in {_placed_reason(order) for order in placed}:
+        same = [order for order in placed if _placed_reason(order) == reason]
+        states.record_many(same, actor=actor, reason=reason, at=placed_at)
     for order in placed:
         signals.order_changed.send(sender=Order, order=order, old="", new=order.state, actor=actor)
     return placed
@@ -307,17 +397,7 @@ def mark_paid(*, order: Order, actor: User | None = None, reason: str = "") -> O
     If a reservation lapsed before the money came (a slow payment), the units are reserved again; if they are gone,
     `inventory.OutOfStock` is raised (`take_payment` then applies the mode's sold-out policy).
     """
-    lines = list(order.lines.all())
-    refs = [line_ref(line) for line in lines]
-    held = inventory.held_units(refs)
-    lapsed = [line for line in lines if held.get(line_ref(line), 0) < line.quantity]
-    if lapsed:
-        inventory.release(ref=[line_ref(line) for line in lapsed])  # any partial remainder
-        inventory.reserve_many(
-            items=[inventory.ReserveItem(line.variant_id, line.quantity, line_ref(line)) for line in lapsed],
-            until=clock.now() + timedelta(minutes=5),
-        )
-    inventory.commit(ref=refs)
+    _take_stock(order)
     advance(order=order, to=State.PAID, actor=actor, reason=reason or gettext("payment received"))
     ledger.record_sale(order=order)
     return order
@@ -365,6 +445,45 @@ def take_payment(*, order: Order, payment, actor: User | None = None) -> Order:
     return order
 
 
+# ---------- held for approval ----------
+
+
+def _locked_held(order: Order) -> Order:
+    order.state = Order.objects.select_for_update().values_list("state", flat=True).get(pk=order.pk)
+    if order.state != State.AWAITING_APPROVAL:
+        raise Conflict(gettext("This order is not waiting for approval."), code="not_held", field="state")
+    return order
+
+
+@transaction.atomic
+def approve_held(*, order: Order, actor: User | None, comment: str = "") -> Order:
+    """A held order is approved (who may approve is the holder's rule, checked by its caller): on credit terms it is
+    confirmed (stock taken), otherwise it waits for its payment from now on."""
+    _locked_held(order)
+    reason = gettext("approved") + (f": {comment.strip()}" if comment.strip() else "")
+    if parse_terms(order.payment_terms).on_credit:
+        _take_stock(order)
+        return advance(order=order, to=State.CONFIRMED, actor=actor, reason=reason)
+    order.payment_due_at = clock.now() + policy_for(order.mode).payment_timeout()
+    return advance(order=order, to=State.PENDING_PAYMENT, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def reject_held(*, order: Order, actor: User | None, comment: str = "") -> Order:
+    """A held order is rejected: it is cancelled, its stock and promotion usage come back."""
+    _locked_held(order)
+    reason = gettext("rejected") + (f": {comment.strip()}" if comment.strip() else "")
+    return _cancel_held(order, actor, reason)
+
+
+def _cancel_held(order: Order, actor: User | None, reason: str) -> Order:
+    """Nothing was taken yet: the held stock is released, the promotion usage given back."""
+    lines = list(order.lines.all())
+    inventory.release(ref=[line_ref(line) for line in lines])
+    _release_promotions(order)
+    return advance(order=order, to=State.CANCELLED, actor=actor, reason=reason)
+
+
 # ---------- refunds and line counters ----------
 
 
@@ -405,6 +524,11 @@ def refund(*, order: Order, amount, ref: str, reason: str, actor: User | None = 
     payments Refund (succeeded, or pending until the provider's webhook), or None for an order paid by no payment.
     """
     money = _refund_money(order, amount)
+    if order.paid_at is None and parse_terms(order.payment_terms).on_credit:
+        raise Conflict(
+            gettext("This order is on payment terms: correct its invoice instead of refunding."),
+            code="on_terms",
+        )
     reason = (reason or gettext("refund")).strip()
     Order.objects.select_for_update().filter(pk=order.pk).values_list("pk", flat=True).first()
     if ledger.transaction_for(f"order:{order.pk}:refund:{ref}") is not None:  # this cause was refunded already
@@ -452,13 +576,15 @@ def record_returned(line: OrderLine | int, quantity: int) -> None:
 
 # ---------- cancelled ----------
 
-CANCELLABLE = (State.PENDING_PAYMENT, State.PAID, State.PARTIALLY_SHIPPED)
+CANCELLABLE = (State.AWAITING_APPROVAL, State.PENDING_PAYMENT, State.CONFIRMED, State.PAID, State.PARTIALLY_SHIPPED)
+BUYER_CANCELLABLE = (State.AWAITING_APPROVAL, State.PENDING_PAYMENT, State.CONFIRMED, State.PAID)
+STOCK_NOT_TAKEN = (State.AWAITING_APPROVAL, State.PENDING_PAYMENT)
 
 
 def _may_cancel(order: Order, actor: User | None) -> None:
     if actor is None:  # the platform: a sweep, a failed payment
         return
-    if order.buyer_id == actor.pk and order.state in (State.PENDING_PAYMENT, State.PAID):
+    if order.buyer_id == actor.pk and order.state in BUYER_CANCELLABLE:
         return
     if can(actor, order.seller, "orders.fulfil"):
         return
@@ -508,12 +634,11 @@ def cancel(*, order: Order, actor: User | None, reason: str) -> Order:
     if order.state not in CANCELLABLE:
         raise Conflict(gettext("This order can no longer be cancelled."), code="illegal_transition", field="state")
     lines = list(order.lines.select_related("variant"))
-    was_paid = order.state != State.PENDING_PAYMENT
     inventory.release(ref=[line_ref(line) for line in lines])
-    if was_paid:
+    if order.state not in STOCK_NOT_TAKEN:
         _put_back_stock(order, lines, actor)
-        if (due := _refund_due(order, lines)) > 0:
-            refund(order=order, amount=due, ref="cancelled", reason=reason or gettext("order cancelled"), actor=actor)
+    if order.paid_at is not None and (due := _refund_due(order, lines)) > 0:
+        refund(order=order, amount=due, ref="cancelled", reason=reason or gettext("order cancelled"), actor=actor)
     _release_promotions(order)
     return advance(order=order, to=State.CANCELLED, actor=actor, reason=reason)
 
@@ -525,15 +650,22 @@ def _due(qs: QuerySet[Order], limit: int = 500) -> list[int]:
     return list(qs.values_list("pk", flat=True)[:limit])
 
 
+WAITING = {
+    State.PENDING_PAYMENT: gettext_lazy("not paid in time"),
+    State.AWAITING_APPROVAL: gettext_lazy("not approved in time"),
+}
+
+
 def sweep_unpaid_orders(now: datetime | None = None) -> int:
-    """Cancel orders still unpaid after their payment time: their stock and promotion usage come back."""
+    """Cancel orders still unpaid after their payment time, or still unapproved after their approval time: their
+    stock and promotion usage come back."""
     now = now or clock.now()
     done = 0
-    for order_id in _due(Order.objects.filter(state=State.PENDING_PAYMENT, payment_due_at__lte=now)):
+    for order_id in _due(Order.objects.filter(state__in=list(WAITING), payment_due_at__lte=now)):
         with transaction.atomic():
             order = Order.objects.select_for_update().filter(pk=order_id).first()
-            if order and order.state == State.PENDING_PAYMENT and order.payment_due_at <= now:  # re-check, locked
-                cancel(order=order, actor=None, reason=gettext("not paid in time"))
+            if order and order.state in WAITING and order.payment_due_at <= now:  # re-checked under the lock
+                cancel(order=order, actor=None, reason=str(WAITING[order.state]))
                 done += 1
     return done
 

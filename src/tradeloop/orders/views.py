@@ -23,7 +23,7 @@ from tradeloop.orders.models import Order
 ORDER_DESK = "orders:console_orders"
 BUYER_PAGE_SIZE = 10
 DESK_PAGE_SIZE = 50
-BUYER_CANCELLABLE = (Order.State.PENDING_PAYMENT, Order.State.PAID)
+BUYER_CANCELLABLE = services.BUYER_CANCELLABLE
 
 
 def _state_param(request: HttpRequest) -> str | None:

@@ -7,6 +7,8 @@ from tradeloop.orders.models import Order
 register = template.Library()
 
 BADGES = {
+    Order.State.AWAITING_APPROVAL: "badge-warning",
+    Order.State.CONFIRMED: "badge-success",
     Order.State.PENDING_PAYMENT: "badge-warning",
     Order.State.PAID: "badge-success",
     Order.State.PARTIALLY_SHIPPED: "badge-warning",
