@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tradeloop.negotiation",
     "tradeloop.notifications",
     "tradeloop.b2b",
+    "tradeloop.b2b",
     "tradeloop.storefront",
     "tradeloop.console",
     "tradeloop.api",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tradeloop.aftersales.urls")),
     path("", include("tradeloop.promotions.urls")),
     path("", include("tradeloop.conversations.urls")),
+    path("", include("tradeloop.b2b.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
+from tradeloop.b2b import api as b2b_api
 from tradeloop.catalog import api as catalog_api
 from tradeloop.checkout import api as checkout_api
 from tradeloop.conversations import api as conversations_api
@@ -88,3 +89,5 @@ api.add_router("seller", aftersales_api.seller_router)
 api.add_router("", promotions_api.router)
 api.add_router("seller", promotions_api.seller_router)
 api.add_router("", conversations_api.router)
+api.add_router("", b2b_api.router)
+api.add_router("seller", b2b_api.seller_router)

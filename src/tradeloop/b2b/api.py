@@ -1,0 +1,9 @@
+"""b2b's API: this module only puts the feature routers together (company_api, rfq_api); tradeloop.api.api mounts
+`router` under /api/v1/ and `seller_router` under /api/v1/seller/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()
+seller_router = Router()

@@ -1,0 +1,158 @@
+"""B2B tables. Companies, spending limits, approvals and company addresses (b2b/companies.py, approvals.py,
+credit.py use them); RFQs and quotes (b2b/rfqs.py, quotes.py) below them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tradeloop.core import clock
+from tradeloop.core.fields import amount_field, currency_field
+
+
+class Company(models.Model):
+    """A buying organization's trade profile. Only an approved company buys on payment terms."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    # The operator decides in the back office; a rejected company may be reconsidered, an approved one suspended.
+    ALLOWED = {
+        State.PENDING: {State.APPROVED, State.REJECTED},
+        State.REJECTED: {State.APPROVED},
+        State.APPROVED: {State.REJECTED},
+    }
+    TRANSITION_ALSO_SAVES = ("decided_at",)
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="company", verbose_name=_("organization")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    registration_number = models.CharField(_("registration number"), max_length=60, blank=True)
+    tax_id = models.CharField(_("tax ID"), max_length=60, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    payment_terms = models.CharField(_("payment terms"), max_length=30, default="prepay")
+    credit_limit = amount_field(_("credit limit"))
+    currency = currency_field(verbose_name=_("currency"))
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["organization__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(credit_limit__gte=0), name="company_credit_limit_not_negative"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "approved", "rejected"]), name="company_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class SpendingLimit(models.Model):
+    """The most one member may order at once without an approver; no row = no limit."""
+
+    membership = models.OneToOneField(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="spending_limit", verbose_name=_("member")
+    )
+    amount = amount_field(_("spending limit"))
+    currency = currency_field(verbose_name=_("currency"))
+    updated_at = models.DateTimeField(_("updated"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("spending limit")
+        verbose_name_plural = _("spending limits")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="spending_limit_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.amount} {self.currency}"
+
+
+class OrderApproval(models.Model):
+    """An order held for an approver: why, who asked, who decided and what they said."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="approval", verbose_name=_("order")
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("company"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=clock.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order approval")
+        verbose_name_plural = _("order approvals")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["company", "decision", "-requested_at"], name="b2b_approval_inbox")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="pending") | Q(decided_at__isnull=False), name="approval_decided_has_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.decision}"
+
+
+class CompanyAddress(models.Model):
+    """A company's delivery address; checkout offers them through orders.policies.buyer_context(...).addresses."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("company"))
+    label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. Main warehouse"))
+    name = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=40)
+    line1 = models.CharField(_("address"), max_length=240)
+    line2 = models.CharField(_("address line 2"), max_length=240, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    region = models.CharField(_("province / state"), max_length=80, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        verbose_name = _("company address")
+        verbose_name_plural = _("company addresses")
+        ordering = ["-is_default", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"], condition=Q(is_default=True), name="one_default_company_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.name}, {self.line1}, {self.city}"
+
+    def snapshot(self) -> dict:
+        return {
+            f: getattr(self, f) for f in ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
+        }

@@ -1,0 +1,1 @@
+"""b2b's background jobs and timed rules (thin wrappers over services)."""
