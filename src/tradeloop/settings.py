@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "tradeloop.negotiation",
     "tradeloop.notifications",
     "tradeloop.b2b",
-    "tradeloop.b2b",
     "tradeloop.storefront",
     "tradeloop.console",
     "tradeloop.api",
