@@ -3,10 +3,13 @@ credit.py use them); RFQs and quotes (b2b/rfqs.py, quotes.py) below them."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
@@ -156,3 +159,148 @@ class CompanyAddress(models.Model):
         return {
             f: getattr(self, f) for f in ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
         }
+
+
+# --- RFQs and quotes (helper Q): an inquiry, its lines and files, and each supplier's quote -------------------------
+
+
+def rfq_attachment_path(instance: RfqAttachment, filename: str) -> str:
+    """Under the media folder, in a folder no one can guess: files are served only through the RFQ's pages."""
+    return f"rfqs/{instance.rfq_id}/{secrets.token_urlsafe(12)}/{filename}"
+
+
+class Rfq(models.Model):
+    """A request for quotation: to one supplier (`supplier`), or open to the suppliers of a category (`category`)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("rfq state", "Open")
+        CLOSED = "closed", pgettext_lazy("rfq state", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("rfq state", "Cancelled")
+
+    ALLOWED = {State.OPEN: {State.CLOSED, State.CANCELLED}}
+    TRANSITION_ALSO_SAVES = ("closed_at",)
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("buyer")
+    )
+    buyer_org = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("buying organization")
+    )
+    supplier = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("supplier"),
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    currency = currency_field()
+    delivery_terms = models.CharField(_("delivery terms"), max_length=300, blank=True)
+    required_by = models.DateField(_("required by"), null=True, blank=True)
+    deadline = models.DateTimeField(_("quotes until"))
+    max_quotes = models.PositiveIntegerField(_("most quotes"))
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    quote_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for quotation")
+        verbose_name_plural = _("requests for quotation")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="rfq_due"),
+            models.Index(fields=["supplier", "-created_at"], name="rfq_direct_inbox"),
+            models.Index(fields=["category", "-created_at"], name="rfq_open_inbox"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(supplier__isnull=False, category__isnull=True)
+                | Q(supplier__isnull=True, category__isnull=False),
+                name="rfq_direct_xor_open",
+            ),
+            models.CheckConstraint(condition=Q(max_quotes__gte=1), name="rfq_max_quotes_ge_1"),
+            models.CheckConstraint(condition=Q(quote_count__lte=F("max_quotes")), name="rfq_quotes_le_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"RFQ {self.pk}: {self.title}"
+
+    @property
+    def is_open_to_category(self) -> bool:
+        return self.supplier_id is None
+
+
+class RfqLine(models.Model):
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    variant = models.ForeignKey(
+        "catalog.Variant", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU")
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    target_price = amount_field(_("target unit price"), null=True, blank=True, default=None)
+
+    class Meta:
+        verbose_name = _("RFQ line")
+        verbose_name_plural = _("RFQ lines")
+        ordering = ["rfq_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rfq", "position"], name="rfq_line_position_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="rfq_line_qty_gt_0"),
+            models.CheckConstraint(
+                condition=Q(target_price__isnull=True) | Q(target_price__gte=0), name="rfq_line_target_ge_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.description}"
+
+
+class RfqAttachment(models.Model):
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=rfq_attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("RFQ attachment")
+        verbose_name_plural = _("RFQ attachments")
+        ordering = ["rfq_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RfqQuote(models.Model):
+    """A supplier's answer to an RFQ: the negotiation (kind quote) that holds its versions. One per supplier."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.PROTECT, related_name="quotes")
+    negotiation = models.OneToOneField(
+        "negotiation.Negotiation", on_delete=models.PROTECT, related_name="rfq_link", verbose_name=_("negotiation")
+    )
+    supplier = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["rfq_id", "created_at", "id"]
+        indexes = [models.Index(fields=["supplier", "created_at"], name="rfq_quote_supplier")]
+        constraints = [models.UniqueConstraint(fields=["rfq", "supplier"], name="rfq_one_quote_per_supplier")]
+
+    def __str__(self) -> str:
+        return f"quote {self.negotiation_id} on RFQ {self.rfq_id}"
