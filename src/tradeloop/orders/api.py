@@ -68,6 +68,10 @@ class OrderOut(MoneyOut):
     number: str
     mode: str
     state: str
+    payment_terms: str = Field(
+        ..., description="Payment terms code (prepay, net30, deposit30-net30…); empty for B2C: paid before shipping"
+    )
+    buyer_org_id: int | None = Field(..., description="The company the order was bought for (B2B)")
     seller_id: int
     seller_name: str
     buyer_email: str
@@ -79,6 +83,7 @@ class OrderOut(MoneyOut):
     shipping_method: str
     placed_at: datetime
     payment_due_at: datetime | None
+    confirmed_at: datetime | None = Field(..., description="Confirmed on credit terms (ships unpaid)")
     paid_at: datetime | None
     ship_by: datetime | None
     shipped_at: datetime | None

@@ -9,6 +9,7 @@ from tradeloop.accounts.models import Organization
 from tradeloop.catalog.models import Variant
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
+from tradeloop.orders.terms import parse_terms
 from tradeloop.payments.models import Payment
 
 
@@ -98,6 +99,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def terms(self):
+        """The payment terms (orders.terms.Terms); B2C orders: pay before shipping."""
+        return parse_terms(self.payment_terms)
 
 
 class OrderLine(models.Model):
