@@ -170,7 +170,7 @@ def _invoiceable(order: Order):
 
 
 def _locked_order(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("seller", "buyer", "buyer_org").get(pk=order.pk)
+    return Order.objects.select_for_update(of=("self",)).select_related("seller", "buyer", "buyer_org").get(pk=order.pk)
 
 
 @transaction.atomic
@@ -307,7 +307,11 @@ def _apply_payment(
 
 
 def _locked_invoice(invoice_id: int) -> Invoice:
-    invoice = Invoice.objects.select_for_update().select_related("seller", "buyer_org", "order").filter(pk=invoice_id)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("seller", "buyer_org", "order")
+        .filter(pk=invoice_id)
+    )
     found = invoice.first()
     if found is None:
         raise NotFound(gettext("Invoice not found."))
@@ -411,7 +415,12 @@ def on_payment_captured(*, payment: Payment) -> InvoicePayment | None:
     invoice_id = invoice_of_payment(payment)
     if invoice_id is None:
         return None
-    invoice = Invoice.objects.select_for_update().select_related("seller", "buyer_org").filter(pk=invoice_id).first()
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("seller", "buyer_org")
+        .filter(pk=invoice_id)
+        .first()
+    )
     if invoice is None:
         return None
     if existing := InvoicePayment.objects.filter(payment=payment).first():
