@@ -5,5 +5,9 @@ from __future__ import annotations
 
 from ninja import Router
 
+from tradeloop.b2b import rfq_api
+
 router = Router()
 seller_router = Router()
+router.add_router("", rfq_api.router)
+seller_router.add_router("", rfq_api.seller_router)

@@ -9,3 +9,6 @@ class B2bConfig(AppConfig):
 
     def ready(self) -> None:
         """Registers b2b's policies with the lower layers (placement gates, buyer context, quote policy)."""
+        from tradeloop.b2b import quotes
+
+        quotes.register()  # the quote policy: validity, counters, accept → B2B order

@@ -4,4 +4,11 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    pass
+    # RFQs and quotes (rfqs.py, quotes.py)
+    RFQ_AUDIENCE = "rfq_audience"
+    RFQ_CLOSED = "rfq_closed"
+    ALREADY_QUOTED = "already_quoted"
+    LINE_NEEDS_SKU = "line_needs_sku"
+    FILE_TYPE = "file_type"
+    FILE_TOO_LARGE = "file_too_large"
+    TOO_MANY_FILES = "too_many_files"
