@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from tradeloop.notifications import receivers
+        from tradeloop.notifications import invoices, receivers
 
         receivers.connect()
+        invoices.connect()
