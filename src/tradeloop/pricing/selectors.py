@@ -1,13 +1,27 @@
 """Pricing answers one question: what does this actor pay for this variant, in this quantity, now.
 
 A unit price is resolved here and nowhere else. `unit_prices` asks the price sources in `SOURCES`, in order, for
-every line at once; the first source that answers for a line sets its unit price. Today there is one source, the
-catalog's list price. B2B company price lists (contract prices) and quantity tiers will be sources placed before
-it, so that the cart, the checkout quote and quick order keep calling the same functions.
+every line at once; the first source that answers for a line sets its unit price:
 
-Promotions come after the unit price: `unit_price` shows what one line costs with the automatic promotions that apply
-to it alone (a flash sale, a percentage off), and `pricing.services` prices whole baskets through promotions'
-engine with its combination rules. Reads only; a fixed number of queries whatever the number of lines.
+1. **contract** (`ContractPrice`): the price lists of the variant's seller assigned to an organization the actor is
+   a member of (any of their memberships), switched on, inside their validity window (`valid_from` ≤ now <
+   `valid_until`, either end open) and in the variant's currency. A list prices a quantity with its entry of the
+   largest "from quantity" not above it (the entry from 1 is the contract price, higher ones are the list's own
+   tiers). Of the lists that price the line, the highest priority wins; at equal priority the lower price, then
+   the older list. A contract price overrides the public tiers, also when a public tier would be lower: the
+   contract is what the seller agreed with that company.
+2. **tier** (`QuantityTier`): the public quantity tier of the largest "from quantity" not above the quantity.
+3. **list**: the catalog's list price (`Variant.price`), which answers for every line.
+
+Guests and consumers (no organization with a list assigned) get 2–3. Promotions come after the unit price:
+`unit_price` shows what one line costs with the automatic promotions that apply to it alone (a flash sale, a
+percentage off), and `pricing.services` prices whole baskets through promotions' engine with its combination rules.
+Agreed quote prices never come through here (orders take them as agreed).
+
+Order rules (`check_order_quantity`): a variant may require a minimum order quantity and an order multiple.
+
+Reads only; a fixed number of queries whatever the number of lines: the tier source one query (none when every
+line is of one unit), the contract source one (none for guests), the order rules one.
 """
 
 from __future__ import annotations
@@ -18,16 +32,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import User
 from tradeloop.catalog.models import Product, Variant
 from tradeloop.core.errors import Conflict, ValidationFailed
 from tradeloop.core.money import Money, quantize
+from tradeloop.pricing.errors import Code
+from tradeloop.pricing.models import OrderRule, PriceListEntry, QuantityTier
 from tradeloop.promotions import services as promotions
 from tradeloop.promotions.engine import PricedLine
 
 LIST = "list"
+TIER = "tier"
+CONTRACT = "contract"
 MAX_QUANTITY = 10_000
 
 
@@ -46,7 +65,7 @@ class UnitPrice:
     variant: Variant
     quantity: int
     unit: Money
-    source: str  # "list" today; "contract" or "tier" when those sources exist
+    source: str  # "contract", "tier" or "list": the source that answered
 
     @property
     def list_price(self) -> Money:
@@ -86,8 +105,136 @@ class ListPrice:
         return {i: ask.variant.price for i, ask in enumerate(asks)}
 
 
-# Asked in order. Company price lists and quantity tiers go before the list price.
-SOURCES: tuple[PriceSource, ...] = (ListPrice(),)
+def _signed_in(actor: User | None) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """One entry of a price list that applies to the actor."""
+
+    price_list_id: int
+    price_list_name: str
+    priority: int
+    min_quantity: int
+    unit_price: Decimal
+
+
+def valid_at(now: datetime, prefix: str = "") -> Q:
+    """Price lists switched on and inside their validity window (either end may be open)."""
+    return (
+        Q(**{f"{prefix}is_active": True})
+        & (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": now}))
+        & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gt": now}))
+    )
+
+
+def contract_rows(*, actor: User | None, variants: Sequence[Variant], now: datetime) -> dict[int, list[ContractRow]]:
+    """variant id → the entries of the price lists that apply to the actor for it: lists of the variant's seller, in
+    its currency, valid now, assigned to an active organization the actor is a member of. One query (none for a
+    guest)."""
+    if not _signed_in(actor) or not variants:
+        return {}
+    by_id = {v.pk: v for v in variants}
+    rows = (
+        PriceListEntry.objects.filter(valid_at(now, "price_list__"), variant_id__in=list(by_id))
+        .filter(
+            price_list__assignments__buyer__memberships__user=actor,
+            price_list__assignments__buyer__is_active=True,
+        )
+        .values_list(
+            "pk",
+            "variant_id",
+            "min_quantity",
+            "unit_price",
+            "price_list_id",
+            "price_list__name",
+            "price_list__priority",
+            "price_list__currency",
+            "price_list__seller_id",
+        )
+        .order_by()
+    )
+    found: dict[int, list[ContractRow]] = {}
+    seen: set[int] = set()
+    for pk, variant_id, min_q, price, list_id, name, priority, currency, seller_id in rows:
+        variant = by_id[variant_id]
+        if pk in seen or currency != variant.currency or seller_id != variant.product.seller_id:
+            continue  # the actor is in two companies given the list; a list of another seller or currency
+        seen.add(pk)
+        found.setdefault(variant_id, []).append(ContractRow(list_id, name, priority, min_q, price))
+    return found
+
+
+def contract_at(rows: Sequence[ContractRow], quantity: int) -> ContractRow | None:
+    """The entry that prices `quantity` units (the precedence rule of the module docstring), or None."""
+    best_of_list: dict[int, ContractRow] = {}
+    for row in rows:
+        if row.min_quantity <= quantity:
+            held = best_of_list.get(row.price_list_id)
+            if held is None or row.min_quantity > held.min_quantity:
+                best_of_list[row.price_list_id] = row
+    if not best_of_list:
+        return None
+    return min(best_of_list.values(), key=lambda r: (-r.priority, r.unit_price, r.price_list_id))
+
+
+def public_tiers(variants: Sequence[Variant]) -> dict[int, list[tuple[int, Decimal]]]:
+    """variant id → its public tiers (from quantity, unit price) in the variant's currency, ascending. One query."""
+    by_id = {v.pk: v for v in variants}
+    found: dict[int, list[tuple[int, Decimal]]] = {}
+    if not by_id:
+        return found
+    rows = QuantityTier.objects.filter(variant_id__in=list(by_id)).order_by("variant_id", "min_quantity")
+    for variant_id, min_q, price, currency in rows.values_list("variant_id", "min_quantity", "unit_price", "currency"):
+        if currency == by_id[variant_id].currency:
+            found.setdefault(variant_id, []).append((min_q, price))
+    return found
+
+
+def tier_at(tiers: Sequence[tuple[int, Decimal]], quantity: int) -> Decimal | None:
+    price = None
+    for min_q, amount in tiers:  # ascending
+        if min_q <= quantity:
+            price = amount
+    return price
+
+
+class ContractPrice:
+    """The actor's company price lists (see the module docstring for which list wins)."""
+
+    name = CONTRACT
+
+    def prices(self, *, actor: User | None, asks: Sequence[Ask], now: datetime) -> dict[int, Decimal]:
+        rows = contract_rows(actor=actor, variants=[a.variant for a in asks], now=now)
+        out = {}
+        for i, ask in enumerate(asks):
+            row = contract_at(rows.get(ask.variant.pk, ()), ask.quantity)
+            if row is not None:
+                out[i] = row.unit_price
+        return out
+
+
+class TierPrice:
+    """Public quantity tiers: no query when every line is of one unit (a tier starts at 2)."""
+
+    name = TIER
+
+    def prices(self, *, actor: User | None, asks: Sequence[Ask], now: datetime) -> dict[int, Decimal]:
+        wanted = [a for a in asks if a.quantity >= 2]
+        if not wanted:
+            return {}
+        tiers = public_tiers([a.variant for a in wanted])
+        out = {}
+        for i, ask in enumerate(asks):
+            amount = tier_at(tiers.get(ask.variant.pk, ()), ask.quantity)
+            if amount is not None:
+                out[i] = amount
+        return out
+
+
+# Asked in order; the first that answers for a line sets its unit price.
+SOURCES: tuple[PriceSource, ...] = (ContractPrice(), TierPrice(), ListPrice())
 
 
 def unit_prices(*, actor: User | None, asks: Sequence[Ask], now: datetime) -> list[UnitPrice]:
@@ -180,3 +327,169 @@ def _loaded(variant: Variant) -> Variant:
     if "product" in variant._state.fields_cache and "seller" in variant.product._state.fields_cache:
         return variant
     return Variant.objects.select_related("product__seller", "product__category").get(pk=variant.pk)
+
+
+# --- order rules: minimum order quantity and order multiple --------------------------------------------------
+
+
+class BelowMinimum(ValidationFailed):
+    code = Code.BELOW_MINIMUM
+
+
+class NotAMultiple(ValidationFailed):
+    code = Code.NOT_A_MULTIPLE
+
+
+def with_order_rules(variants: Sequence[Variant]) -> None:
+    """Load the order rules of many variants in one query, so that `order_rule_of` (and `check_order_quantity`)
+    asks nothing more for them."""
+    missing = [v for v in variants if "order_rule" not in v._state.fields_cache]
+    if not missing:
+        return
+    rules = {r.variant_id: r for r in OrderRule.objects.filter(variant_id__in={v.pk for v in missing})}
+    for variant in missing:
+        variant._state.fields_cache["order_rule"] = rules.get(variant.pk)
+
+
+def order_rule_of(variant: Variant) -> OrderRule | None:
+    """The variant's order rule, or None (any quantity from 1). One query unless loaded (`with_order_rules`, or
+    `select_related("order_rule")`)."""
+    with_order_rules([variant])
+    return variant._state.fields_cache["order_rule"]
+
+
+def rule_text(min_quantity: int, multiple: int) -> str:
+    """ "Minimum order is 50, in multiples of 10." ("" when any quantity goes)."""
+    if multiple > 1:
+        return gettext("Minimum order is %(min)s, in multiples of %(multiple)s.") % {
+            "min": min_quantity,
+            "multiple": multiple,
+        }
+    if min_quantity > 1:
+        return gettext("Minimum order is %(min)s.") % {"min": min_quantity}
+    return ""
+
+
+def check_order_quantity(variant: Variant, quantity: int) -> None:
+    """Refuse a quantity below the variant's minimum order (`below_minimum`) or not a multiple of its order multiple
+    (`not_a_multiple`), with the rule as the message: "Minimum order is 50, in multiples of 10." (field quantity)."""
+    rule = order_rule_of(variant)
+    if rule is None:
+        return
+    if quantity < rule.min_quantity:
+        raise BelowMinimum(rule_text(rule.min_quantity, rule.multiple), field="quantity")
+    if quantity % rule.multiple:
+        raise NotAMultiple(rule_text(rule.min_quantity, rule.multiple), field="quantity")
+
+
+def order_quantity_problems(lines: Sequence[tuple[Variant, int]]) -> dict[int, ValidationFailed]:
+    """The bulk form for a basket: line index → its error, for the lines whose quantity breaks their variant's
+    rule (one query for all the lines)."""
+    with_order_rules([variant for variant, _ in lines])
+    problems: dict[int, ValidationFailed] = {}
+    for index, (variant, quantity) in enumerate(lines):
+        try:
+            check_order_quantity(variant, quantity)
+        except ValidationFailed as error:
+            problems[index] = error
+    return problems
+
+
+def check_order_quantities(lines: Sequence[tuple[Variant, int]]) -> None:
+    """Raise the error of the first line that breaks its rule, its field naming the line ("items.<index>")."""
+    problems = order_quantity_problems(lines)
+    if problems:
+        index = min(problems)
+        error = problems[index]
+        error.field = f"items.{index}"
+        raise error
+
+
+# --- the product page's price table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """From `min_quantity` to `max_quantity` units (None: and more) one unit costs `unit`."""
+
+    min_quantity: int
+    max_quantity: int | None
+    unit: Money
+    source: str  # "list", "tier" or "contract"
+
+
+@dataclass(frozen=True)
+class VariantPricing:
+    """What the product page and products/{id} show for a variant: the public tier table (from the minimum order
+    quantity), the order rule, and — for a member of a company with a contract — the actor's own table."""
+
+    variant: Variant
+    min_quantity: int
+    multiple: int
+    public: list[TierRow]
+    contract: list[TierRow]  # empty: no contract price for this actor; else the actor's prices, contract or not
+    price_list: str  # the name of the list that prices the minimum quantity ("" when none)
+
+    @property
+    def rule(self) -> str:
+        return rule_text(self.min_quantity, self.multiple)
+
+    @property
+    def contract_price(self) -> Money | None:
+        """The actor's contract price for the minimum order quantity (None: the public price applies)."""
+        first = self.contract[0] if self.contract else None
+        return first.unit if first and first.source == CONTRACT else None
+
+    @property
+    def has_tiers(self) -> bool:
+        return len(self.public) > 1
+
+
+def _rows(points: list[int], price_at) -> list[TierRow]:
+    rows: list[TierRow] = []
+    for point in sorted(set(points)):
+        source, unit = price_at(point)
+        if rows and rows[-1].unit == unit and rows[-1].source == source:
+            continue  # the same price as the row before: one row
+        if rows:
+            last = rows[-1]
+            rows[-1] = TierRow(last.min_quantity, point - 1, last.unit, last.source)
+        rows.append(TierRow(point, None, unit, source))
+    return rows
+
+
+def variant_pricing(*, actor: User | None, variants: Sequence[Variant], now: datetime) -> dict[int, VariantPricing]:
+    """variant id → its price table for this actor (before promotions). Three queries at most for all the variants
+    (tiers, order rules, the actor's contract entries); variants with their product loaded."""
+    variants = list(variants)
+    tiers = public_tiers(variants)
+    with_order_rules(variants)
+    contracts = contract_rows(actor=actor, variants=variants, now=now)
+    out = {}
+    for variant in variants:
+        rule = order_rule_of(variant)
+        start, multiple = (rule.min_quantity, rule.multiple) if rule else (1, 1)
+        own_tiers = tiers.get(variant.pk, [])
+        own_contract = contracts.get(variant.pk, [])
+
+        def money(amount: Decimal, currency: str = variant.currency) -> Money:
+            return Money(quantize(amount, currency), currency)
+
+        def public_at(quantity: int, own_tiers=own_tiers, variant=variant, money=money) -> tuple[str, Money]:
+            amount = tier_at(own_tiers, quantity)
+            return (LIST, money(variant.price)) if amount is None else (TIER, money(amount))
+
+        def actor_at(quantity: int, own_contract=own_contract, public_at=public_at, money=money) -> tuple[str, Money]:
+            row = contract_at(own_contract, quantity)
+            return (CONTRACT, money(row.unit_price)) if row else public_at(quantity)
+
+        points = [start, *(q for q, _ in own_tiers if q > start)]
+        public = _rows(points, public_at)
+        contract: list[TierRow] = []
+        first_list = ""
+        if own_contract:
+            contract = _rows(points + [r.min_quantity for r in own_contract if r.min_quantity > start], actor_at)
+            chosen = contract_at(own_contract, start)
+            first_list = chosen.price_list_name if chosen else ""
+        out[variant.pk] = VariantPricing(variant, start, multiple, public, contract, first_list)
+    return out
