@@ -22,6 +22,7 @@ from tradeloop.inventory import api as inventory_api
 from tradeloop.ledger import api as ledger_api
 from tradeloop.orders import api as orders_api
 from tradeloop.payments import api as payments_api
+from tradeloop.pricing import api as pricing_api
 from tradeloop.promotions import api as promotions_api
 
 DESCRIPTION = """\
@@ -88,6 +89,8 @@ api.add_router("", aftersales_api.router)
 api.add_router("seller", aftersales_api.seller_router)
 api.add_router("", promotions_api.router)
 api.add_router("seller", promotions_api.seller_router)
+api.add_router("", pricing_api.router)
+api.add_router("seller", pricing_api.seller_router)
 api.add_router("", conversations_api.router)
 api.add_router("", b2b_api.router)
 api.add_router("seller", b2b_api.seller_router)

@@ -27,6 +27,7 @@ from tradeloop.catalog.schemas import (
 )
 from tradeloop.core.api_schemas import Id, PageOut, Text, errors
 from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.pricing import api as pricing_api
 
 router = Router(tags=["goods"])
 seller_router = Router(auth=SIGNED_IN, tags=["seller"])
@@ -111,7 +112,10 @@ def products(request: HttpRequest, query: Query[ProductQuery]):
 
 @router.get("products/{product_id}", auth=None, response={200: ProductDetailOut, **errors(404, 422)})
 def product_detail(request: HttpRequest, product_id: Id):
-    return selectors.product_detail(product_id)
+    """A published product; `pricing` has each variant's tiers, order rule and (signed in) the contract price."""
+    product = selectors.product_detail(product_id)
+    product.pricing = pricing_api.product_pricing(request, product)
+    return product
 
 
 @router.get(

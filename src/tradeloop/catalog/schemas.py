@@ -24,6 +24,7 @@ from tradeloop.core.api_schemas import (
     Text,
     media_url,
 )
+from tradeloop.pricing.schemas import VariantPricingOut
 
 ProductKind = Literal[tuple(Product.Kind.values)]  # type: ignore[valid-type]
 ProductStatus = Literal[tuple(Product.Status.values)]  # type: ignore[valid-type]
@@ -140,6 +141,9 @@ class ProductDetailOut(ProductCardOut, ProductContentOut):
     published_at: datetime | None
     variants: list[VariantOut]
     images: list[ImageOut]
+    pricing: list[VariantPricingOut] = Field(
+        default_factory=list, description="Each variant's tier table, order rule and the caller's contract price"
+    )
 
 
 class SellerProductOut(ProductCardOut):

@@ -32,15 +32,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
-from tradeloop.accounts.models import User
+from tradeloop.accounts.models import Organization, User
+from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Product, Variant
-from tradeloop.core.errors import Conflict, ValidationFailed
+from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.core.money import Money, quantize
+from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.pricing.errors import Code
-from tradeloop.pricing.models import OrderRule, PriceListEntry, QuantityTier
+from tradeloop.pricing.models import OrderRule, PriceList, PriceListAssignment, PriceListEntry, QuantityTier
 from tradeloop.promotions import services as promotions
 from tradeloop.promotions.engine import PricedLine
 
@@ -493,3 +495,102 @@ def variant_pricing(*, actor: User | None, variants: Sequence[Variant], now: dat
             first_list = chosen.price_list_name if chosen else ""
         out[variant.pk] = VariantPricing(variant, start, multiple, public, contract, first_list)
     return out
+
+
+# --- sellers' and buyers' reads of price lists -------------------------------------------------------------------
+
+MANAGE = "catalog.manage"
+
+
+def seller_price_list(*, actor: User, seller: Organization, price_list_id: int) -> PriceList:
+    """The seller's price list, for a member allowed to manage the catalog; another seller's answers 404."""
+    require(actor, seller, MANAGE)
+    found = PriceList.objects.filter(pk=price_list_id, seller=seller).first()
+    if found is None:
+        raise NotFound(gettext("price list not found"))
+    return found
+
+
+def seller_variant(*, actor: User, seller: Organization, variant_id: int) -> Variant:
+    """A variant of the seller's goods; another seller's answers 404."""
+    require(actor, seller, MANAGE)
+    found = Variant.objects.select_related("product").filter(pk=variant_id, product__seller=seller).first()
+    if found is None:
+        raise NotFound(gettext("variant not found"), field="variant")
+    return found
+
+
+def seller_price_lists(*, actor: User, seller: Organization, cursor: str | None = None, limit: int = 50) -> Page:
+    """The seller's price lists, highest priority first, with their companies and number of prices (2 queries)."""
+    require(actor, seller, MANAGE)
+    qs = (
+        PriceList.objects.filter(seller=seller)
+        .annotate(entry_count=Count("entries", distinct=True))
+        .prefetch_related(Prefetch("buyers", Organization.objects.only("id", "name", "slug", "kind")))
+    )
+    return keyset_page(qs, order=("-priority", "name", "id"), cursor=cursor, limit=limit)
+
+
+def price_list_detail(*, actor: User, seller: Organization, price_list_id: int) -> PriceList:
+    found = seller_price_list(actor=actor, seller=seller, price_list_id=price_list_id)
+    return (
+        PriceList.objects.annotate(entry_count=Count("entries", distinct=True))
+        .prefetch_related(Prefetch("buyers", Organization.objects.only("id", "name", "slug", "kind")))
+        .get(pk=found.pk)
+    )
+
+
+def seller_id_of(price_list_id: int) -> int | None:
+    return PriceList.objects.filter(pk=price_list_id).values_list("seller_id", flat=True).first()
+
+
+def entries_of(price_list: PriceList, *, cursor: str | None = None, limit: int = 100) -> Page:
+    """A list's prices by variant and from-quantity (1 query a page)."""
+    qs = PriceListEntry.objects.filter(price_list=price_list).select_related("variant", "price_list")
+    return keyset_page(qs, order=("variant_id", "min_quantity", "id"), cursor=cursor, limit=limit)
+
+
+def all_entries(price_list: PriceList) -> list[PriceListEntry]:
+    return list(
+        PriceListEntry.objects.filter(price_list=price_list)
+        .select_related("variant", "price_list")
+        .order_by("variant__sku", "min_quantity", "id")
+    )
+
+
+def _assigned_to(actor: User) -> QuerySet[PriceList]:
+    if not _signed_in(actor):
+        return PriceList.objects.none()
+    ids = PriceListAssignment.objects.filter(
+        buyer__memberships__user=actor, buyer__is_active=True, price_list__seller__is_active=True
+    ).values("price_list_id")
+    return PriceList.objects.filter(pk__in=ids, is_active=True)
+
+
+def buyer_price_lists(*, actor: User, cursor: str | None = None, limit: int = 24) -> Page:
+    """The switched-on price lists given to the actor's organizations, with their seller (1 query a page)."""
+    qs = _assigned_to(actor).select_related("seller").annotate(entry_count=Count("entries", distinct=True))
+    return keyset_page(qs, order=("-priority", "name", "id"), cursor=cursor, limit=limit)
+
+
+def buyer_price_list(*, actor: User, price_list_id: int) -> PriceList:
+    """A list given to one of the actor's organizations; any other answers 404."""
+    found = _assigned_to(actor).select_related("seller").filter(pk=price_list_id).first()
+    if found is None:
+        raise NotFound(gettext("price list not found"))
+    return found
+
+
+def product_variants(*, actor: User, seller: Organization, product_id: int) -> list[Variant]:
+    """A product's variants with tiers and order rules loaded, for the seller's tier editor (3 queries)."""
+    require(actor, seller, MANAGE)
+    product = Product.objects.filter(pk=product_id, seller=seller).first()
+    if product is None:
+        raise NotFound(gettext("product not found"))
+    variants = list(
+        Variant.objects.filter(product=product)
+        .select_related("product", "order_rule")
+        .prefetch_related(Prefetch("quantity_tiers", QuantityTier.objects.order_by("min_quantity")))
+        .order_by("position", "id")
+    )
+    return variants

@@ -22,7 +22,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Variant
 from tradeloop.core import clock
-from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
+from tradeloop.core.errors import Conflict, ValidationFailed
 from tradeloop.core.money import Money, check_currency, parse_amount
 from tradeloop.pricing.errors import Code
 from tradeloop.pricing.models import (
@@ -33,7 +33,16 @@ from tradeloop.pricing.models import (
     PriceListEntry,
     QuantityTier,
 )
-from tradeloop.pricing.selectors import Ask, UnitPrice, check_order_quantities, check_order_quantity, unit_prices
+from tradeloop.pricing.selectors import (
+    MANAGE,
+    Ask,
+    UnitPrice,
+    check_order_quantities,
+    check_order_quantity,
+    seller_price_list,
+    seller_variant,
+    unit_prices,
+)
 from tradeloop.promotions import services as promotions
 from tradeloop.promotions.services import Breakdown, LineResult
 
@@ -159,7 +168,6 @@ def price_checkout(
 
 # --- sellers' writes: price lists, tiers, order rules -------------------------------------------------------------
 
-MANAGE = "catalog.manage"
 MAX_ENTRIES = 2000
 MAX_TIERS = 20
 MAX_BUYERS = 500
@@ -189,24 +197,6 @@ class EntryInput:
 class TierInput:
     min_quantity: int
     unit_price: Decimal
-
-
-def seller_price_list(*, actor: User, seller: Organization, price_list_id: int) -> PriceList:
-    """The seller's price list, for a member allowed to manage the catalog; another seller's answers 404."""
-    require(actor, seller, MANAGE)
-    found = PriceList.objects.filter(pk=price_list_id, seller=seller).first()
-    if found is None:
-        raise NotFound(gettext("price list not found"))
-    return found
-
-
-def seller_variant(*, actor: User, seller: Organization, variant_id: int) -> Variant:
-    """A variant of the seller's goods; another seller's answers 404."""
-    require(actor, seller, MANAGE)
-    found = Variant.objects.select_related("product").filter(pk=variant_id, product__seller=seller).first()
-    if found is None:
-        raise NotFound(gettext("variant not found"), field="variant")
-    return found
 
 
 def _clean_list(data: PriceListInput) -> dict:
@@ -419,3 +409,18 @@ def set_order_rule(
         variant=variant, defaults={"min_quantity": min_quantity, "multiple": multiple}
     )
     return rule
+
+
+@transaction.atomic
+def update_tiers_and_rule(
+    *,
+    actor: User,
+    seller: Organization,
+    variant_id: int,
+    tiers: Sequence[TierInput],
+    min_quantity: int | None,
+    multiple: int | None,
+) -> None:
+    """The tier editor's save: the public tiers and the order rule of a variant together (all or nothing)."""
+    set_tiers(actor=actor, seller=seller, variant_id=variant_id, tiers=tiers)
+    set_order_rule(actor=actor, seller=seller, variant_id=variant_id, min_quantity=min_quantity, multiple=multiple)
