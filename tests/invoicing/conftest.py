@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.api.conftest import api, api_as  # noqa: F401 - the shared API client fixtures
+from tests.api.conftest import api, api_as, rival  # noqa: F401 - the shared API client fixtures
 from tests.checkout.conftest import eager, pay  # noqa: F401 - the sandbox gateway in-process
 from tests.factories import UserFactory, member, published_product, seller_with_owner
 from tradeloop.fulfilment import services as fulfilment

@@ -7,4 +7,3 @@ from enum import StrEnum
 class Code(StrEnum):
     NOT_PAYABLE = "not_payable"  # the invoice is paid or void: nothing is open on it
     OVERPAID = "overpaid"  # an offline payment of more than is open
-    NOT_ISSUED = "not_issued"  # a void of an invoice the ledger never saw issued

@@ -7,3 +7,4 @@ class Code(StrEnum):
     UNBALANCED = "unbalanced"
     NOT_PAID = "not_paid"
     REFUND_TOO_LARGE = "refund_too_large"
+    NOT_ISSUED = "not_issued"  # an invoice void without its issue posting
