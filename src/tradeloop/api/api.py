@@ -19,6 +19,7 @@ from tradeloop.core import api_errors as errors
 from tradeloop.core.api_parser import StrictJsonParser
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
+from tradeloop.invoicing import api as invoicing_api
 from tradeloop.ledger import api as ledger_api
 from tradeloop.orders import api as orders_api
 from tradeloop.payments import api as payments_api
@@ -87,6 +88,8 @@ api.add_router("", fulfilment_api.router)
 api.add_router("seller", fulfilment_api.seller_router)
 api.add_router("", aftersales_api.router)
 api.add_router("seller", aftersales_api.seller_router)
+api.add_router("", invoicing_api.router)
+api.add_router("seller", invoicing_api.seller_router)
 api.add_router("", promotions_api.router)
 api.add_router("seller", promotions_api.seller_router)
 api.add_router("", pricing_api.router)
