@@ -102,7 +102,7 @@ def _text(value: str, *, field: str, max_length: int, required: bool = False) ->
 def _check_audience(data: RfqIn, buyer_org: Organization) -> None:
     if (data.supplier is None) == (data.category is None):
         raise ValidationFailed(
-            gettext("Send the RFQ to one supplier, or open it to a category."), field="supplier", code=Code.AUDIENCE
+            gettext("Send the RFQ to one supplier, or open it to a category."), field="supplier", code=Code.RFQ_AUDIENCE
         )
     if data.supplier is not None:
         if not data.supplier.sells or not data.supplier.is_active:
