@@ -26,12 +26,13 @@ line is of one unit), the contract source one (none for guests), the order rules
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
@@ -460,17 +461,55 @@ def _rows(points: list[int], price_at) -> list[TierRow]:
     return rows
 
 
+DISPLAY_TTL = 300  # seconds; the services forget a variant's entry when its tiers or order rule change
+
+
+def display_key(variant_id: int) -> str:
+    return f"pricing:display:{variant_id}"
+
+
+def forget_display(variant_ids: Iterable[int]) -> None:
+    cache.delete_many([display_key(v) for v in variant_ids])
+
+
+def _display_facts(variants: Sequence[Variant]) -> dict[int, tuple[list, tuple[int, int] | None]]:
+    """variant id → (public tier rows (from, price, currency), (minimum, multiple) or None), read through a short
+    cache for product pages (never for pricing a line: `unit_prices` and the order checks read the tables)."""
+    keys = {display_key(v.pk): v.pk for v in variants}
+    found = {keys[k]: value for k, value in cache.get_many(list(keys)).items()}
+    missing = [v for v in variants if v.pk not in found]
+    if missing:
+        ids = [v.pk for v in missing]
+        tiers: dict[int, list] = {}
+        rows = QuantityTier.objects.filter(variant_id__in=ids).order_by("variant_id", "min_quantity")
+        for variant_id, min_q, price, currency in rows.values_list(
+            "variant_id", "min_quantity", "unit_price", "currency"
+        ):
+            tiers.setdefault(variant_id, []).append((min_q, price, currency))
+        rules = dict(
+            (v, (m, k))
+            for v, m, k in OrderRule.objects.filter(variant_id__in=ids).values_list(
+                "variant_id", "min_quantity", "multiple"
+            )
+        )
+        fresh = {v: (tiers.get(v, []), rules.get(v)) for v in ids}
+        cache.set_many({display_key(v): value for v, value in fresh.items()}, DISPLAY_TTL)
+        found.update(fresh)
+    return found
+
+
 def variant_pricing(*, actor: User | None, variants: Sequence[Variant], now: datetime) -> dict[int, VariantPricing]:
-    """variant id → its price table for this actor (before promotions). Three queries at most for all the variants
-    (tiers, order rules, the actor's contract entries); variants with their product loaded."""
+    """variant id → its price table for this actor (before promotions). Public tiers and order rules come through a
+    short cache (two queries when not cached), then one query for the actor's contract entries (none for guests);
+    variants with their product loaded."""
     variants = list(variants)
-    tiers = public_tiers(variants)
-    with_order_rules(variants)
+    facts = _display_facts(variants)
+    tiers = {v.pk: [(q, price) for q, price, currency in facts[v.pk][0] if currency == v.currency] for v in variants}
     contracts = contract_rows(actor=actor, variants=variants, now=now)
     out = {}
     for variant in variants:
-        rule = order_rule_of(variant)
-        start, multiple = (rule.min_quantity, rule.multiple) if rule else (1, 1)
+        rule = facts[variant.pk][1]
+        start, multiple = rule if rule else (1, 1)
         own_tiers = tiers.get(variant.pk, [])
         own_contract = contracts.get(variant.pk, [])
 

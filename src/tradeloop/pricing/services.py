@@ -39,6 +39,7 @@ from tradeloop.pricing.selectors import (
     UnitPrice,
     check_order_quantities,
     check_order_quantity,
+    forget_display,
     seller_price_list,
     seller_variant,
     unit_prices,
@@ -384,7 +385,10 @@ def set_tiers(*, actor: User, seller: Organization, variant_id: int, tiers: Sequ
         unit = _price(tier.unit_price, field=f"tiers.{index}.unit_price")
         rows.append(QuantityTier(variant=variant, min_quantity=min_q, unit_price=unit, currency=variant.currency))
     QuantityTier.objects.filter(variant=variant).delete()
-    return QuantityTier.objects.bulk_create(sorted(rows, key=lambda t: t.min_quantity))
+    saved = QuantityTier.objects.bulk_create(sorted(rows, key=lambda t: t.min_quantity))
+    transaction.on_commit(lambda: forget_display([variant.pk]))
+    forget_display([variant.pk])
+    return saved
 
 
 def set_order_rule(
@@ -402,6 +406,8 @@ def set_order_rule(
             field="min_quantity",
             code=Code.BAD_ORDER_RULE,
         )
+    forget_display([variant.pk])
+    transaction.on_commit(lambda: forget_display([variant.pk]))
     if min_quantity == 1 and multiple == 1:
         OrderRule.objects.filter(variant=variant).delete()
         return None
