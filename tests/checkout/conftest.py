@@ -64,6 +64,19 @@ def shop(db):
 
 
 @pytest.fixture
+def goods(db):
+    """A supplier of converters: AD-24 at 10.00 (500 units) and DA-16 at 4.50 (20 units)."""
+    supplier = seller_with_owner(name="Sino Electronics")
+    adc = stocked(supplier, title="24-bit AD converter", price="10.00", stock=500).variants.get()
+    adc.sku = "AD-24"
+    adc.save(update_fields=["sku"])
+    dac = stocked(supplier, title="16-bit DA converter", price="4.50", stock=20).variants.get()
+    dac.sku = "DA-16"
+    dac.save(update_fields=["sku"])
+    return {"supplier": supplier, "adc": adc, "dac": dac}
+
+
+@pytest.fixture
 def pay(eager, django_capture_on_commit_callbacks):
     """pay(payment) / pay(payment, decline=True): the buyer decides on the sandbox page; the webhook runs in-process."""
     from tradeloop.payments.providers import sandbox

@@ -10,7 +10,7 @@ from ninja import Field, Header, Router, Schema, Status
 from pydantic import StringConstraints
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.checkout import addresses, cart, selectors, services
+from tradeloop.checkout import addresses, cart, quick_order, requisitions, selectors, services
 from tradeloop.checkout.cart import MAX_QUANTITY, CartOwner
 from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, Text, errors
 
@@ -230,6 +230,34 @@ def add_item(request: HttpRequest, payload: CartItemIn):
     return Status(201, _one_line(request, item.pk))
 
 
+# Before cart/items/{item_id}, so that the path is not taken for an item id.
+
+
+class BulkItemIn(InputSchema):
+    variant_id: Id
+    quantity: Quantity
+
+
+class BulkIn(InputSchema):
+    items: list[BulkItemIn] = Field(..., min_length=1, max_length=quick_order.MAX_LINES)
+
+
+@router.post(
+    "cart/items/bulk",
+    response={201: CartOut, **WRITE_ERRORS},
+    summary="Add many lines to the cart at once, all or nothing (quick order); answers the whole cart",
+    description="Each line is checked as `POST cart/items` checks one (for sale, stock, minimum order and "
+    "multiple, with what the cart holds already). The first bad line refuses the whole request; its error's "
+    "`field` is `items.<index>`.",
+)
+def add_items(request: HttpRequest, payload: BulkIn):
+    cart.add_items(
+        owner=_owner(request),
+        lines=[cart.AddLine(item.variant_id, item.quantity) for item in payload.items],
+    )
+    return Status(201, _cart(selectors.cart_view(_owner(request))))
+
+
 @router.patch("cart/items/{item_id}", response={200: CartLineOut, **WRITE_ERRORS}, summary="Change a line's quantity")
 def update_item(request: HttpRequest, item_id: Id, payload: CartItemPatch):
     cart.set_quantity(owner=_owner(request), item_id=item_id, quantity=payload.quantity)
@@ -300,3 +328,213 @@ def place(
         key=idempotency_key,
     )
     return Status(201, placed.as_dict())
+
+
+# --- quick order and requisition lists ----------------------------------------------------------------------------
+
+
+class QuickLineIn(InputSchema):
+    sku: Text = Field(..., max_length=quick_order.MAX_SKU)
+    quantity: int = Field(..., ge=0, le=2**31 - 1)
+
+
+class QuickOrderIn(InputSchema):
+    text: str = Field(
+        "",
+        max_length=quick_order.MAX_TEXT,
+        description='"SKU, quantity" lines separated by comma, tab or semicolon; a header line and blank lines are '
+        "skipped",
+        examples=["SKU, quantity\nAD-24, 50\nAD-16;100"],
+    )
+    lines: list[QuickLineIn] = Field(
+        default_factory=list, max_length=quick_order.MAX_LINES, description="Or the lines as data"
+    )
+    seller: Id | None = Field(None, description="Only this store's SKUs (a SKU several stores use needs it)")
+
+
+class LineErrorOut(Schema):
+    code: str = Field(
+        ...,
+        description="unknown_sku, ambiguous_sku, not_for_sale, out_of_stock, bad_line, bad_quantity, below_minimum, "
+        "not_a_multiple",
+    )
+    message: str
+
+
+class ResolvedLineOut(Schema):
+    line: int = Field(..., description="The line number in the text (the first one, when a SKU was written twice)")
+    lines: list[int] = Field(..., description="Every line number combined into this one")
+    sku: str
+    quantity: int | None
+    variant_id: int | None
+    product_id: int | None
+    title: str | None
+    variant_name: str | None
+    seller: SellerOut | None
+    unit_price: Amount | None = Field(None, description="This buyer's unit price (list, tier or contract price)")
+    line_total: Amount | None
+    currency: str | None
+    price_source: str | None = Field(None, description="Where the unit price came from: list, tier, contract")
+    available: int
+    error: LineErrorOut | None = Field(None, description="Why the line cannot be ordered (null when it can)")
+
+
+class ResolutionOut(Schema):
+    lines: list[ResolvedLineOut]
+    valid: int
+    invalid: int
+    currency: str | None = Field(None, description="Null when the valid lines are in several currencies or none")
+    total: Amount | None = Field(None, description="The valid lines' total before promotions")
+
+
+def _resolved_line(line: quick_order.Resolved) -> dict:
+    variant, price = line.variant, line.price
+    seller = variant.product.seller if variant is not None else None
+    return {
+        "line": line.row.number,
+        "lines": line.numbers,
+        "sku": line.sku,
+        "quantity": line.quantity,
+        "variant_id": variant.pk if variant else None,
+        "product_id": variant.product_id if variant else None,
+        "title": variant.product.display_title if variant else None,
+        "variant_name": variant.display_name if variant else None,
+        "seller": {"id": seller.pk, "name": seller.name, "slug": seller.slug} if seller else None,
+        "unit_price": price.unit.amount if price else None,
+        "line_total": price.subtotal.amount if price else None,
+        "currency": price.unit.currency if price else None,
+        "price_source": price.source if price else None,
+        "available": line.available,
+        "error": {"code": str(line.error), "message": line.message} if line.error else None,
+    }
+
+
+def _resolution(resolution: quick_order.Resolution) -> dict:
+    total = resolution.total
+    return {
+        "lines": [_resolved_line(line) for line in resolution.lines],
+        "valid": len(resolution.valid),
+        "invalid": len(resolution.invalid),
+        "currency": total.currency if total else None,
+        "total": total.amount if total else None,
+    }
+
+
+@router.post(
+    "quick-order",
+    response={200: ResolutionOut, **WRITE_ERRORS},
+    summary="Resolve SKU and quantity lines: each with its price for you, or its error (nothing is written)",
+    description="Send `text` (pasted or file content: comma, tab or semicolon separated; a header line and blank "
+    f"lines are skipped; at most {quick_order.MAX_LINES} lines) or `lines`. A SKU written twice is one line with the "
+    "quantities added up. Then add the valid lines with `POST cart/items/bulk`.",
+)
+def resolve_quick_order(request: HttpRequest, payload: QuickOrderIn):
+    if payload.lines:
+        rows = quick_order.rows_of([(line.sku, line.quantity) for line in payload.lines])
+    else:
+        rows = quick_order.parse_text(payload.text)
+    return _resolution(quick_order.resolve(actor=request.auth, rows=rows, seller_id=payload.seller))
+
+
+class RequisitionLineIn(InputSchema):
+    variant_id: Id
+    quantity: Quantity
+
+
+class RequisitionListIn(InputSchema):
+    name: Text = Field(..., max_length=requisitions.MAX_NAME)
+    lines: list[RequisitionLineIn] = Field(..., min_length=1, max_length=quick_order.MAX_LINES)
+
+
+class RequisitionListOut(Schema):
+    id: int
+    name: str
+    line_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequisitionListDetailOut(RequisitionListOut):
+    lines: list[ResolvedLineOut] = Field(..., description="Each line with today's price and availability")
+    valid: int
+    invalid: int
+    currency: str | None
+    total: Amount | None
+
+
+class AddedOut(Schema):
+    added: int = Field(..., description="Lines put into the cart")
+    skipped: list[ResolvedLineOut] = Field(..., description="Lines that cannot be ordered now, with their error")
+    cart: CartOut
+
+
+def _list_out(found, resolution: quick_order.Resolution) -> dict:
+    return {
+        "id": found.pk,
+        "name": found.name,
+        "line_count": len(resolution.lines),
+        "created_at": found.created_at,
+        "updated_at": found.updated_at,
+        **_resolution(resolution),
+    }
+
+
+def _lines_in(payload: RequisitionListIn) -> list[requisitions.LineIn]:
+    return [requisitions.LineIn(line.variant_id, line.quantity) for line in payload.lines]
+
+
+@router.get(
+    "requisition-lists", response={200: list[RequisitionListOut], **errors(401)}, summary="Your requisition lists"
+)
+def list_requisition_lists(request: HttpRequest):
+    return list(requisitions.lists(request.auth))
+
+
+@router.post(
+    "requisition-lists", response={201: RequisitionListDetailOut, **WRITE_ERRORS}, summary="Save lines under a name"
+)
+def create_requisition_list(request: HttpRequest, payload: RequisitionListIn):
+    found = requisitions.save_list(actor=request.auth, name=payload.name, lines=_lines_in(payload))
+    return Status(201, _list_out(*requisitions.opened(request.auth, found.pk)))
+
+
+@router.get(
+    "requisition-lists/{list_id}",
+    response={200: RequisitionListDetailOut, **READ_ERRORS},
+    summary="A requisition list with today's prices and availability",
+)
+def get_requisition_list(request: HttpRequest, list_id: Id):
+    return _list_out(*requisitions.opened(request.auth, list_id))
+
+
+@router.put(
+    "requisition-lists/{list_id}",
+    response={200: RequisitionListDetailOut, **WRITE_ERRORS},
+    summary="Rename a requisition list and replace its lines",
+)
+def replace_requisition_list(request: HttpRequest, list_id: Id, payload: RequisitionListIn):
+    requisitions.save_list(actor=request.auth, name=payload.name, lines=_lines_in(payload), list_id=list_id)
+    return _list_out(*requisitions.opened(request.auth, list_id))
+
+
+@router.delete("requisition-lists/{list_id}", response={204: None, **READ_ERRORS}, summary="Delete a list")
+def delete_requisition_list(request: HttpRequest, list_id: Id):
+    requisitions.delete_list(actor=request.auth, list_id=list_id)
+    return Status(204, None)
+
+
+@router.post(
+    "requisition-lists/{list_id}/add-to-cart",
+    response={201: AddedOut, **WRITE_ERRORS},
+    summary="Put every line that can be ordered now into the cart; the others are answered with their error",
+)
+def requisition_list_to_cart(request: HttpRequest, list_id: Id):
+    items, skipped = requisitions.add_to_cart(actor=request.auth, list_id=list_id)
+    return Status(
+        201,
+        {
+            "added": len(items),
+            "skipped": [_resolved_line(line) for line in skipped],
+            "cart": _cart(selectors.cart_view(_owner(request))),
+        },
+    )

@@ -5,18 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import User
 from tradeloop.catalog.models import Product, Variant
+from tradeloop.checkout.errors import Code
 from tradeloop.checkout.models import Cart, CartItem
 from tradeloop.core import clock
-from tradeloop.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from tradeloop.core.errors import DomainError, NotAuthenticated, NotFound, ValidationFailed
 from tradeloop.inventory import services as inventory
+from tradeloop.pricing import selectors as prices
 
 MAX_QUANTITY = 999
-MAX_CART_LINES = 100
+MAX_CART_LINES = 200  # a quick order of MAX_LINES lines fits
 
 
 # ---------- whose cart ----------
@@ -74,15 +76,18 @@ def _quantity(value, *, field: str = "quantity") -> int:
     return quantity
 
 
-def _buyable_variant(variant_id) -> Variant:
-    variant = (
+def buyable(variant_ids) -> QuerySet[Variant]:
+    return (
         Variant.objects.select_related("product")
-        .filter(pk=variant_id if str(variant_id).isdigit() else None, is_active=True)
+        .filter(pk__in=variant_ids, is_active=True)
         .filter(product__status=Product.Status.PUBLISHED, product__seller__is_active=True)
         # Listings, deals and services are bought through their own mode's flow (offers, vouchers, bookings).
         .filter(product__kind=Product.Kind.PHYSICAL)
-        .first()
     )
+
+
+def _buyable_variant(variant_id) -> Variant:
+    variant = buyable([variant_id] if str(variant_id).isdigit() else []).first()
     if variant is None:
         raise NotFound(gettext("That item is not for sale."), field="variant")
     return variant
@@ -91,6 +96,30 @@ def _buyable_variant(variant_id) -> Variant:
 def _check_available(variant: Variant, quantity: int) -> None:
     if quantity > variant.stock:
         raise inventory.OutOfStock(variant.sku, requested=quantity, available=variant.stock)
+
+
+def check_order_rules(variant: Variant, quantity: int) -> None:
+    """Pricing's minimum order and multiple for the variant (ValidationFailed below_minimum / not_a_multiple)."""
+    check = getattr(prices, "check_order_quantity", None)
+    if check is not None:
+        check(variant, quantity)
+
+
+def order_rule_problems(lines: list[tuple[Variant, int]]) -> dict[int, DomainError]:
+    """Line index → pricing's error for the lines whose quantity breaks their variant's minimum or multiple: one
+    query for all the lines."""
+    if not lines:
+        return {}
+    bulk = getattr(prices, "order_quantity_problems", None)
+    if bulk is not None:
+        return bulk(lines)
+    problems = {}
+    for index, (variant, quantity) in enumerate(lines):
+        try:
+            check_order_rules(variant, quantity)
+        except DomainError as error:
+            problems[index] = error
+    return problems
 
 
 @transaction.atomic
@@ -106,9 +135,10 @@ def add_item(*, owner: CartOwner, variant_id: int, quantity: int = 1) -> CartIte
             gettext("Choose a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY}, field="quantity"
         )
     _check_available(variant, wanted)
+    check_order_rules(variant, wanted)
     if item is None:
         if cart.items.count() >= MAX_CART_LINES:
-            raise ValidationFailed(gettext("Your cart is full."), field="variant")
+            raise ValidationFailed(gettext("Your cart is full."), field="variant", code=Code.CART_FULL)
         item = CartItem.objects.create(cart=cart, variant=variant, quantity=quantity)
     else:
         CartItem.objects.filter(pk=item.pk).update(quantity=F("quantity") + quantity)
@@ -139,9 +169,75 @@ def set_quantity(*, owner: CartOwner, item_id: int, quantity: int) -> CartItem |
     item = _own_item(owner, item_id)
     if quantity > item.quantity:  # lowering is always allowed, even when stock ran out
         _check_available(item.variant, quantity)
+    check_order_rules(item.variant, quantity)
     CartItem.objects.filter(pk=item.pk).update(quantity=quantity)
     item.quantity = quantity
     return item
+
+
+@dataclass(frozen=True)
+class AddLine:
+    variant_id: int
+    quantity: int
+
+
+@transaction.atomic
+def add_items(*, owner: CartOwner, lines: list[AddLine]) -> list[CartItem]:
+    """Put many lines in the cart at once (quick order, a requisition list): all or nothing, in one transaction and
+    a fixed number of queries. Each line is checked as `add_item` checks one (for sale, quantity with what the cart
+    holds already, stock, pricing's minimum and multiple); the error of the first bad line names it
+    (`field` "items.<index>")."""
+    if not lines:
+        raise ValidationFailed(gettext("There is nothing to add."), field="items", code=Code.NOTHING_TO_ADD)
+    wanted: dict[int, int] = {}
+    for line in lines:
+        variant_id = int(line.variant_id)
+        wanted[variant_id] = wanted.get(variant_id, 0) + _quantity(line.quantity)
+    variants = {v.pk: v for v in buyable(list(wanted))}
+    cart = _cart_for_writing(owner)
+    locked = CartItem.objects.select_for_update().filter(cart=cart, variant_id__in=list(wanted))
+    existing = {i.variant_id: i for i in locked}
+    totals = []
+    for index, (variant_id, quantity) in enumerate(wanted.items()):
+        try:
+            variant = variants.get(variant_id)
+            if variant is None:
+                raise NotFound(gettext("That item is not for sale."), field="variant")
+            total = quantity + (existing[variant_id].quantity if variant_id in existing else 0)
+            if total > MAX_QUANTITY:
+                raise ValidationFailed(
+                    gettext("%(sku)s: choose a quantity from 1 to %(max)s.") % {"sku": variant.sku, "max": MAX_QUANTITY}
+                )
+            _check_available(variant, total)
+        except DomainError as error:
+            error.field = f"items.{index}"
+            raise
+        totals.append((variant, total))
+    if problems := order_rule_problems(totals):
+        index = min(problems)
+        error = problems[index]
+        error.field = f"items.{index}"
+        raise error
+    new = [v for v in wanted if v not in existing]
+    if new and cart.items.count() + len(new) > MAX_CART_LINES:
+        raise ValidationFailed(
+            gettext("Your cart is full: at most %(n)s lines.") % {"n": MAX_CART_LINES},
+            field="items",
+            code=Code.CART_FULL,
+        )
+    now = clock.now()
+    created = CartItem.objects.bulk_create(
+        [CartItem(cart=cart, variant_id=v, quantity=wanted[v], added_at=now) for v in new]
+    )
+    for variant_id, item in existing.items():
+        item.quantity += wanted[variant_id]
+    if existing:
+        CartItem.objects.bulk_update(list(existing.values()), ["quantity"])
+    Cart.objects.filter(pk=cart.pk).update(updated_at=now)
+    items = [*existing.values(), *created]
+    for item in items:
+        item.variant = variants[item.variant_id]
+    return items
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeloop.checkout import views
+from tradeloop.checkout import quick_order_views, views
 
 app_name = "checkout"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/<int:checkout_id>/done/", views.done, name="done"),
     path("checkout/<int:checkout_id>/pay/", views.pay_again, name="pay_again"),
+    path("quick-order/", quick_order_views.quick_order_page, name="quick_order"),
+    path("account/requisition-lists/", quick_order_views.requisition_lists, name="requisition_lists"),
+    path("account/requisition-lists/<int:list_id>/", quick_order_views.requisition_list, name="requisition_list"),
+    path(
+        "account/requisition-lists/<int:list_id>/<str:action>/",
+        quick_order_views.requisition_list_action,
+        name="requisition_list_action",
+    ),
     path("account/addresses/", views.addresses, name="addresses"),
     path("account/addresses/new/", views.address_form, name="address_new"),
     path("account/addresses/<int:address_id>/", views.address_form, name="address_edit"),
