@@ -57,6 +57,18 @@ def check_counter(negotiation: Negotiation, draft: Draft, side: str) -> None:
     _check_terms(draft)
 
 
+def _adjustments(proposal: Proposal, lines: list) -> list[orders.AdjustmentIn]:
+    """The agreed line discounts (each on its line) and the agreed shipping, as the order's price breakdown."""
+    out = [
+        orders.AdjustmentIn(Adjustment.Kind.DISCOUNT, gettext("Agreed discount"), -line.discount, line_index=index)
+        for index, line in enumerate(lines)
+        if line.discount
+    ]
+    if proposal.shipping:
+        out.append(orders.AdjustmentIn(Adjustment.Kind.SHIPPING, gettext("Agreed shipping"), proposal.shipping))
+    return out
+
+
 def place_quote_order(negotiation: Negotiation, proposal: Proposal, actor: User) -> str:
     """on_accept: the accepted version becomes a B2B order at exactly its prices; returns the order number.
 
@@ -73,9 +85,7 @@ def place_quote_order(negotiation: Negotiation, proposal: Proposal, actor: User)
         currency=negotiation.currency,
         payment_terms=proposal.payment_terms,
         lines=[orders.LineIn(line.variant, line.quantity, line.unit_price, line.discount) for line in lines],
-        adjustments=[orders.AdjustmentIn(Adjustment.Kind.SHIPPING, gettext("Agreed shipping"), proposal.shipping)]
-        if proposal.shipping
-        else [],
+        adjustments=_adjustments(proposal, lines),
         checkout_ref=f"quote:{negotiation.pk}",
         note=f"Quote {negotiation.pk} v{proposal.number}",
     )

@@ -49,3 +49,7 @@ def connect() -> None:
     fulfilment.ship_deadline_near.connect(on_ship_deadline_near, dispatch_uid="notifications.ship_deadline_near")
     aftersales.return_refunded.connect(on_return_refunded, dispatch_uid="notifications.return_refunded")
     aftersales.return_rejected.connect(on_return_rejected, dispatch_uid="notifications.return_rejected")
+
+    from tradeloop.notifications import negotiations
+
+    negotiations.connect()  # a proposal's reminder a day before it expires
