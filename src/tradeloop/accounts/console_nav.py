@@ -36,6 +36,7 @@ SECTIONS: tuple[Section, ...] = (
         "support.reply",
         badge="tradeloop.conversations.selectors.seller_unread_badge",
     ),
+    Section(_("Quotes"), "b2b:console_rfqs", "orders.view"),
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
