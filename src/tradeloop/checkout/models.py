@@ -86,9 +86,10 @@ class Checkout(models.Model):
         PAID = "paid", _("Paid")
         EXPIRED = "expired", _("Expired")
         FAILED = "failed", _("Payment failed")
+        PLACED = "placed", _("Placed on payment terms")  # nothing to pay now: on credit, or held for approval
 
     ALLOWED = {
-        State.AWAITING_PAYMENT: {State.PAID, State.EXPIRED, State.FAILED},
+        State.AWAITING_PAYMENT: {State.PAID, State.EXPIRED, State.FAILED, State.PLACED},
         State.FAILED: {State.AWAITING_PAYMENT, State.PAID, State.EXPIRED},  # the buyer may try paying again
     }
 
