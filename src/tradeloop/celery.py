@@ -27,6 +27,7 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
     },
     "remind-invoices": {"task": "tradeloop.invoicing.tasks.remind_invoices", "schedule": 3600.0},
+    "close-rfqs": {"task": "tradeloop.b2b.tasks.close_rfqs", "schedule": 300.0},
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
