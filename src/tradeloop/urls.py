@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tradeloop.fulfilment.urls")),
     path("", include("tradeloop.aftersales.urls")),
     path("", include("tradeloop.promotions.urls")),
+    path("", include("tradeloop.pricing.urls")),
     path("", include("tradeloop.conversations.urls")),
     path("", include("tradeloop.b2b.urls")),
     path("", include("tradeloop.storefront.design_urls")),

@@ -430,3 +430,23 @@ def update_tiers_and_rule(
     """The tier editor's save: the public tiers and the order rule of a variant together (all or nothing)."""
     set_tiers(actor=actor, seller=seller, variant_id=variant_id, tiers=tiers)
     set_order_rule(actor=actor, seller=seller, variant_id=variant_id, min_quantity=min_quantity, multiple=multiple)
+
+
+@transaction.atomic
+def save_price_list(
+    *,
+    actor: User,
+    seller: Organization,
+    price_list_id: int | None,
+    data: PriceListInput,
+    buyers: Sequence[int | str],
+    entries: Sequence[EntryInput],
+) -> PriceList:
+    """The console's save: the list, its companies and its prices together (all or nothing)."""
+    if price_list_id is None:
+        price_list = create_price_list(actor=actor, seller=seller, data=data)
+    else:
+        price_list = update_price_list(actor=actor, seller=seller, price_list_id=price_list_id, data=data)
+    set_entries(actor=actor, seller=seller, price_list_id=price_list.pk, entries=entries)
+    set_buyers(actor=actor, seller=seller, price_list_id=price_list.pk, buyers=buyers)
+    return price_list
