@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tradeloop.payments.urls")),
     path("", include("tradeloop.fulfilment.urls")),
     path("", include("tradeloop.aftersales.urls")),
+    path("", include("tradeloop.invoicing.urls")),
     path("", include("tradeloop.promotions.urls")),
     path("", include("tradeloop.pricing.urls")),
     path("", include("tradeloop.conversations.urls")),

@@ -46,7 +46,7 @@ def test_reminders_e_mail_the_buyers_finance_and_overdue_ones_the_supplier_too(
     clock.travel(_at_noon_days_from_due(invoiced, 7))
     with django_capture_on_commit_callbacks(execute=True):
         services.sweep_invoice_reminders(clock.now())
-    to = {m.to[0]: m for m in mailoutbox}
+    to = {m.to[0]: m for m in mailoutbox if invoiced.number in m.subject}
     assert set(to) == {company.owner.email, company_finance.email, supplier_finance.email, supplier.owner.email}
     assert invoiced.number in to[company.owner.email].subject and "overdue" in to[company.owner.email].subject
     assert "逾期" in to[company_finance.email].subject
@@ -54,7 +54,7 @@ def test_reminders_e_mail_the_buyers_finance_and_overdue_ones_the_supplier_too(
     assert f"/console/{invoiced.seller_id}/invoices/{invoiced.pk}/" in to[supplier_finance.email].body
     with django_capture_on_commit_callbacks(execute=True):
         services.sweep_invoice_reminders(clock.now())
-    assert len(mailoutbox) == 4
+    assert len([m for m in mailoutbox if invoiced.number in m.subject]) == 4
 
 
 def test_issuing_e_mails_the_buyer(net30_order, celery_eager, mailoutbox, django_capture_on_commit_callbacks):

@@ -126,7 +126,7 @@ def _render(invoice: Invoice, language: str) -> bytes:
         )
     rows.append(["", _p(_("Total"), bold=True), "", "", _p(money(invoice.total), bold=True, right=True)])
     rows.append(["", _p(_("Paid")), "", "", _p(money(invoice.paid_amount), right=True)])
-    rows.append(["", _p(_("Open"), bold=True), "", "", _p(money(invoice.open_amount), bold=True, right=True)])
+    rows.append(["", _p(_("Left to pay"), bold=True), "", "", _p(money(invoice.open_amount), bold=True, right=True)])
     table = Table(rows, colWidths=[28 * mm, 72 * mm, 16 * mm, 29 * mm, 29 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
