@@ -95,7 +95,7 @@ def test_the_product_page_has_an_add_to_cart_form(client, shop):
 
 def test_add_to_cart_query_budget(client, shop, django_assert_max_num_queries):
     add(client, shop["apples"], 1)  # the guest's session and cart exist
-    with django_assert_max_num_queries(12):  # session, variant, order rule, cart, line, count, insert, touch, savepoints
+    with django_assert_max_num_queries(12):  # session, variant, order rule, cart, line, count, insert, touch, …
         assert add(client, shop["tea"], 1).status_code == 302
 
 

@@ -166,12 +166,28 @@ class QuoteOut(MoneyOut):
     errors: list[str] = Field(..., description="Coupon codes that do not apply, and why")
 
 
+class PlacedOrderOut(Schema):
+    number: str
+    state: str = Field(
+        ...,
+        description="pending_payment (paid by this checkout's payment), confirmed (on the company's credit terms: "
+        "nothing to pay now) or awaiting_approval (held until a company approver decides)",
+    )
+    payment_terms: str = Field(..., description="The order's payment terms code (\"\" for a consumer's order)")
+    total: Amount
+
+
 class CheckoutOut(MoneyOut):
     checkout_id: int
-    state: str
-    total: Amount
+    state: str = Field(..., description="awaiting_payment, paid, failed, expired, or placed (nothing to pay now)")
+    total: Amount = Field(..., description="What this checkout's payment charges (orders on terms are not in it)")
     orders: list[str] = Field(..., description="The order numbers, one per seller")
-    payment_url: str = Field(..., description="Send the buyer here to pay (the provider's hosted page)")
+    placed: list[PlacedOrderOut] = Field(default_factory=list, description="Each order with its state and terms")
+    payment_url: str = Field(
+        ...,
+        description="Send the buyer here to pay (the provider's hosted page); the confirmation page when "
+        "there is nothing to pay now",
+    )
     expires_at: datetime = Field(..., description="Unpaid by then, the orders are cancelled and the stock released")
 
 
@@ -538,3 +554,25 @@ def requisition_list_to_cart(request: HttpRequest, list_id: Id):
             "cart": _cart(selectors.cart_view(_owner(request))),
         },
     )
+
+
+class PayOrdersIn(InputSchema):
+    orders: list[Annotated[str, StringConstraints(min_length=1, max_length=24)]] = Field(
+        ..., min_length=1, max_length=50, description="Order numbers waiting for payment (pending_payment)"
+    )
+
+
+@router.post(
+    "checkout/pay-orders",
+    response={201: CheckoutOut, **WRITE_ERRORS},
+    summary="Start one payment for orders placed earlier that wait for it (honours Idempotency-Key)",
+    description="For a company's prepay orders: one from an accepted quote, or one approved after it was held. "
+    "404 for another buyer's order; 409 `not_payable` when an order does not wait for payment (or its payment date "
+    "passed), 409 `payment_in_progress` while a payment for one of them is still open.",
+)
+def pay_orders(
+    request: HttpRequest, payload: PayOrdersIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+):
+    found = selectors.buyer_orders_by_number(request.auth, payload.orders)
+    placed = services.pay_placed_orders(found, request.auth, key=idempotency_key)
+    return Status(201, placed.as_dict())

@@ -8,6 +8,7 @@ class Code(StrEnum):
     MIXED_CURRENCY = "mixed_currency"
     COUPON_NOT_APPLIED = "coupon_not_applied"
     NOT_PAYABLE = "not_payable"
+    PAYMENT_IN_PROGRESS = "payment_in_progress"
     # quick order: a line's problem, or the paste as a whole
     OUT_OF_STOCK = "out_of_stock"
     UNKNOWN_SKU = "unknown_sku"

@@ -40,15 +40,29 @@ def start_payment(checkout: Checkout, placed: list[Order], buyer: User, return_u
 # ---------- after the payment ----------
 
 
+def _paid_by(checkout: Checkout, payment=None):
+    """The orders this checkout's payment pays: its orders that took the payment, none of those placed on credit
+    terms or held for approval (they are paid, if at all, later and apart)."""
+    placed = Order.objects.filter(checkout_ref=checkout.ref)
+    if payment is not None:
+        return placed.filter(payment=payment)
+    return placed.exclude(state__in=(Order.State.CONFIRMED, Order.State.AWAITING_APPROVAL))
+
+
+def leave_cart(buyer, placed: list[Order]) -> None:
+    """The placed orders' goods leave the buyer's cart."""
+    bought = OrderLine.objects.filter(order__in=placed).values_list("variant_id", flat=True)
+    CartItem.objects.filter(cart__user=buyer, variant_id__in=list(bought)).delete()
+
+
 def checkout_paid(checkout: Checkout, actor: User | None) -> None:
-    """Every order of the checkout takes the payment (`orders.take_payment`: paid; or, sold out or already
+    """Every order the checkout's payment pays takes it (`orders.take_payment`: paid; or, sold out or already
     cancelled, the money for it comes back); bought lines leave the cart."""
-    placed = list(Order.objects.select_for_update().filter(checkout_ref=checkout.ref).order_by("id"))
+    placed = list(_paid_by(checkout, checkout.payment).select_for_update().order_by("id"))
     for order in placed:
         orders.take_payment(order=order, payment=checkout.payment, actor=actor)
     states.transition(checkout, Checkout.State.PAID, actor=actor, reason=gettext("payment received"))
-    bought = OrderLine.objects.filter(order__in=placed).values_list("variant_id", flat=True)
-    CartItem.objects.filter(cart__user=checkout.buyer_id, variant_id__in=list(bought)).delete()
+    leave_cart(checkout.buyer_id, placed)
 
 
 @transaction.atomic
@@ -59,7 +73,9 @@ def on_payment_captured(*, payment) -> Checkout | None:
         return checkout
     checkout.payment = payment
     if checkout.state == Checkout.State.EXPIRED:  # paid after its orders were cancelled: the money goes back
-        for order in Order.objects.filter(checkout_ref=checkout.ref, state=Order.State.CANCELLED):
+        # (a company's prepay order still waiting for payment is paid by it)
+        late = (Order.State.CANCELLED, Order.State.PENDING_PAYMENT)
+        for order in _paid_by(checkout, payment).filter(state__in=late).order_by("id"):
             orders.take_payment(order=order, payment=payment)
         return checkout
     checkout_paid(checkout, actor=None)
@@ -85,7 +101,7 @@ def retry_payment(*, buyer: User, checkout_id: int, return_url: str | None = Non
         raise NotFound(gettext("Checkout not found."))
     if checkout.state != Checkout.State.FAILED or checkout.expires_at <= clock.now():
         raise Conflict(gettext("This checkout cannot be paid any more."), code="not_payable")
-    placed = list(Order.objects.filter(checkout_ref=checkout.ref, state=Order.State.PENDING_PAYMENT))
+    placed = list(_paid_by(checkout, checkout.payment).filter(state=Order.State.PENDING_PAYMENT))
     if not placed:
         raise Conflict(gettext("This checkout cannot be paid any more."), code="not_payable")
     states.transition(checkout, Checkout.State.AWAITING_PAYMENT, actor=buyer, reason=gettext("trying again"))

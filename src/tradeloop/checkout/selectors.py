@@ -186,3 +186,14 @@ def checkout_for_buyer(actor: User, checkout_id: int) -> tuple[Checkout, list[Or
         .order_by("id")
     )
     return checkout, placed
+
+
+def buyer_orders_by_number(actor: User, numbers: list[str]) -> list[Order]:
+    """The actor's orders with these numbers (one query); a number that is not theirs answers 404."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated(gettext("Sign in first."))
+    wanted = set(numbers)
+    found = list(Order.objects.filter(buyer=actor, number__in=wanted))
+    if len(found) != len(wanted):
+        raise NotFound(gettext("Order not found."), field="orders")
+    return found

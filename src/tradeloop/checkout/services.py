@@ -15,7 +15,7 @@ The cart is `checkout.cart`, the address book `checkout.addresses`, and what the
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -24,17 +24,20 @@ from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.checkout.addresses import own_address, require_signed_in
+from tradeloop.checkout.errors import Code
 from tradeloop.checkout.models import Address, CartItem, Checkout
-from tradeloop.checkout.reactions import checkout_paid, start_payment
+from tradeloop.checkout.reactions import checkout_paid, leave_cart, start_payment
 from tradeloop.core import clock, states
-from tradeloop.core.errors import Conflict, ValidationFailed
+from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import Money, quantize
 from tradeloop.fulfilment.selectors import active_shipping_methods
 from tradeloop.fulfilment.services import quote as shipping_quote
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Adjustment, Order
-from tradeloop.orders.policies import policy_for
+from tradeloop.orders.policies import BuyerContext, buyer_context, policy_for
+from tradeloop.orders.terms import Terms, parse_terms
+from tradeloop.payments.models import Payment
 from tradeloop.pricing import selectors as prices
 from tradeloop.pricing import services as pricing
 from tradeloop.promotions import services as promotions
@@ -54,6 +57,16 @@ class SellerPart:
     methods: list  # fulfilment.ShippingMethod, active, in the seller's order
     method: object | None  # the chosen one (None: the seller has no shipping methods: delivery included)
     priced: pricing.PricedBasket | None = None
+    context: BuyerContext = field(default_factory=BuyerContext)  # how the buyer buys from this seller (B2B terms)
+
+    @property
+    def terms(self) -> Terms | None:
+        """The company's payment terms with this seller (None: a consumer's order, paid at checkout)."""
+        return parse_terms(self.context.payment_terms) if self.context.mode == Order.Mode.B2B else None
+
+    @property
+    def on_credit(self) -> bool:
+        return bool(self.terms and self.terms.on_credit)
 
     @property
     def breakdown(self) -> promotions.Breakdown:
@@ -87,6 +100,16 @@ class Quote:
     @property
     def seller_count(self) -> int:
         return len(self.parts)
+
+    @property
+    def pay_now(self) -> Money:
+        """What the buyer pays at checkout: the parts not on credit terms (an order held for approval is paid, if
+        prepaid, once approved)."""
+        return sum((p.breakdown.total for p in self.parts if not p.on_credit), Money(Decimal(0), self.currency))
+
+    @property
+    def on_terms(self) -> list[SellerPart]:
+        return [p for p in self.parts if p.on_credit]
 
 
 def _cart_items(buyer: User) -> list[CartItem]:
@@ -157,7 +180,8 @@ def quote_checkout(
             if method
             else Money(Decimal(0), currency)
         )
-        parts.append(SellerPart(basket.seller, seller_items, seller_methods, method))
+        context = buyer_context(buyer, basket.seller)
+        parts.append(SellerPart(basket.seller, seller_items, seller_methods, method, context=context))
     priced = pricing.price_checkout(actor=buyer, baskets=baskets, codes=codes, now=now)
     for part, priced_basket in zip(parts, priced.baskets, strict=True):
         part.priced = priced_basket
@@ -195,10 +219,13 @@ def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: Add
         adjustments.insert(
             0, orders.AdjustmentIn(Adjustment.Kind.SHIPPING, part.shipping_label, b.shipping_total.amount)
         )
+    b2b = part.context.mode == Order.Mode.B2B
     return orders.OrderIn(
         buyer=buyer,
         seller=part.seller,
-        mode=Order.Mode.B2C,
+        mode=Order.Mode.B2B if b2b else Order.Mode.B2C,
+        buyer_org=part.context.buyer_org if b2b else None,
+        payment_terms=part.context.payment_terms if b2b else "",
         currency=b.total.currency,
         lines=[
             orders.LineIn(
@@ -215,7 +242,9 @@ def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: Add
         shipping_address=address.snapshot(),
         shipping_method=part.shipping_label,
         checkout_ref=checkout.ref,
-        payment_due_at=checkout.expires_at,
+        # A consumer pays within the checkout's time; a company's prepay order waits the B2B policy's days (it may
+        # be paid later from the order page: `pay_placed_orders`).
+        payment_due_at=None if b2b else checkout.expires_at,
     )
 
 
@@ -238,6 +267,10 @@ class Placed:
             "total": str(quantize(self.checkout.total, self.checkout.currency)),
             "currency": self.checkout.currency,
             "orders": [o.number for o in self.orders],
+            "placed": [
+                {"number": o.number, "state": o.state, "payment_terms": o.payment_terms, "total": str(o.total)}
+                for o in self.orders
+            ],
             "payment_url": self.payment_url,
             "expires_at": self.checkout.expires_at.isoformat(),
         }
@@ -263,11 +296,21 @@ def _place(
     )
     _redeem(quote.parts, placed, buyer)
     states.record(checkout, new=checkout.state, actor=buyer, reason=f"{len(placed)} order(s)")
-    if checkout.total > 0:
-        url = start_payment(checkout, placed, buyer, return_url or f"/checkout/{checkout.pk}/done/")
+    done = return_url or f"/checkout/{checkout.pk}/done/"
+    to_pay = [o for o in placed if o.state == Order.State.PENDING_PAYMENT]
+    later = [o for o in placed if o.state != Order.State.PENDING_PAYMENT]  # on credit terms, or held for approval
+    if later:  # placed for good: their lines leave the cart now
+        leave_cart(buyer, later)
+        checkout.total = sum((o.total for o in to_pay), Decimal(0))
+        Checkout.objects.filter(pk=checkout.pk).update(total=checkout.total)
+    if not to_pay:
+        states.transition(checkout, Checkout.State.PLACED, actor=buyer, reason=gettext("nothing to pay now"))
+        url = done
+    elif checkout.total > 0:
+        url = start_payment(checkout, to_pay, buyer, done)
     else:  # everything free: nothing to pay
         checkout_paid(checkout, buyer)
-        url = return_url or f"/checkout/{checkout.pk}/done/"
+        url = done
     return Placed(checkout, placed, url)
 
 
@@ -306,3 +349,86 @@ def place(
     checkout = Checkout.objects.select_related("payment").get(pk=body["checkout_id"], buyer=buyer)
     placed_orders = list(Order.objects.filter(checkout_ref=checkout.ref).order_by("id"))
     return Placed(checkout, placed_orders, body["payment_url"])
+
+
+# ---------- paying orders placed earlier ----------
+
+
+LIVE_PAYMENT = (Payment.State.CREATED, Payment.State.PENDING, Payment.State.AUTHORIZED)
+
+
+def _payable(locked: list[Order], actor: User, now) -> str:
+    if not locked:
+        raise NotFound(gettext("Order not found."), field="orders")
+    for order in locked:
+        if order.buyer_id != actor.pk:
+            raise NotFound(gettext("Order not found."), field="orders")
+        if order.state != Order.State.PENDING_PAYMENT or (order.payment_due_at and order.payment_due_at <= now):
+            raise Conflict(
+                gettext("Order %(number)s cannot be paid now.") % {"number": order.number},
+                code=Code.NOT_PAYABLE,
+                field="orders",
+            )
+        live = order.payment
+        if live is not None and live.state in LIVE_PAYMENT and (live.expires_at is None or live.expires_at > now):
+            raise Conflict(
+                gettext("A payment for order %(number)s is in progress; finish it or try again later.")
+                % {"number": order.number},
+                code=Code.PAYMENT_IN_PROGRESS,
+                field="orders",
+            )
+    currencies = {order.currency for order in locked}
+    if len(currencies) > 1:
+        raise ValidationFailed(
+            gettext("One payment pays in one currency; pay these orders separately."),
+            field="orders",
+            code=Code.MIXED_CURRENCY,
+        )
+    return currencies.pop()
+
+
+@transaction.atomic
+def _pay_placed(*, order_ids: list[int], actor: User, return_url: str | None) -> Placed:
+    now = clock.now()
+    locked = list(
+        Order.objects.select_for_update(of=("self",)).filter(pk__in=order_ids).select_related("payment").order_by("id")
+    )
+    currency = _payable(locked, actor, now)
+    total = sum((o.total for o in locked), Decimal(0))
+    due = min((o.payment_due_at for o in locked if o.payment_due_at), default=now + payment_timeout())
+    checkout = Checkout.objects.create(
+        buyer=actor, total=total, currency=currency, created_at=now, expires_at=min(due, now + payment_timeout())
+    )
+    Order.objects.filter(pk__in=[o.pk for o in locked]).update(checkout_ref=checkout.ref)
+    for order in locked:
+        order.checkout_ref = checkout.ref
+    states.record(checkout, new=checkout.state, actor=actor, reason=f"paying {len(locked)} placed order(s)")
+    done = return_url or f"/checkout/{checkout.pk}/done/"
+    if total > 0:
+        url = start_payment(checkout, locked, actor, done)
+    else:
+        checkout_paid(checkout, actor)
+        url = done
+    return Placed(checkout, locked, url)
+
+
+def pay_placed_orders(
+    orders: list[Order], actor: User, *, key: str | None = None, return_url: str | None = None
+) -> Placed:
+    """One payment for orders placed earlier that wait for it (PENDING_PAYMENT) and are the actor's: a quote's
+    prepay order, a company order approved after it was held. The payment's outcome works as at checkout
+    (`checkout.reactions`): captured → every order paid; failed → pay again from the confirmation page.
+
+    Refused: another buyer's order (404), an order that is not waiting for payment or is past its payment date
+    (409 not_payable), a payment for one of them still in progress (409 payment_in_progress), several currencies.
+    The payment window is the checkout's (minutes); the orders keep their own payment date. With an
+    Idempotency-Key, a repeat answers with the same payment."""
+    require_signed_in(actor)
+    order_ids = sorted({o.pk for o in orders})
+
+    def run() -> tuple[int, dict]:
+        return 201, _pay_placed(order_ids=order_ids, actor=actor, return_url=return_url).as_dict()
+
+    _status, body = replay_or_run(user=actor, scope="pay_orders", key=key, request_data={"orders": order_ids}, run=run)
+    checkout = Checkout.objects.select_related("payment").get(pk=body["checkout_id"], buyer=actor)
+    return Placed(checkout, list(Order.objects.filter(pk__in=order_ids).order_by("id")), body["payment_url"])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("checkout/", views.checkout, name="checkout"),
     path("checkout/<int:checkout_id>/done/", views.done, name="done"),
     path("checkout/<int:checkout_id>/pay/", views.pay_again, name="pay_again"),
+    path("orders/<str:number>/pay/", views.pay_order, name="pay_order"),
     path("quick-order/", quick_order_views.quick_order_page, name="quick_order"),
     path("account/requisition-lists/", quick_order_views.requisition_lists, name="requisition_lists"),
     path("account/requisition-lists/<int:list_id>/", quick_order_views.requisition_list, name="requisition_list"),

@@ -19,6 +19,7 @@ from tradeloop.checkout import reactions, selectors, services
 from tradeloop.checkout.forms import AddressForm, AddToCartForm, QuantityForm
 from tradeloop.checkout.models import Checkout
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
+from tradeloop.orders.models import Order
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -176,6 +177,22 @@ def pay_again(request: HttpRequest, checkout_id: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("checkout:done", checkout_id)
     return redirect(url)
+
+
+@login_required
+@require_POST
+def pay_order(request: HttpRequest, number: str) -> HttpResponse:
+    """ "Pay now" on the buyer's order page: one payment for a placed order waiting for it (a company's prepay
+    order, approved or from a quote)."""
+    order = Order.objects.filter(number=number, buyer=request.user).first()
+    if order is None:
+        raise Http404("order not found")
+    try:
+        placed = services.pay_placed_orders([order], request.user, key=request.POST.get("idempotency_key") or None)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("orders:detail", order.number)
+    return redirect(placed.payment_url)
 
 
 # ---------- address book ----------
