@@ -117,3 +117,74 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.stock_id} ({self.state})"
+
+
+class SupplySource(models.Model):
+    """Where a merchant buys one of its own variants on the platform: a supplier's variant, in packs of
+    `units_per_pack` of the merchant's units (a box of 10 received puts 10 units on hand)."""
+
+    merchant = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="supply_sources")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="supply_sources")
+    supplier_variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="supplied_as")
+    units_per_pack = models.PositiveIntegerField(_("units per pack"), default=1)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("supply source")
+        verbose_name_plural = _("supply sources")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "supplier_variant"], name="one_source_per_supplier_variant"),
+            models.CheckConstraint(condition=Q(units_per_pack__gt=0), name="supply_pack_gt_0"),
+            models.CheckConstraint(condition=~Q(variant=F("supplier_variant")), name="supply_not_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id} ← {self.supplier_variant_id} × {self.units_per_pack}"
+
+
+class Receipt(models.Model):
+    """Goods of a purchase order (the merchant bought them as a buyer) received into one of its warehouses."""
+
+    merchant = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="receipts")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="receipts")
+    purchase_ref = models.CharField(max_length=80, db_index=True, help_text="The purchase order, e.g. order:42")
+    reference = models.CharField(_("delivery note"), max_length=80, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("goods receipt")
+        verbose_name_plural = _("goods receipts")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"receipt {self.pk} ({self.purchase_ref})"
+
+
+class ReceiptLine(models.Model):
+    """Units of one purchase order line received (in the supplier's units) and what they put on hand."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    line_ref = models.CharField(max_length=80, db_index=True, help_text="The purchase order line, e.g. order-line:17")
+    supplier_variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity received"))
+    units = models.PositiveIntegerField(_("units added to stock"))
+    movement = models.OneToOneField(StockMovement, on_delete=models.PROTECT, related_name="receipt_line")
+
+    class Meta:
+        verbose_name = _("goods receipt line")
+        verbose_name_plural = _("goods receipt lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="receipt_qty_gt_0"),
+            models.CheckConstraint(condition=Q(units__gte=F("quantity")), name="receipt_units_ge_qty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.line_ref}"
