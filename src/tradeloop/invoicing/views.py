@@ -21,11 +21,12 @@ from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotAuthenticated, NotFound
 from tradeloop.core.idempotency import replay_or_run
-from tradeloop.core.money import Money
+from tradeloop.core.money import Money, quantize
 from tradeloop.invoicing import selectors, services
 from tradeloop.invoicing.forms import OfflinePaymentForm
 from tradeloop.invoicing.models import Invoice
 from tradeloop.invoicing.pdf import render_pdf
+from tradeloop.orders.terms import parse_terms
 
 INVOICES = "invoicing:console_invoices"
 PER_PAGE = 25
@@ -41,6 +42,13 @@ def _pdf(invoice: Invoice) -> HttpResponse:
     response = HttpResponse(render_pdf(invoice, get_language() or "en"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     return response
+
+
+def _terms_label(invoice: Invoice) -> str:
+    try:
+        return parse_terms(invoice.payment_terms).label
+    except DomainError:
+        return invoice.payment_terms
 
 
 def _buyer_invoice(request: HttpRequest, invoice_id: int) -> Invoice:
@@ -64,7 +72,8 @@ def my_invoices(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _buyer_invoice(request, invoice_id)
-    return render(request, "invoicing/detail.html", {"invoice": invoice, "pay_key": uuid.uuid4().hex})
+    context = {"invoice": invoice, "pay_key": uuid.uuid4().hex, "terms_label": _terms_label(invoice)}
+    return render(request, "invoicing/detail.html", context)
 
 
 @login_required
@@ -133,7 +142,7 @@ def console_invoice(request: HttpRequest, console: Console, invoice_id: int) -> 
     can_record = console.can(services.RECORDING_CAPABILITY) and invoice.state in Invoice.OPEN
     form = OfflinePaymentForm(
         request.POST or None,
-        initial={"amount": invoice.open_amount, "idempotency_key": uuid.uuid4().hex},
+        initial={"amount": quantize(invoice.open_amount, invoice.currency), "idempotency_key": uuid.uuid4().hex},
     )
     if request.method == "POST" and can_record and form.is_valid():
         data = form.cleaned_data
@@ -164,7 +173,7 @@ def console_invoice(request: HttpRequest, console: Console, invoice_id: int) -> 
                 request, gettext("%(amount)s recorded on %(number)s.") % {"amount": amount, "number": invoice.number}
             )
             return redirect("invoicing:console_invoice", console.organization.pk, invoice.pk)
-    context = {"invoice": invoice, "form": form, "can_record": can_record}
+    context = {"invoice": invoice, "form": form, "can_record": can_record, "terms_label": _terms_label(invoice)}
     return console.render(request, "invoicing/console_invoice.html", context, status=400 if form.errors else 200)
 
 
