@@ -6,13 +6,24 @@ from datetime import datetime
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from tradeloop.accounts.api_auth import SIGNED_IN
-from tradeloop.checkout import addresses, cart, quick_order, requisitions, selectors, services
+from tradeloop.checkout import addresses, cart, purchases, quick_order, requisitions, selectors, services
 from tradeloop.checkout.cart import MAX_QUANTITY, CartOwner
-from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, Text, errors
+from tradeloop.core.api_schemas import (
+    Amount,
+    Id,
+    InputSchema,
+    LineQuantityIn,
+    MoneyOut,
+    PageOut,
+    PageQuery,
+    Text,
+    errors,
+    line_quantities,
+)
 
 router = Router(auth=SIGNED_IN, tags=["cart & checkout"])
 
@@ -576,3 +587,160 @@ def pay_orders(
     found = selectors.buyer_orders_by_number(request.auth, payload.orders)
     placed = services.pay_placed_orders(found, request.auth, key=idempotency_key)
     return Status(201, placed.as_dict())
+
+
+# --- purchases (a merchant's orders as a buyer) and goods receipts ------------------------------------------------
+
+
+class PurchaseQuery(PageQuery):
+    organization: Id = Field(..., description="Your selling organization (the orders it placed as a buyer)")
+
+
+class OrgQuery(Schema):
+    organization: Id
+
+
+class PurchaseLineOut(MoneyOut):
+    line_id: int
+    sku: str
+    title: str
+    supplier_variant_id: int
+    quantity: int
+    unit_price: Amount
+    shipped: int
+    received: int = Field(..., description="Units received so far (the supplier's units)")
+    to_receive: int = Field(..., description="Shipped minus received")
+    variant_id: int | None = Field(None, description="Your variant the goods restock (from your supply sources)")
+    units_per_pack: int | None
+
+
+class PurchaseOut(MoneyOut):
+    id: int
+    number: str
+    state: str
+    supplier: SellerOut
+    placed_at: datetime
+    total: Amount
+    payment_terms: str
+    lines: list[PurchaseLineOut]
+
+
+class ReceiptLineOut(Schema):
+    line_id: int | None
+    supplier_variant_id: int
+    variant_id: int
+    quantity: int = Field(..., description="Received, in the supplier's units")
+    units: int = Field(..., description="Added to your stock (quantity × units per pack)")
+
+
+class ReceiptOut(Schema):
+    id: int
+    warehouse_id: int
+    reference: str
+    note: str
+    received_at: datetime
+    lines: list[ReceiptLineOut]
+
+
+class PurchaseDetailOut(PurchaseOut):
+    receipts: list[ReceiptOut]
+
+
+class ReceiptIn(InputSchema):
+    organization: Id
+    warehouse_id: Id
+    lines: list[LineQuantityIn] = Field(..., min_length=1, max_length=200)
+    reference: Text = Field("", max_length=80, description="The supplier's delivery note")
+    note: Text = Field("", max_length=200)
+
+
+def _purchase(order, lines: list) -> dict:
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "state": order.state,
+        "supplier": {"id": order.seller.pk, "name": order.seller.name, "slug": order.seller.slug},
+        "placed_at": order.placed_at,
+        "total": order.total,
+        "currency": order.currency,
+        "payment_terms": order.payment_terms,
+        "lines": [
+            {
+                "line_id": p.line.pk,
+                "sku": p.line.sku,
+                "title": p.line.product_title,
+                "supplier_variant_id": p.line.variant_id,
+                "quantity": p.line.quantity,
+                "unit_price": p.line.unit_price,
+                "currency": order.currency,
+                "shipped": p.line.quantity_shipped,
+                "received": p.received,
+                "to_receive": p.to_receive,
+                "variant_id": p.source.variant_id if p.source else None,
+                "units_per_pack": p.source.units_per_pack if p.source else None,
+            }
+            for p in lines
+        ],
+    }
+
+
+def _merchant(request: HttpRequest, organization: int):
+    from tradeloop.accounts.selectors import selling_organization
+
+    return selling_organization(request.auth, organization)
+
+
+@router.get(
+    "seller/purchases",
+    response={200: PageOut[PurchaseOut], **READ_ERRORS},
+    summary="Orders your organization placed as a buyer (restocking), with what each line received",
+    tags=["seller"],
+)
+def list_purchases(request: HttpRequest, query: Query[PurchaseQuery]):
+    page, lines = purchases.purchase_orders(
+        actor=request.auth, merchant=_merchant(request, query.organization), cursor=query.cursor, limit=query.limit
+    )
+    return {"items": [_purchase(o, lines[o.pk]) for o in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "seller/purchases/{order_id}",
+    response={200: PurchaseDetailOut, **READ_ERRORS},
+    summary="A purchase order with its lines and goods receipts",
+    tags=["seller"],
+)
+def get_purchase(request: HttpRequest, order_id: Id, query: Query[OrgQuery]):
+    merchant = _merchant(request, query.organization)
+    order, lines = purchases.purchase_order(actor=request.auth, merchant=merchant, order_id=order_id)
+    receipts = purchases.receipts_of(actor=request.auth, merchant=merchant, order=order, lines=lines)
+    return {**_purchase(order, lines), "receipts": receipts}
+
+
+@router.post(
+    "seller/purchases/{order_id}/receipts",
+    response={201: ReceiptOut, **WRITE_ERRORS},
+    summary="Receive goods of a purchase order into your warehouse (honours Idempotency-Key)",
+    description="Each line's `quantity` is in the supplier's units; your stock of the linked variant rises by "
+    "quantity × units per pack. Partial receipts are fine; a line never receives more than shipped minus received "
+    "(409 `over_receipt`). 400 `no_supply_source` for a line whose SKU is not linked to one of your variants; "
+    "409 `not_receivable` before anything shipped.",
+    tags=["seller"],
+)
+def create_receipt(
+    request: HttpRequest,
+    order_id: Id,
+    payload: ReceiptIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    quantities = line_quantities(payload.lines)
+    status, body = purchases.receive(
+        actor=request.auth,
+        merchant=_merchant(request, payload.organization),
+        order_id=order_id,
+        quantities=quantities,
+        warehouse_id=payload.warehouse_id,
+        reference=payload.reference,
+        note=payload.note,
+        key=idempotency_key,
+    )
+    return Status(201, body)

@@ -9,6 +9,7 @@ class Code(StrEnum):
     COUPON_NOT_APPLIED = "coupon_not_applied"
     NOT_PAYABLE = "not_payable"
     PAYMENT_IN_PROGRESS = "payment_in_progress"
+    NOT_RECEIVABLE = "not_receivable"
     # quick order: a line's problem, or the paste as a whole
     OUT_OF_STOCK = "out_of_stock"
     UNKNOWN_SKU = "unknown_sku"

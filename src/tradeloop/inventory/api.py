@@ -24,7 +24,7 @@ from tradeloop.core.api_schemas import (
     Text,
     errors,
 )
-from tradeloop.inventory import selectors, services
+from tradeloop.inventory import selectors, services, supply
 from tradeloop.inventory.models import Stock, StockMovement, Warehouse
 
 seller_router = Router(auth=SIGNED_IN, tags=["seller"])
@@ -254,3 +254,90 @@ def stock(request: HttpRequest, query: Query[StockQuery]):
 def set_stock(request: HttpRequest, variant_id: Id, payload: StockIn):
     services.set_stock(actor=request.auth, variant_id=variant_id, quantity=payload.stock)
     return selectors.variant_stock_row(actor=request.auth, variant_id=variant_id)
+
+
+# --- supply sources ---------------------------------------------------------------------------------------------
+
+
+class SupplySourceIn(InputSchema):
+    organization: Id = Field(..., description="The merchant (your selling organization)")
+    variant_id: Id = Field(..., description="Your own variant, restocked from the supplier")
+    supplier_variant_id: Id = Field(..., description="The supplier's variant on the platform you buy")
+    units_per_pack: int = Field(1, ge=1, le=supply.MAX_PACK, description="Your units in one of the supplier's")
+    note: Text = Field("", max_length=200)
+
+
+class SupplySourceOut(Schema):
+    id: int
+    organization_id: int
+    variant_id: int
+    sku: str
+    supplier_variant_id: int
+    supplier_sku: str
+    supplier: str
+    supplier_id: int
+    units_per_pack: int
+    note: str
+
+    @staticmethod
+    def resolve_organization_id(obj) -> int:
+        return obj.merchant_id
+
+    @staticmethod
+    def resolve_sku(obj) -> str:
+        return obj.variant.sku
+
+    @staticmethod
+    def resolve_supplier_sku(obj) -> str:
+        return obj.supplier_variant.sku
+
+    @staticmethod
+    def resolve_supplier(obj) -> str:
+        return obj.supplier_variant.product.seller.name
+
+    @staticmethod
+    def resolve_supplier_id(obj) -> int:
+        return obj.supplier_variant.product.seller_id
+
+
+@seller_router.get(
+    "supply-sources",
+    response={200: list[SupplySourceOut], **READ_ERRORS},
+    summary="Which supplier variant restocks each of your variants (and its pack size)",
+)
+def list_supply_sources(request: HttpRequest, query: Query[OrganizationQuery]):
+    return supply.sources(actor=request.auth, merchant=selling_organization(request.auth, query.organization))
+
+
+@seller_router.post(
+    "supply-sources",
+    response={201: SupplySourceOut, **WRITE_ERRORS},
+    summary="Link one of your variants to a supplier's variant (409 duplicate_source if that one is linked)",
+)
+def create_supply_source(request: HttpRequest, payload: SupplySourceIn):
+    data = payload.dict()
+    merchant = selling_organization(request.auth, data.pop("organization"))
+    return Status(201, supply.save_source(actor=request.auth, merchant=merchant, **data))
+
+
+@seller_router.get("supply-sources/{source_id}", response={200: SupplySourceOut, **READ_ERRORS}, summary="A source")
+def get_supply_source(request: HttpRequest, source_id: Id):
+    return supply.source(actor=request.auth, source_id=source_id)
+
+
+@seller_router.put(
+    "supply-sources/{source_id}", response={200: SupplySourceOut, **WRITE_ERRORS}, summary="Change a supply source"
+)
+def replace_supply_source(request: HttpRequest, source_id: Id, payload: SupplySourceIn):
+    data = payload.dict()
+    merchant = selling_organization(request.auth, data.pop("organization"))
+    supply.source(actor=request.auth, source_id=source_id)  # another tenant's: 404 before anything else
+    return supply.save_source(actor=request.auth, merchant=merchant, source_id=source_id, **data)
+
+
+@seller_router.delete(
+    "supply-sources/{source_id}", response={204: None, **READ_ERRORS}, summary="Remove a supply source"
+)
+def delete_supply_source(request: HttpRequest, source_id: Id):
+    supply.delete_source(actor=request.auth, source_id=source_id)
+    return Status(204, None)

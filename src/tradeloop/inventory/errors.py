@@ -5,3 +5,7 @@ from enum import StrEnum
 
 class Code(StrEnum):
     OUT_OF_STOCK = "out_of_stock"
+    DUPLICATE_SOURCE = "duplicate_source"
+    NO_SUPPLY_SOURCE = "no_supply_source"
+    NOTHING_TO_RECEIVE = "nothing_to_receive"
+    OVER_RECEIPT = "over_receipt"
