@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tradeloop.b2b.rfq_storage import rfq_storage
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
 
@@ -165,8 +166,9 @@ class CompanyAddress(models.Model):
 
 
 def rfq_attachment_path(instance: RfqAttachment, filename: str) -> str:
-    """Under the media folder, in a folder no one can guess: files are served only through the RFQ's pages."""
-    return f"rfqs/{instance.rfq_id}/{secrets.token_urlsafe(12)}/{filename}"
+    """In the private folder of the data directory (never the public media folder), in a folder no one can guess:
+    files are served only through the RFQ's checked download view."""
+    return f"rfq/{instance.rfq_id}/{secrets.token_urlsafe(12)}/{filename}"
 
 
 class Rfq(models.Model):
@@ -269,7 +271,7 @@ class RfqLine(models.Model):
 
 class RfqAttachment(models.Model):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=rfq_attachment_path, max_length=300)
+    file = models.FileField(upload_to=rfq_attachment_path, storage=rfq_storage, max_length=300)
     name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
