@@ -41,12 +41,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
-    Section(
-        _("Invoices"),
-        "invoicing:console_invoices",
-        "finance.view",
-        badge="tradeloop.invoicing.selectors.seller_overdue_badge",
-    ),
+    Section(_("Invoices"), "invoicing:console_invoices", "finance.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
     Section(_("Team"), "console:team", "team.manage"),
