@@ -199,7 +199,13 @@ TRADELOOP_SHIP_WITHIN_DAYS = int(os.environ.get("TRADELOOP_SHIP_WITHIN_DAYS", "3
 TRADELOOP_RETURN_WINDOW_DAYS = int(os.environ.get("TRADELOOP_RETURN_WINDOW_DAYS", "7"))
 TRADELOOP_DEFAULT_COMMISSION = Decimal(os.environ.get("TRADELOOP_DEFAULT_COMMISSION", "0.05"))
 TRADELOOP_AUTO_CANCEL_UNSHIPPED = env_bool("TRADELOOP_AUTO_CANCEL_UNSHIPPED", True)
-# B2B invoices (issue 7): a deposit invoice falls due this many days after the order is confirmed.
+# B2B rules (issue 7): a prepay company order waits days for its (bank) payment, a held order for its approver;
+# an RFQ takes this many quotes; a deposit invoice falls due this many days after the order is confirmed.
+TRADELOOP_B2B_PAYMENT_DAYS = int(os.environ.get("TRADELOOP_B2B_PAYMENT_DAYS", "7"))
+TRADELOOP_B2B_SHIP_WITHIN_DAYS = int(os.environ.get("TRADELOOP_B2B_SHIP_WITHIN_DAYS", "7"))
+TRADELOOP_APPROVAL_DAYS = int(os.environ.get("TRADELOOP_APPROVAL_DAYS", "7"))
+TRADELOOP_RFQ_MAX_QUOTES = int(os.environ.get("TRADELOOP_RFQ_MAX_QUOTES", "10"))
+TRADELOOP_RFQ_FILE_MAX_BYTES = int(os.environ.get("TRADELOOP_RFQ_FILE_MAX_BYTES", str(5 * 1024 * 1024)))
 TRADELOOP_DEPOSIT_DUE_DAYS = int(os.environ.get("TRADELOOP_DEPOSIT_DUE_DAYS", "7"))
 
 LOGGING = {
