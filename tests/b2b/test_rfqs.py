@@ -1,16 +1,21 @@
 """RFQs: a purchaser asks one supplier or a category's suppliers; files; who sees them; closing by count and time."""
 # ruff: noqa: F811 - the fixtures imported from tests.b2b.quoting are arguments of the tests
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
 from tests.b2b.quoting import category, company, direct_rfq, purchaser, quote, rfq_in, sku, supplier, terms  # noqa: F401
 from tradeloop.b2b import quotes, rfq_selectors, rfqs
-from tradeloop.b2b.models import Rfq
+from tradeloop.b2b.models import Rfq, RfqAttachment
+from tradeloop.b2b.rfq_storage import private_root
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +56,7 @@ def test_a_direct_rfq_for_a_sku_with_a_file(purchaser, company, supplier, sku):
     assert "24-bit AD converter" in lines[0].description
     attachment = rfq.attachments.get()
     assert attachment.name == "drawing.pdf" and attachment.file.read() == PDF
-    assert attachment.file.name.startswith(f"rfqs/{rfq.pk}/")
+    assert attachment.file.name.startswith(f"rfq/{rfq.pk}/")
     assert rfq_selectors.supplier_inbox(supplier.owner, supplier).items == [rfq]
 
 
@@ -312,3 +317,52 @@ def test_api_attachments(client, purchaser, direct_rfq):
     assert done.json()["attachments"][0]["name"] == "drawing.pdf"
     bad = client.post(f"/api/v1/rfqs/{direct_rfq.pk}/attachments", {"files": [pdf("x.pdf", b"nope")]})
     assert (bad.status_code, bad.json()["code"]) == (400, "file_type")
+
+
+def test_rfq_files_are_private_and_only_their_parties_download_them(client, purchaser, company, category, sku):
+    colleague = factories.member(company, "buyer")
+    rfq = rfqs.create_rfq(actor=purchaser, buyer_org=company, data=rfq_in(category=category, files=[pdf()]))
+    attachment = rfq.attachments.get()
+    on_disk = Path(attachment.file.path).resolve()
+    assert on_disk.read_bytes() == PDF
+    assert on_disk.is_relative_to(private_root().resolve())
+    assert not on_disk.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    with pytest.raises(ValueError):
+        attachment.file.url  # noqa: B018 - a private file has no public address
+    address = f"/rfqs/{rfq.pk}/files/{attachment.pk}/"
+    in_category = sku.product.seller  # sells in the RFQ's category: may quote, so may read the drawing
+    elsewhere = factories.seller_with_owner(kind="supplier")
+    factories.published_product(seller=elsewhere, category=factories.CategoryFactory(slug="food", name="Food"))
+    for who in (purchaser, colleague, factories.member(company, "finance"), in_category.owner):
+        client.force_login(who)
+        got = client.get(address)
+        assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+        assert (
+            got["Content-Disposition"].startswith("attachment;")
+            and 'filename="drawing.pdf"' in got["Content-Disposition"]
+        )
+        assert got["X-Content-Type-Options"] == "nosniff" and got["Content-Type"] == "application/pdf"
+    for who in (factories.UserFactory(), elsewhere.owner):
+        client.force_login(who)
+        assert client.get(address).status_code == 404
+    client.logout()
+    assert client.get(address).status_code == 302  # to sign in
+    client.force_login(purchaser)
+    assert client.get(f"/rfqs/{rfq.pk + 1}/files/{attachment.pk}/").status_code == 404  # another RFQ's address
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_migration_moves_files_out_of_the_media_folder(purchaser, company, category):
+    rfq = rfqs.create_rfq(actor=purchaser, buyer_org=company, data=rfq_in(category=category))
+    old_name = f"rfqs/{rfq.pk}/tok3n/spec.txt"
+    old_file = Path(settings.MEDIA_ROOT) / old_name
+    old_file.parent.mkdir(parents=True, exist_ok=True)
+    old_file.write_bytes(b"spec")
+    attachment = RfqAttachment.objects.create(
+        rfq=rfq, file=old_name, name="spec.txt", content_type="text/plain", size=4, uploaded_by=purchaser
+    )
+    migration = importlib.import_module("tradeloop.b2b.migrations.0003_rfq_files_private")
+    migration.move_into_private(apps, None)
+    attachment.refresh_from_db()
+    assert attachment.file.name == f"rfq/{rfq.pk}/tok3n/spec.txt" and attachment.file.read() == b"spec"
+    assert not old_file.exists()

@@ -194,9 +194,13 @@ def rfq_attachment(request: HttpRequest, rfq_id: int, attachment_id: int) -> Fil
     attachment = RfqAttachment.objects.filter(pk=attachment_id, rfq_id=rfq_id).first() if visible else None
     if attachment is None:
         raise Http404("attachment not found")
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
     )
+    # Always a download, never rendered in our origin (an HTML or SVG file must not run as a page of the site).
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _thread_context(negotiation: Negotiation, side: str) -> dict:
