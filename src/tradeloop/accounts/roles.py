@@ -13,6 +13,7 @@ CAPABILITIES = {
     "support.reply": "Answer buyers' questions and after-sales conversations",
     "analytics.view": "See analytics and customers",
     "purchasing": "Buy, request quotes and accept them for the organization",
+    "purchasing.approve": "Approve or reject orders held over a purchaser's spending limit",
 }
 
 BUILTIN_ROLES = [
@@ -23,6 +24,9 @@ BUILTIN_ROLES = [
     ("finance", "Finance", ["orders.view", "finance.view", "finance.manage"]),
     ("support", "Support", ["orders.view", "support.reply"]),
     ("buyer", "Buyer", ["purchasing", "orders.view"]),
+    # company buyers (b2b): a purchaser orders within a spending limit, an approver decides on what is over it
+    ("purchaser", "Purchaser", ["purchasing", "orders.view"]),
+    ("approver", "Approver", ["purchasing", "purchasing.approve", "orders.view"]),
 ]
 
 # What people read: the built-in roles in the reader's language (custom roles show their stored name).
@@ -34,4 +38,6 @@ ROLE_LABELS = {
     "finance": pgettext_lazy("role", "Finance"),
     "support": pgettext_lazy("role", "Support"),
     "buyer": pgettext_lazy("role", "Buyer"),
+    "purchaser": pgettext_lazy("role", "Purchaser"),
+    "approver": pgettext_lazy("role", "Approver"),
 }

@@ -9,6 +9,13 @@ class B2bConfig(AppConfig):
 
     def ready(self) -> None:
         """Registers b2b's policies with the lower layers (placement gates, buyer context, quote policy)."""
-        from tradeloop.b2b import quotes
+        from tradeloop.b2b import approvals, companies, credit, quotes
+        from tradeloop.orders import policies, signals
+        from tradeloop.orders import services as orders
 
         quotes.register()  # the quote policy: validity, counters, accept → B2B order
+        # companies: on credit terms within the credit limit; over a spending limit waits for an approver
+        orders.register_placement_gate("b2b.credit", credit.credit_gate)
+        orders.register_placement_gate("b2b.spending_limit", approvals.spending_gate)
+        policies.register_buyer_context(companies.buyer_context)
+        signals.order_changed.connect(approvals.on_order_changed, dispatch_uid="b2b.approval_expired")

@@ -12,3 +12,8 @@ class Code(StrEnum):
     FILE_TYPE = "file_type"
     FILE_TOO_LARGE = "file_too_large"
     TOO_MANY_FILES = "too_many_files"
+    # companies, approvals, credit (companies.py, approvals.py, credit.py)
+    COMPANY_NOT_APPROVED = "company_not_approved"
+    CREDIT_EXCEEDED = "credit_exceeded"
+    CREDIT_CURRENCY = "credit_currency"
+    ALREADY_DECIDED = "already_decided"
