@@ -186,3 +186,48 @@ def test_concurrent_receipts_never_exceed_what_shipped(chain):
     chain["own"].refresh_from_db()
     assert chain["own"].stock == 3 + 30
     assert ReceiptLine.objects.count() == 3
+
+
+# ---------- console ----------
+
+
+def test_console_purchases_list_and_receive_form(chain, client, django_assert_max_num_queries):
+    merchant = chain["merchant"]
+    client.force_login(merchant.owner)
+    for _ in range(5):
+        purchase(merchant, chain["boxes"], 1)
+    with django_assert_max_num_queries(20):
+        listed = client.get(f"/console/{merchant.pk}/purchases/")
+    assert listed.status_code == 200 and chain["order"].number in listed.content.decode()
+    ship(chain["order"], 5)
+    url = f"/console/{merchant.pk}/purchases/{chain['order'].pk}/"
+    page = client.get(url).content.decode()
+    line_id = chain["order"].lines.get().pk
+    assert f'name="line_{line_id}"' in page
+    warehouse = default_warehouse(merchant).pk
+    done = client.post(
+        url, {"warehouse": warehouse, f"line_{line_id}": "2", "reference": "DN-7", "idempotency_key": "a"}
+    )
+    assert done.status_code == 302
+    chain["own"].refresh_from_db()
+    assert chain["own"].stock == 23
+    over = client.post(url, {"warehouse": warehouse, f"line_{line_id}": "9", "idempotency_key": "b"})
+    assert over.status_code == 409 and 'data-error-code="over_receipt"' in over.content.decode()
+
+
+def test_console_links_a_line_to_own_product(chain, client):
+    chain["source"].delete()
+    merchant = chain["merchant"]
+    client.force_login(merchant.owner)
+    url = f"/console/{merchant.pk}/purchases/{chain['order'].pk}/"
+    line_id = chain["order"].lines.get().pk
+    assert "Link" in client.get(url).content.decode()
+    done = client.post(url, {"action": "link", "line": line_id, "own_sku": chain["own"].sku, "units_per_pack": "10"})
+    assert done.status_code == 302
+    assert supply.sources(actor=merchant.owner, merchant=merchant)[0].units_per_pack == 10
+
+
+def test_console_purchase_of_another_organization_is_404(chain, client):
+    other = seller_with_owner(name="Other")
+    client.force_login(other.owner)
+    assert client.get(f"/console/{other.pk}/purchases/{chain['order'].pk}/").status_code == 404

@@ -29,6 +29,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Dashboard"), "console:dashboard", None),
     Section(_("Catalog"), "console:products", "catalog.manage"),
     Section(_("Stock"), "inventory:console_stock", "catalog.manage"),
+    Section(_("Purchases"), "checkout:console_purchases", "catalog.manage"),
     Section(_("Promotions"), "promotions:list", "catalog.manage"),
     Section(_("Price lists"), "pricing:console_price_lists", "catalog.manage"),
     Section(

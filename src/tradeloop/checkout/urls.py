@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeloop.checkout import quick_order_views, views
+from tradeloop.checkout import purchase_views, quick_order_views, views
 
 app_name = "checkout"
 
@@ -20,6 +20,8 @@ urlpatterns = [
         quick_order_views.requisition_list_action,
         name="requisition_list_action",
     ),
+    path("console/<int:org_id>/purchases/", purchase_views.console_purchases, name="console_purchases"),
+    path("console/<int:org_id>/purchases/<int:order_id>/", purchase_views.console_purchase, name="console_purchase"),
     path("account/addresses/", views.addresses, name="addresses"),
     path("account/addresses/new/", views.address_form, name="address_new"),
     path("account/addresses/<int:address_id>/", views.address_form, name="address_edit"),

@@ -250,7 +250,7 @@ def receive_supply(
     for i, line, _ in wanted:
         if line.supplier_variant_id not in by_supplier:
             raise ValidationFailed(
-                gettext("Link %(sku)s to one of your products first (Supply sources).") % {"sku": line.sku},
+                gettext("Link %(sku)s to one of your products first.") % {"sku": line.sku},
                 field=f"lines.{i}",
                 code=Code.NO_SUPPLY_SOURCE,
             )

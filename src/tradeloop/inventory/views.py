@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core.errors import DomainError, ValidationFailed
-from tradeloop.inventory import selectors, services
+from tradeloop.inventory import selectors, services, supply
 from tradeloop.inventory.forms import AdjustForm, ReceiveForm, ThresholdForm, WarehouseForm
 
 STOCK = "inventory:console_stock"
@@ -31,6 +32,14 @@ def _stock_filter(request: HttpRequest) -> selectors.StockFilter:
     )
 
 
+def _rfq_url() -> str:
+    """The B2B "new RFQ" page, when the b2b app serves it ("" otherwise: no link to a page that is not there)."""
+    try:
+        return reverse("b2b:rfq_new")
+    except NoReverseMatch:
+        return ""
+
+
 def allocation_rule() -> str:
     """The rule of inventory.services (ALLOCATION RULE), in the seller's words."""
     return gettext(
@@ -49,8 +58,12 @@ def _stock_page(request: HttpRequest, console: Console, receive_form: ReceiveFor
     except ValidationFailed:
         return redirect(STOCK, seller.pk)
     warehouses = selectors.warehouses(actor=request.user, seller=seller)
+    reorders = supply.reorders(merchant=seller, rows=page.items)
+    for row in page.items:
+        row.reorder = reorders.get(row.pk)
     context = {
         "page": page,
+        "rfq_url": _rfq_url() if reorders else "",
         "filter": f,
         "warehouses": warehouses,
         "low_count": selectors.low_stock_count(actor=request.user, seller=seller),
