@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tradeloop.b2b import rfq_api
+from tradeloop.b2b import company_api, rfq_api
 
 router = Router()
 seller_router = Router()
 router.add_router("", rfq_api.router)
+router.add_router("", company_api.router)
 seller_router.add_router("", rfq_api.seller_router)

@@ -1,9 +1,31 @@
 from django.urls import path
 
-from tradeloop.b2b import rfq_views
+from tradeloop.b2b import company_views, rfq_views
 
 app_name = "b2b"
 urlpatterns = [
+    # companies: register, the company page, approvals
+    path("company/", company_views.company_home, name="company_home"),
+    path("company/register/", company_views.company_register, name="company_register"),
+    path("companies/<int:org_id>/", company_views.company_detail, name="company"),
+    path(
+        "companies/<int:org_id>/members/<int:membership_id>/limit/",
+        company_views.spending_limit,
+        name="company_spending_limit",
+    ),
+    path("companies/<int:org_id>/addresses/", company_views.address_add, name="company_address_add"),
+    path(
+        "companies/<int:org_id>/addresses/<int:address_id>/<str:action>/",
+        company_views.address_change,
+        name="company_address_change",
+    ),
+    path("companies/<int:org_id>/approvals/", company_views.approval_list, name="approvals"),
+    path("companies/<int:org_id>/approvals/<int:approval_id>/", company_views.approval_detail, name="approval"),
+    path(
+        "companies/<int:org_id>/approvals/<int:approval_id>/<str:action>/",
+        company_views.approval_decide,
+        name="approval_decide",
+    ),
     # RFQs and quotes: the buyer
     path("rfqs/", rfq_views.rfq_list, name="rfq_list"),
     path("rfqs/new/", rfq_views.rfq_new, name="rfq_new"),
