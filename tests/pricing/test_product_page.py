@@ -30,6 +30,11 @@ def test_a_guest_sees_the_public_tiers_and_the_rule(client, adc):
     assert "Your contract price" not in html
 
 
+def test_the_quantity_box_starts_at_the_minimum_and_steps_by_the_multiple(client, adc):
+    html = page(client, adc)
+    assert 'name="quantity" value="50" min="50" step="10"' in html
+
+
 def test_a_company_member_sees_the_contract_price(client, adc, trade):
     client.force_login(trade["purchaser"])
     html = page(client, adc)

@@ -16,3 +16,9 @@ def variant_prices(context, variant):
     request = context.get("request")
     user = getattr(request, "user", None)
     return selectors.variant_pricing(actor=user, variants=[variant], now=clock.now())[variant.pk]
+
+
+@register.simple_tag
+def order_rule(variant):
+    """`{% order_rule variant as rule %}`: the variant's minimum order and multiple (None: any quantity from 1)."""
+    return selectors.order_rule_of(variant) if variant is not None else None
