@@ -176,7 +176,11 @@ class TermsForm(forms.Form):
             except InvalidOperation:
                 self.line_errors[i] = gettext("Enter a price such as 12.50.")
                 continue
-            lines.append(quotes.LineDraft(int(quantity), unit_price, variant=variant, discount=off))
+            # the product's name reads better in the thread and the diff than the bare SKU (shown beside it)
+            described = variant.product.display_title
+            lines.append(
+                quotes.LineDraft(int(quantity), unit_price, variant=variant, discount=off, description=described)
+            )
         if self.line_errors:
             return None
         if not lines:

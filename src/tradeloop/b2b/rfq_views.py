@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -243,7 +244,13 @@ def _skus(seller_id: int) -> list[Variant]:
 def _counter_form(request: HttpRequest, negotiation: Negotiation) -> TermsForm:
     rows = _terms_rows(negotiation)
     current = negotiation.versions[-1]
-    initial = {"shipping": current.shipping.normalize(), "payment_terms": current.payment_terms or "prepay", "note": ""}
+    initial = {
+        "shipping": current.shipping.normalize(),
+        "payment_terms": current.payment_terms or "prepay",
+        # a counter keeps the validity it answers unless the author changes it (an empty field means 30 days)
+        "valid_until": timezone.localdate(current.valid_until) if current.valid_until > clock.now() else None,
+        "note": "",
+    }
     skus = _skus(negotiation.seller_id)
     if request.method == "POST":
         return TermsForm(request.POST, rows=rows, skus=skus)
