@@ -294,3 +294,29 @@ def test_the_rfq_closes_when_a_quote_is_accepted(purchaser, company, category, s
     q = quotes.submit_quote(actor=supplier.owner, rfq_id=rfq.pk, supplier=supplier, draft=terms(sku))
     quotes.accept(actor=purchaser, quote_id=q.pk, version=1)
     assert Rfq.objects.get(pk=rfq.pk).state == "closed"
+
+
+def test_the_order_of_an_accepted_prepay_quote_is_paid_from_its_order_page(
+    client, quote, purchaser, django_capture_on_commit_callbacks, settings
+):
+    from tradeloop.payments.providers import sandbox
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(purchaser)
+    done = client.post(f"/quotes/{quote.pk}/accept/", {"version": 1})
+    order = Order.objects.get()
+    assert (order.payment_terms, order.state) == ("prepay", Order.State.PENDING_PAYMENT)
+    assert done["Location"] == f"/orders/{order.number}/"
+    thread = client.get(f"/quotes/{quote.pk}/").content.decode()
+    assert f'href="/orders/{order.number}/"' in thread and "Pay now on the order page" in thread
+    page = client.get(done["Location"]).content.decode()
+    assert f'action="/orders/{order.number}/pay/"' in page and "Pay now" in page
+    started = client.post(f"/orders/{order.number}/pay/")
+    assert started.status_code == 302
+    order.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sandbox.pay(order.payment)
+    order.refresh_from_db()
+    assert order.state == Order.State.PAID and order.payment.amount == Decimal("8040.00")
+    assert "Pay now" not in client.get(f"/orders/{order.number}/").content.decode()
+    assert "Pay now on the order page" not in client.get(f"/quotes/{quote.pk}/").content.decode()

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -25,10 +25,11 @@ from tradeloop.catalog.models import Category, Variant
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.negotiation.models import Negotiation, Side
+from tradeloop.orders.models import Order
 
 SECTION = "b2b:console_rfqs"
 PAGE_SIZE = 20
-INBOX_TABS = (("new", _("New")), ("quoted", _("Quoted")), ("all", _("All")))
+INBOX_TABS = (("new", pgettext_lazy("rfq inbox", "New")), ("quoted", _("Quoted")), ("all", _("All")))
 STATE_BADGES = {
     "open": "badge-warning",
     "accepted": "badge-success",
@@ -291,7 +292,15 @@ def _buyer_thread(request: HttpRequest, quote_id: int) -> Negotiation:
 @login_required
 def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     negotiation = _buyer_thread(request, quote_id)
-    return render(request, "b2b/rfq/quote.html", _thread_context(negotiation, Side.BUYER))
+    context = _thread_context(negotiation, Side.BUYER)
+    # an accepted prepay quote's order waits for the buyer's payment ("Pay now" on the order page)
+    context["awaiting_payment"] = (
+        bool(negotiation.result_ref)
+        and (
+            Order.objects.filter(number=negotiation.result_ref, buyer=request.user, state=Order.State.PENDING_PAYMENT)
+        ).exists()
+    )
+    return render(request, "b2b/rfq/quote.html", context)
 
 
 @login_required
