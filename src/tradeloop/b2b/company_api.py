@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.b2b import approvals, companies, credit
@@ -78,7 +78,7 @@ class SpendingLimitOut(MoneyOut):
     amount: Amount
 
 
-class MemberOut(Schema):
+class CompanyMemberOut(Schema):
     membership_id: int
     user_id: int
     name: str
@@ -94,7 +94,7 @@ class SpendingLimitIn(InputSchema):
     currency: Currency | None = Field(None, description="Default: the company's currency")
 
 
-class AddressIn(InputSchema):
+class CompanyAddressIn(InputSchema):
     label: Text = Field("", max_length=60)
     name: Text = Field(..., min_length=1, max_length=120)
     phone: Text = Field(..., min_length=1, max_length=40)
@@ -107,7 +107,7 @@ class AddressIn(InputSchema):
     is_default: bool = False
 
 
-class AddressOut(Schema):
+class CompanyAddressOut(Schema):
     id: int
     label: str
     name: str
@@ -147,7 +147,7 @@ class ApprovalQuery(PageQuery):
     decision: Literal["pending", "approved", "rejected", "expired", "all"] = "pending"
 
 
-class DecisionIn(InputSchema):
+class ApprovalDecisionIn(InputSchema):
     comment: Text = Field("", max_length=1000, description="Shown on the order's timeline; required to reject")
 
 
@@ -232,7 +232,7 @@ def _my_role(request: HttpRequest, company: Company) -> str:
 )
 def register(request: HttpRequest, payload: CompanyIn):
     company = companies.register_company(actor=request.auth, **payload.dict())
-    return 201, _company_out(company, "owner")
+    return Status(201, _company_out(company, "owner"))
 
 
 @router.get("companies", response={200: list[CompanyOut], **READ_ERRORS}, summary="The companies I belong to")
@@ -268,7 +268,7 @@ def company_credit(request: HttpRequest, company_id: Id):
 
 @router.get(
     "companies/{company_id}/members",
-    response={200: list[MemberOut], **READ_ERRORS},
+    response={200: list[CompanyMemberOut], **READ_ERRORS},
     summary="The company's members with their roles and spending limits (invite through organizations/{id}/invitations)",
 )
 def members(request: HttpRequest, company_id: Id):
@@ -278,7 +278,7 @@ def members(request: HttpRequest, company_id: Id):
 
 @router.put(
     "companies/{company_id}/members/{membership_id}/spending-limit",
-    response={200: MemberOut, **WRITE_ERRORS},
+    response={200: CompanyMemberOut, **WRITE_ERRORS},
     summary="Set or remove a member's spending limit (needs team.manage: owner or admin)",
 )
 def set_limit(request: HttpRequest, company_id: Id, membership_id: Id, payload: SpendingLimitIn):
@@ -295,7 +295,7 @@ def set_limit(request: HttpRequest, company_id: Id, membership_id: Id, payload: 
 
 @router.get(
     "companies/{company_id}/addresses",
-    response={200: list[AddressOut], **READ_ERRORS},
+    response={200: list[CompanyAddressOut], **READ_ERRORS},
     summary="The company's delivery addresses (checkout offers them to its members)",
 )
 def addresses(request: HttpRequest, company_id: Id):
@@ -305,12 +305,12 @@ def addresses(request: HttpRequest, company_id: Id):
 
 @router.post(
     "companies/{company_id}/addresses",
-    response={201: AddressOut, **WRITE_ERRORS},
+    response={201: CompanyAddressOut, **WRITE_ERRORS},
     summary="Add a delivery address (needs org.manage)",
 )
-def add_address(request: HttpRequest, company_id: Id, payload: AddressIn):
+def add_address(request: HttpRequest, company_id: Id, payload: CompanyAddressIn):
     company = companies.company_for(request.auth, company_id)
-    return 201, _address_out(companies.add_address(actor=request.auth, company=company, **payload.dict()))
+    return Status(201, _address_out(companies.add_address(actor=request.auth, company=company, **payload.dict())))
 
 
 @router.delete(
@@ -321,7 +321,7 @@ def add_address(request: HttpRequest, company_id: Id, payload: AddressIn):
 def delete_address(request: HttpRequest, company_id: Id, address_id: Id):
     company = companies.company_for(request.auth, company_id)
     companies.delete_address(actor=request.auth, company=company, address_id=address_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- approvals ----------------------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def approval_detail(request: HttpRequest, approval_id: Id):
     response={200: ApprovalOut, **WRITE_ERRORS},
     summary="Approve a held order (needs purchasing.approve): confirmed on credit terms, else it awaits payment",
 )
-def approve(request: HttpRequest, approval_id: Id, payload: DecisionIn):
+def approve(request: HttpRequest, approval_id: Id, payload: ApprovalDecisionIn):
     approvals.approve(actor=request.auth, approval_id=approval_id, comment=payload.comment)
     return _approval_out(approvals.approval_for(request.auth, approval_id))
 
@@ -361,6 +361,6 @@ def approve(request: HttpRequest, approval_id: Id, payload: DecisionIn):
     response={200: ApprovalOut, **WRITE_ERRORS},
     summary="Reject a held order with a comment (needs purchasing.approve): the order is cancelled",
 )
-def reject(request: HttpRequest, approval_id: Id, payload: DecisionIn):
+def reject(request: HttpRequest, approval_id: Id, payload: ApprovalDecisionIn):
     approvals.reject(actor=request.auth, approval_id=approval_id, comment=payload.comment)
     return _approval_out(approvals.approval_for(request.auth, approval_id))
