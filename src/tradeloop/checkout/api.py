@@ -148,7 +148,7 @@ class CheckoutIn(InputSchema):
     coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
 
 
-class QuoteIn(InputSchema):
+class CheckoutQuoteIn(InputSchema):
     shipping: dict[SellerKey, Id] = Field(default_factory=dict, description="Seller id → shipping method id")
     coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
 
@@ -171,7 +171,7 @@ class QuotePartOut(MoneyOut):
     adjustments: list[QuoteAdjustmentOut]
 
 
-class QuoteOut(MoneyOut):
+class CheckoutQuoteOut(MoneyOut):
     total: Amount
     orders: list[QuotePartOut] = Field(..., description="One per seller")
     errors: list[str] = Field(..., description="Coupon codes that do not apply, and why")
@@ -326,10 +326,10 @@ def delete_address(request: HttpRequest, address_id: Id):
 
 @router.post(
     "checkout/quote",
-    response={200: QuoteOut, **WRITE_ERRORS},
+    response={200: CheckoutQuoteOut, **WRITE_ERRORS},
     summary="What checking out now would cost: per seller, every discount and shipping charge (nothing is written)",
 )
-def quote(request: HttpRequest, payload: QuoteIn):
+def quote(request: HttpRequest, payload: CheckoutQuoteIn):
     return _quote(
         services.quote_checkout(
             buyer=request.auth, shipping_choices=payload.shipping, coupon_codes=payload.coupon_codes

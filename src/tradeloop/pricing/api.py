@@ -21,7 +21,7 @@ from tradeloop.pricing.schemas import (
     CompanyRef,
     EntriesIn,
     EntriesQuery,
-    EntryOut,
+    PriceEntryOut,
     PriceListIn,
     PriceListPatch,
     SellerListQuery,
@@ -151,7 +151,7 @@ def delete_price_list(request: HttpRequest, price_list_id: Id):
     return Status(204, None)
 
 
-@seller_router.get("price-lists/{price_list_id}/entries", response={200: PageOut[EntryOut], **READ_ERRORS})
+@seller_router.get("price-lists/{price_list_id}/entries", response={200: PageOut[PriceEntryOut], **READ_ERRORS})
 def seller_entries(request: HttpRequest, price_list_id: Id, query: Query[EntriesQuery]):
     price_list = selectors.seller_price_list(
         actor=request.auth, seller=_owner(request, price_list_id), price_list_id=price_list_id
@@ -159,7 +159,7 @@ def seller_entries(request: HttpRequest, price_list_id: Id, query: Query[Entries
     return selectors.entries_of(price_list, cursor=query.cursor, limit=query.limit)
 
 
-@seller_router.put("price-lists/{price_list_id}/entries", response={200: list[EntryOut], **WRITE_ERRORS})
+@seller_router.put("price-lists/{price_list_id}/entries", response={200: list[PriceEntryOut], **WRITE_ERRORS})
 def replace_entries(request: HttpRequest, price_list_id: Id, payload: EntriesIn):
     """Replace every price of the list (all or nothing). Each entry names a variant of yours by `variant_id` or
     `sku`, in the list's currency; `min_quantity` above 1 makes it one of the list's own quantity tiers."""
@@ -254,7 +254,7 @@ def buyer_price_list(request: HttpRequest, price_list_id: Id):
     return found
 
 
-@router.get("price-lists/{price_list_id}/entries", response={200: PageOut[EntryOut], **errors(400, 401, 404, 422)})
+@router.get("price-lists/{price_list_id}/entries", response={200: PageOut[PriceEntryOut], **errors(400, 401, 404, 422)})
 def buyer_entries(request: HttpRequest, price_list_id: Id, query: Query[EntriesQuery]):
     """The contract prices of a list given to your company."""
     price_list = selectors.buyer_price_list(actor=request.auth, price_list_id=price_list_id)

@@ -17,7 +17,7 @@ class CompanyRef(Schema):
     slug: str
 
 
-class SellerRef(Schema):
+class PriceListSellerRef(Schema):
     id: int
     name: str
     slug: str
@@ -44,10 +44,10 @@ class SellerPriceListOut(PriceListOut):
 
 
 class BuyerPriceListOut(PriceListOut):
-    seller: SellerRef
+    seller: PriceListSellerRef
 
 
-class EntryOut(MoneyOut):
+class PriceEntryOut(MoneyOut):
     id: int
     variant_id: int
     sku: str
