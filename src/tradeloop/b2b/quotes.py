@@ -16,6 +16,7 @@ accepted quote can always be ordered. Payment terms are `orders.terms` codes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -25,9 +26,10 @@ from tradeloop.accounts.selectors import require
 from tradeloop.b2b.errors import Code
 from tradeloop.b2b.models import Rfq, RfqQuote
 from tradeloop.b2b.rfq_selectors import may_quote
-from tradeloop.b2b.rfqs import close
+from tradeloop.b2b.rfqs import check_price, check_units, close
 from tradeloop.core import clock
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
+from tradeloop.core.money import MAX_AMOUNT
 from tradeloop.negotiation import policies
 from tradeloop.negotiation import services as engine
 from tradeloop.negotiation.models import Negotiation, Proposal, Side
@@ -43,13 +45,26 @@ LineDraft = engine.LineDraft
 
 
 def _check_terms(draft: Draft) -> None:
+    """Every line names a SKU; amounts are finite and small enough that the order they become can be written."""
+    total = Decimal(0)
     for index, line in enumerate(draft.lines):
+        where = f"lines.{index}"
         if line.variant is None:
             raise ValidationFailed(
-                gettext("Choose the SKU you offer for this line."),
-                field=f"lines.{index}.variant",
-                code=Code.LINE_NEEDS_SKU,
+                gettext("Choose the SKU you offer for this line."), field=f"{where}.variant", code=Code.LINE_NEEDS_SKU
             )
+        check_units(line.quantity, field=f"{where}.quantity")
+        amount = line.quantity * check_price(line.unit_price, field=f"{where}.unit_price")
+        check_price(line.discount, field=f"{where}.discount")
+        if amount >= MAX_AMOUNT:
+            raise ValidationFailed(
+                gettext("This line's amount is too large: order fewer units or at a lower price."),
+                field=f"{where}.quantity",
+            )
+        total += amount - line.discount
+    total += check_price(draft.shipping, field="shipping")
+    if total >= MAX_AMOUNT:
+        raise ValidationFailed(gettext("The quote's total is too large: split it into several quotes."), field="lines")
     parse_terms(draft.payment_terms)  # bad_terms on payment_terms
 
 

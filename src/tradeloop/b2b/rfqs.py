@@ -26,11 +26,12 @@ from tradeloop.b2b.models import Rfq, RfqAttachment, RfqLine
 from tradeloop.catalog.models import Category, Variant
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
-from tradeloop.core.money import check_currency
+from tradeloop.core.money import check_currency, parse_amount
 from tradeloop.core.quantities import require_units
 
 PURCHASING = "purchasing"
 MAX_LINES = 50
+MAX_UNITS = 2**31 - 1  # what a line's quantity column holds
 MAX_FILES = 5
 # Files buyers attach to an RFQ: drawings, specifications, spreadsheets, photos.
 ALLOWED_FILE_TYPES = {
@@ -90,6 +91,22 @@ class RfqIn:
 # --- checks -----------------------------------------------------------------------------------------------------
 
 
+def check_units(quantity, *, field: str) -> int:
+    """A whole number of units, at least one and at most what a line can hold."""
+    require_units(quantity, field=field)
+    if quantity > MAX_UNITS:
+        raise ValidationFailed(gettext("Choose at most %(n)s units.") % {"n": f"{MAX_UNITS:,}"}, field=field)
+    return quantity
+
+
+def check_price(value, *, field: str) -> Decimal:
+    """A price: a finite number, not negative, up to 14 digits and 4 decimal places."""
+    amount = parse_amount(value, field=field)
+    if amount < 0:
+        raise ValidationFailed(gettext("A price cannot be negative."), field=field)
+    return amount
+
+
 def _text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -113,9 +130,9 @@ def _check_audience(data: RfqIn, buyer_org: Organization) -> None:
 
 def _check_line(index: int, line: RfqLineIn, data: RfqIn) -> RfqLine:
     where = f"lines.{index}"
-    require_units(line.quantity, field=f"{where}.quantity")
-    if line.target_price is not None and line.target_price < 0:
-        raise ValidationFailed(gettext("A price cannot be negative."), field=f"{where}.target_price")
+    check_units(line.quantity, field=f"{where}.quantity")
+    if line.target_price is not None:
+        check_price(line.target_price, field=f"{where}.target_price")
     description = _text(line.description, field=f"{where}.description", max_length=300)
     variant = line.variant
     if variant is not None:
