@@ -11,6 +11,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, File, Header, Query, Router, Schema, UploadedFile
 from ninja.files import UploadedFile as NinjaUploadedFile  # noqa: F401 - the multipart type ninja documents
 
@@ -358,7 +359,7 @@ def _draft(payload: TermsIn, seller_id: int | None = None) -> quotes.Draft:
     for index, line in enumerate(payload.lines):
         variant = variants.get(line.variant_id)
         if variant is None or (seller_id is not None and variant.product.seller_id != seller_id):
-            raise ValidationFailed("no such SKU of the supplier's", field=f"lines.{index}.variant_id")
+            raise ValidationFailed(gettext("no such SKU of the supplier's"), field=f"lines.{index}.variant_id")
         lines.append(quotes.LineDraft(line.quantity, line.unit_price, variant=variant, discount=line.discount))
     return quotes.Draft(
         lines=lines,
@@ -381,7 +382,7 @@ def _visible_rfq(request: HttpRequest, rfq_id: int) -> tuple[Rfq, Organization |
                 return rfq_selectors.rfq_for_supplier(request.auth, m.organization, rfq_id), m.organization
             except NotFound:
                 continue
-    raise NotFound("RFQ not found", field="rfq")
+    raise NotFound(gettext("RFQ not found"), field="rfq")
 
 
 # --- the buyer ----------------------------------------------------------------------------------------------------
@@ -398,18 +399,18 @@ def _rfq_in(payload: RfqIn) -> rfqs.RfqIn:
     if payload.supplier is not None:
         supplier = Organization.objects.filter(pk=payload.supplier, is_active=True).first()
         if supplier is None or not supplier.sells:
-            raise NotFound("supplier not found", field="supplier")
+            raise NotFound(gettext("supplier not found"), field="supplier")
     if payload.category is not None:
         category = Category.objects.filter(pk=payload.category).first()
         if category is None:
-            raise NotFound("category not found", field="category")
+            raise NotFound(gettext("category not found"), field="category")
     ids = {line.variant_id for line in payload.lines if line.variant_id}
     variants = Variant.objects.select_related("product").in_bulk(ids)
     lines = []
     for index, line in enumerate(payload.lines):
         variant = variants.get(line.variant_id) if line.variant_id else None
         if line.variant_id and variant is None:
-            raise ValidationFailed("no such SKU", field=f"lines.{index}.variant_id")
+            raise ValidationFailed(gettext("no such SKU"), field=f"lines.{index}.variant_id")
         lines.append(rfqs.RfqLineIn(line.quantity, variant, line.description, line.target_price))
     return rfqs.RfqIn(
         title=payload.title,
@@ -549,7 +550,7 @@ def inbox(request: HttpRequest, query: Query[SellerRfqQuery]):
     if not membership_.role.grants("orders.view"):
         from tradeloop.core.errors import PermissionDenied
 
-        raise PermissionDenied("your role does not allow orders.view")
+        raise PermissionDenied(gettext("your role does not allow orders.view"))
     page = rfq_selectors.supplier_inbox(request.auth, supplier, tab=query.tab, cursor=query.cursor, limit=query.limit)
     return {"items": [_rfq_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
