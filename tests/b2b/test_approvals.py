@@ -199,3 +199,22 @@ def test_the_approvals_list_takes_a_fixed_number_of_queries(
     client.force_login(approver)
     with django_assert_max_num_queries(14):
         assert client.get(f"/companies/{company.organization_id}/approvals/").status_code == 200
+
+
+def test_approvers_are_told_an_order_waits_and_the_purchaser_of_the_decision(
+    company, purchaser, approver, adc, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        held = place(company, purchaser, adc, quantity=30)
+    waiting = {m.to[0]: m.subject for m in mailoutbox if held.number in m.subject}
+    assert waiting[approver.email] == f"Order {held.number} waits for your approval"
+    assert waiting[company.owner.email] == waiting[approver.email]  # owners may approve too
+    assert purchaser.email in waiting  # "waiting for approval"
+    to_approver = next(m for m in mailoutbox if m.to == [approver.email] and "approval" in m.subject)
+    assert f"/companies/{company.organization_id}/approvals/" in to_approver.body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approvals.approve(actor=approver, approval_id=held.approval.pk, comment="Go ahead")
+    [told] = mailoutbox
+    assert told.to == [purchaser.email] and told.subject == f"Decision on your order {held.number}"
+    assert "approved and is confirmed on payment terms" in told.body and "approved: Go ahead" in told.body

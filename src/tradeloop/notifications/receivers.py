@@ -16,6 +16,11 @@ BUYER_EMAIL_ON = {  # order state reached → e-mail kind
 
 
 def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
+    if old == Order.State.AWAITING_APPROVAL:  # approved, rejected or not decided in time: one e-mail says which
+        queue_order_email(order, "approval_decided")
+        return
+    if new == Order.State.AWAITING_APPROVAL:
+        queue_order_email(order, "approval_requested")
     kind = BUYER_EMAIL_ON.get(new)
     if kind == "placed" and old:
         return  # "placed" is only for a new order (an approved prepay order: the approval notice says it)

@@ -33,9 +33,12 @@ SUBJECTS = {
     "refunded": _("Refund for order %(number)s"),
     "return_rejected": _("Your return request for order %(number)s"),
     "ship_reminder": _("Ship order %(number)s within 24 hours"),
+    "approval_requested": _("Order %(number)s waits for your approval"),
+    "approval_decided": _("Decision on your order %(number)s"),
 }
 KINDS = tuple(SUBJECTS)
 SELLER_KINDS = ("ship_reminder",)  # the rest go to the buyer
+APPROVER_KINDS = ("approval_requested",)  # to the buying organization's approvers (capability purchasing.approve)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,20 @@ def _seller_staff(order: Order) -> list[Recipient]:
     return people
 
 
+def _approvers(order: Order) -> list[Recipient]:
+    """Everyone in the buying organization who may approve a held order (owner, admin, approver)."""
+    if order.buyer_org_id is None:
+        return []
+    return [
+        Recipient(m.user.email, m.user.language or settings.LANGUAGE_CODE, m.user.display_name)
+        for m in order.buyer_org.memberships.select_related("user", "role").order_by("pk")
+        if m.role.grants("purchasing.approve") and m.user.is_active and m.user_id != order.buyer_id
+    ]
+
+
 def recipients(order: Order, kind: str) -> list[Recipient]:
+    if kind in APPROVER_KINDS:
+        return _approvers(order)
     return _seller_staff(order) if kind in SELLER_KINDS else _buyer(order)
 
 
@@ -98,6 +114,12 @@ def _context(order: Order, kind: str, ref: str, recipient: Recipient) -> dict:
         if kind in SELLER_KINDS
         else _link("orders:detail", order.number),
     }
+    if kind in ("approval_requested", "approval_decided"):
+        from tradeloop.core.states import history
+
+        context["decision"] = history(order).order_by("-at", "-pk").first()  # its reason carries the comment
+        if kind in APPROVER_KINDS:  # approvers decide on the company's approvals page, not on the buyer's order page
+            context["order_url"] = _link("b2b:approvals", order.buyer_org_id) if order.buyer_org_id else ""
     prefix, pk = _subject_of(ref)
     if prefix == "shipment" and pk:
         from tradeloop.fulfilment.selectors import order_shipments
