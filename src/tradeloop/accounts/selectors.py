@@ -13,6 +13,13 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, organization__is_active=True).select_related("organization", "role")
 
 
+def request_memberships(request) -> list[Membership]:
+    """The signed-in visitor's memberships, read once per request (the header and the account menu both ask)."""
+    if not hasattr(request, "_tradeloop_memberships"):
+        request._tradeloop_memberships = list(memberships_of(getattr(request, "user", None)))
+    return request._tradeloop_memberships
+
+
 def membership(actor: User, organization_id: int) -> Membership:
     """The actor's membership of an organization; another tenant's organization answers 404."""
     if not getattr(actor, "is_authenticated", False):

@@ -1,11 +1,13 @@
 from django import template
 
-from tradeloop.invoicing.selectors import buying_org_ids
+from tradeloop.accounts.selectors import request_memberships
+from tradeloop.invoicing.selectors import BUYER_CAPABILITIES
 
 register = template.Library()
 
 
 @register.filter
-def sees_invoices(user) -> bool:
-    """The account menu lists Invoices for members of a buying organization who see its invoices (one query)."""
-    return bool(getattr(user, "is_authenticated", False) and buying_org_ids(user))
+def sees_invoices(request) -> bool:
+    """The account menu lists Invoices for members of a buying organization who see its invoices (the request's
+    memberships, read once for the whole page)."""
+    return any(m.role.grants(c) for m in request_memberships(request) for c in BUYER_CAPABILITIES)

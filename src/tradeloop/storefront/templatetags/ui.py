@@ -8,7 +8,7 @@ from django import template
 from django.core.files.storage import default_storage
 
 from tradeloop.accounts.console_nav import console_home_url
-from tradeloop.accounts.selectors import selling_organizations
+from tradeloop.accounts.selectors import request_memberships
 
 register = template.Library()
 
@@ -20,9 +20,8 @@ def seller_console_url(context) -> str:
     user = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return ""
-    if not hasattr(request, "_tradeloop_sells"):
-        request._tradeloop_sells = bool(selling_organizations(user))
-    return console_home_url() if request._tradeloop_sells else ""
+    sells = any(m.organization.sells for m in request_memberships(request))
+    return console_home_url() if sells else ""
 
 
 @register.simple_tag(takes_context=True)
