@@ -243,6 +243,7 @@ def test_the_whole_negotiation_through_the_api(client, direct_rfq, purchaser, su
     assert made.status_code == 201, made.content
     quote_id = made.json()["id"]
     assert made.json()["versions"][0]["total"] == "8040.0000"
+    assert made.json()["versions"][0]["lines"][0]["description"] == "24-bit AD converter"  # its product, not the SKU
     client.force_login(purchaser)
     counter = {
         "version": 1,

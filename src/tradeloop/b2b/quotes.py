@@ -15,6 +15,7 @@ accepted quote can always be ordered. Payment terms are `orders.terms` codes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -66,6 +67,17 @@ def _check_terms(draft: Draft) -> None:
     if total >= MAX_AMOUNT:
         raise ValidationFailed(gettext("The quote's total is too large: split it into several quotes."), field="lines")
     parse_terms(draft.payment_terms)  # bad_terms on payment_terms
+
+
+def _described(draft: Draft) -> Draft:
+    """A SKU line without words reads by its product's name in the thread, the diff and the order (not the SKU)."""
+    lines = [
+        replace(line, description=line.variant.product.display_title)
+        if line.variant is not None and not line.description.strip()
+        else line
+        for line in draft.lines
+    ]
+    return replace(draft, lines=lines)
 
 
 def check_counter(negotiation: Negotiation, draft: Draft, side: str) -> None:
@@ -138,6 +150,7 @@ def submit_quote(
     if RfqQuote.objects.filter(rfq=rfq, supplier=supplier).exists():
         raise Conflict(gettext("You have already quoted on this RFQ."), code=Code.ALREADY_QUOTED)
     _check_terms(draft)
+    draft = _described(draft)
     negotiation = engine.open_negotiation(
         actor=actor,
         kind=QUOTE,
@@ -165,7 +178,8 @@ def _quote_id(negotiation_id: int) -> int:
 
 
 def counter(*, actor: User, quote_id: int, version: int, draft: Draft, now: datetime | None = None) -> Proposal:
-    return engine.counter(actor=actor, negotiation=_quote_id(quote_id), version=version, draft=draft, now=now)
+    negotiation = _quote_id(quote_id)
+    return engine.counter(actor=actor, negotiation=negotiation, version=version, draft=_described(draft), now=now)
 
 
 def accept(
