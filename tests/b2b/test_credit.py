@@ -55,6 +55,26 @@ def test_a_pending_or_rejected_company_cannot_buy_on_terms(operator, adc):
         place(pending, owner, adc, terms="net30")
 
 
+@pytest.mark.parametrize("buyer_org", ["none", "unregistered"])
+def test_an_order_on_credit_needs_an_approved_company_behind_it(adc, buyer_org):
+    """A quote on Net 30, or any other path to an on-credit order, cannot skip the credit limit."""
+    buyer = factories.UserFactory()
+    org = factories.seller_with_owner(kind="buyer_company", owner=buyer) if buyer_org == "unregistered" else None
+    with pytest.raises(Conflict) as refused:
+        orders.place_order(
+            actor=buyer,
+            buyer=buyer,
+            buyer_org=org,
+            seller=adc.product.seller,
+            mode=Order.Mode.B2B,
+            currency="CNY",
+            lines=[orders.LineIn(adc, 1, adc.price)],
+            payment_terms="net30",
+        )
+    assert refused.value.code == "company_not_approved"
+    assert not Order.objects.exists()
+
+
 def test_a_held_order_on_credit_uses_credit_until_rejected(company, adc):
     purchaser = staff(company, "purchaser", limit="100.00")
     held = place(company, purchaser, adc, quantity=50)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.conftest import api, api_as, rival  # noqa: F401 - the shared API client fixtures
 from tests.checkout.conftest import eager, pay  # noqa: F401 - the sandbox gateway in-process
-from tests.factories import UserFactory, member, published_product, seller_with_owner
+from tests.factories import UserFactory, buying_company, member, published_product, seller_with_owner
 from tradeloop.fulfilment import services as fulfilment
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order
@@ -64,7 +64,7 @@ def supplier(db):
 
 @pytest.fixture
 def company(db):
-    return seller_with_owner(kind="buyer_company", name="Bright Labs")
+    return buying_company("Bright Labs")
 
 
 @pytest.fixture

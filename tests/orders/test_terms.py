@@ -59,7 +59,7 @@ def adc(supplier):
 
 @pytest.fixture
 def company(db):
-    return factories.seller_with_owner(kind="buyer_company")
+    return factories.buying_company()
 
 
 def place(supplier, company, adc, *, terms="net30", quantity=10, mode=Order.Mode.B2B) -> Order:
@@ -201,7 +201,8 @@ def test_a_gate_that_refuses_places_nothing(supplier, company, adc, gate):
     assert not Order.objects.exists() and on_hand(adc) == (100, 0)
 
 
-def test_everybody_buys_b2c_unless_a_resolver_says_otherwise(company):
+def test_everybody_buys_b2c_unless_a_resolver_says_otherwise(db):
+    company = factories.seller_with_owner(kind="buyer_company")  # no approved company profile: b2b says nothing
     assert policies.buyer_context(company.owner) == policies.BuyerContext()
 
     def resolver(actor, seller):

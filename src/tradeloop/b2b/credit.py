@@ -58,14 +58,14 @@ def available_credit(company: Company) -> Money:
 
 
 def credit_gate(order: Order, actor) -> None:
-    """Placement gate: an on-credit order of a company is refused unless the company is approved and the order
-    fits its available credit. Orders of organizations that are not b2b companies are not this gate's business."""
-    if not order.payment_terms or order.payment_terms == PREPAY or order.buyer_org_id is None:
+    """Placement gate: an on-credit order is refused unless it is bought for a company the operator approved and it
+    fits that company's available credit (no company, no credit: a quote on Net 30 cannot skip the limit)."""
+    if not order.payment_terms or order.payment_terms == PREPAY:
         return None
-    company = Company.objects.select_for_update().filter(organization_id=order.buyer_org_id).first()
-    if company is None:
-        return None
-    if not company.is_approved:
+    company = None
+    if order.buyer_org_id is not None:
+        company = Company.objects.select_for_update().filter(organization_id=order.buyer_org_id).first()
+    if company is None or not company.is_approved:
         raise Conflict(
             gettext("Your company is not approved yet, so it cannot buy on payment terms."),
             code=Code.COMPANY_NOT_APPROVED,
