@@ -321,3 +321,15 @@ def test_the_order_of_an_accepted_prepay_quote_is_paid_from_its_order_page(
     assert order.state == Order.State.PAID and order.payment.amount == Decimal("8040.00")
     assert "Pay now" not in client.get(f"/orders/{order.number}/").content.decode()
     assert "Pay now on the order page" not in client.get(f"/quotes/{quote.pk}/").content.decode()
+
+
+def test_a_quote_order_goes_to_the_companys_default_delivery_address(quote, purchaser, company):
+    from tradeloop.b2b.models import Company, CompanyAddress
+
+    profile, _ = Company.objects.get_or_create(organization=company)
+    CompanyAddress.objects.create(company=profile, name="Stores", phone="1", line1="1 Side St", city="Wuxi")
+    main = CompanyAddress.objects.create(
+        company=profile, name="Goods in", phone="138", line1="8 Keyuan Road", city="Shenzhen", is_default=True
+    )
+    order = Order.objects.get(number=quotes.accept(actor=purchaser, quote_id=quote.pk, version=1).result_ref)
+    assert order.shipping_address == main.snapshot()
