@@ -420,7 +420,10 @@ LIANCHUANG = Seller(
         "latitude": "31.299000",
         "longitude": "120.738000",
     },
-    staff=[(Person("xu.jing@example.com", "Xu Jing (徐静)"), "buyer")],
+    staff=[
+        (Person("xu.jing@example.com", "Xu Jing (徐静)"), "purchaser"),
+        (Person("zhou.min@example.com", "Zhou Min (周敏)"), "approver"),
+    ],
 )
 
 LI_NA = Seller(

@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import content
+from tradeloop.demo import b2b, content
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -182,14 +182,22 @@ def load(say: Say | None = None) -> Report:
     """Create whatever part of the demo content is missing; returns what was created."""
     loader = _Loader(say or (lambda _message: None))
     loader.say("operator and categories")
-    loader.operator()
+    operator = loader.operator()
     loader.category_tree()
+    orgs = {}
     for seller in content.SELLERS:
         loader.say(seller.name)
-        org = loader.organization(seller)
+        orgs[seller.name] = org = loader.organization(seller)
         for offer in seller.offers:
             loader.offer(org, offer)
     loader.person(content.CONSUMER)
+    loader.say("B2B: company terms, price lists, an RFQ thread, an invoice")
+    b2b.load(
+        operator=operator,
+        supplier=orgs[content.HENGSHENG.name],
+        buyer_org=orgs[content.LIANCHUANG.name],
+        purchaser_email=content.LIANCHUANG.staff[0][0].email,
+    )
     return loader.report
 
 
