@@ -3,8 +3,8 @@ tiers and a contract price list on the AD converters, an open RFQ waiting on the
 
 import pytest
 
-from tradeloop.b2b.models import Company, Rfq
 from tradeloop.b2b.credit import outstanding
+from tradeloop.b2b.models import Company, Rfq
 from tradeloop.demo import b2b, content, loader
 from tradeloop.invoicing.models import Invoice
 from tradeloop.negotiation.models import Negotiation
