@@ -19,6 +19,7 @@ from tradeloop.accounts import services as accounts
 from tradeloop.accounts.models import Membership, Organization, User
 from tradeloop.accounts.selectors import memberships_of
 from tradeloop.b2b.models import Company, CompanyAddress
+from tradeloop.checkout.models import Address
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.money import check_currency
@@ -247,3 +248,15 @@ def buyer_context(actor: User, seller=None) -> BuyerContext | None:
 
 def address_dict(address: CompanyAddress) -> dict:
     return {"id": address.pk, "label": address.label, "is_default": address.is_default, **address.snapshot()}
+
+
+def delivery_address(organization: Organization | int | None, buyer: User | None = None) -> dict:
+    """Where goods bought for `organization` go when nobody chose (an accepted quote's order): the company's default
+    delivery address (a company whose default was lost in the back office: its first); a company without addresses
+    → the buyer's own default address, if any; else {}. The snapshot has `checkout.models.Address.snapshot()`'s
+    shape (name, phone, line1, line2, city, region, postcode, country)."""
+    org_id = getattr(organization, "pk", organization)
+    found = CompanyAddress.objects.filter(company__organization_id=org_id).order_by("-is_default", "id").first()
+    if found is None and buyer is not None:
+        found = Address.objects.filter(user=buyer, is_default=True).first()
+    return found.snapshot() if found is not None else {}

@@ -24,8 +24,9 @@ from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
+from tradeloop.b2b.companies import delivery_address
 from tradeloop.b2b.errors import Code
-from tradeloop.b2b.models import CompanyAddress, Rfq, RfqQuote
+from tradeloop.b2b.models import Rfq, RfqQuote
 from tradeloop.b2b.rfq_selectors import may_quote
 from tradeloop.b2b.rfqs import check_price, check_units, close
 from tradeloop.core import clock
@@ -96,12 +97,6 @@ def _adjustments(proposal: Proposal, lines: list) -> list[orders.AdjustmentIn]:
     return out
 
 
-def _delivery_address(buyer_org_id: int | None) -> dict:
-    """Where a quote's goods go: the buying company's default delivery address (else its first); none → {}."""
-    address = CompanyAddress.objects.filter(company__organization_id=buyer_org_id).order_by("-is_default", "id").first()
-    return address.snapshot() if address is not None else {}
-
-
 def place_quote_order(negotiation: Negotiation, proposal: Proposal, actor: User) -> str:
     """on_accept: the accepted version becomes a B2B order at exactly its prices; returns the order number.
 
@@ -119,7 +114,7 @@ def place_quote_order(negotiation: Negotiation, proposal: Proposal, actor: User)
         payment_terms=proposal.payment_terms,
         lines=[orders.LineIn(line.variant, line.quantity, line.unit_price, line.discount) for line in lines],
         adjustments=_adjustments(proposal, lines),
-        shipping_address=_delivery_address(negotiation.buyer_org_id),
+        shipping_address=delivery_address(negotiation.buyer_org_id, buyer),  # the company's default, else the buyer's
         checkout_ref=f"quote:{negotiation.pk}",
         note=f"Quote {negotiation.pk} v{proposal.number}",
     )
