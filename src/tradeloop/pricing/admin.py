@@ -39,9 +39,9 @@ class PriceListAdmin(admin.ModelAdmin):
         queryset.update(is_active=False)
 
 
-@admin.register(QuantityTier)
-class QuantityTierAdmin(admin.ModelAdmin):
-    list_display = ("variant", "min_quantity", "unit_price", "currency")
+class VariantDisplayAdmin(admin.ModelAdmin):
+    """A row that shows on a product page (a tier, an order rule): saving or deleting it refreshes the page's cache."""
+
     list_select_related = ("variant__product",)
     search_fields = ("variant__sku", "variant__product__title")
     raw_id_fields = ("variant",)
@@ -53,22 +53,16 @@ class QuantityTierAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         forget_display([obj.variant_id])
+
+
+@admin.register(QuantityTier)
+class QuantityTierAdmin(VariantDisplayAdmin):
+    list_display = ("variant", "min_quantity", "unit_price", "currency")
 
 
 @admin.register(OrderRule)
-class OrderRuleAdmin(admin.ModelAdmin):
+class OrderRuleAdmin(VariantDisplayAdmin):
     list_display = ("variant", "min_quantity", "multiple")
-    list_select_related = ("variant__product",)
-    search_fields = ("variant__sku", "variant__product__title")
-    raw_id_fields = ("variant",)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_display([obj.variant_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_display([obj.variant_id])
 
 
 @admin.register(PriceListAssignment)

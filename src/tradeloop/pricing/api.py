@@ -109,14 +109,22 @@ def _list_input(current: PriceList | None, sent: dict, seller: Organization) -> 
 # --- seller ---------------------------------------------------------------------------------------------------
 
 
-@seller_router.get("price-lists", response={200: PageOut[SellerPriceListOut], **READ_ERRORS})
+@seller_router.get(
+    "price-lists",
+    response={200: PageOut[SellerPriceListOut], **READ_ERRORS},
+    summary="The organization's price lists (needs catalog.manage)",
+)
 def seller_price_lists(request: HttpRequest, query: Query[SellerListQuery]):
     """The organization's price lists, highest priority first, with their companies (needs catalog.manage)."""
     seller = membership(request.auth, query.organization).organization
     return selectors.seller_price_lists(actor=request.auth, seller=seller, cursor=query.cursor, limit=query.limit)
 
 
-@seller_router.post("price-lists", response={201: SellerPriceListOut, **WRITE_ERRORS})
+@seller_router.post(
+    "price-lists",
+    response={201: SellerPriceListOut, **WRITE_ERRORS},
+    summary="Create a price list (prices and companies are set with PUT …/entries and …/buyers)",
+)
 def create_price_list(request: HttpRequest, payload: PriceListIn):
     """Create a price list (optionally given to companies at once: `buyers`, ids or slugs). Add prices with
     `PUT seller/price-lists/{id}/entries`."""
@@ -128,12 +136,20 @@ def create_price_list(request: HttpRequest, payload: PriceListIn):
     return Status(201, _detail(request, seller, price_list.pk))
 
 
-@seller_router.get("price-lists/{price_list_id}", response={200: SellerPriceListOut, **READ_ERRORS})
+@seller_router.get(
+    "price-lists/{price_list_id}",
+    response={200: SellerPriceListOut, **READ_ERRORS},
+    summary="One of the organization's price lists",
+)
 def seller_price_list(request: HttpRequest, price_list_id: Id):
     return _detail(request, _owner(request, price_list_id), price_list_id)
 
 
-@seller_router.patch("price-lists/{price_list_id}", response={200: SellerPriceListOut, **WRITE_ERRORS})
+@seller_router.patch(
+    "price-lists/{price_list_id}",
+    response={200: SellerPriceListOut, **WRITE_ERRORS},
+    summary="Change a price list's name, priority, validity or on/off",
+)
 def update_price_list(request: HttpRequest, price_list_id: Id, payload: PriceListPatch):
     """Change name, currency (only while it holds no prices), priority, validity; `is_active: false` switches it
     off (its prices stop applying at once)."""
@@ -144,14 +160,20 @@ def update_price_list(request: HttpRequest, price_list_id: Id, payload: PriceLis
     return _detail(request, seller, price_list_id)
 
 
-@seller_router.delete("price-lists/{price_list_id}", response={204: None, **errors(401, 403, 404, 422)})
+@seller_router.delete(
+    "price-lists/{price_list_id}", response={204: None, **errors(401, 403, 404, 422)}, summary="Delete a price list"
+)
 def delete_price_list(request: HttpRequest, price_list_id: Id):
     """Delete the list with its prices and assignments (placed orders keep their prices)."""
     services.delete_price_list(actor=request.auth, seller=_owner(request, price_list_id), price_list_id=price_list_id)
     return Status(204, None)
 
 
-@seller_router.get("price-lists/{price_list_id}/entries", response={200: PageOut[PriceEntryOut], **READ_ERRORS})
+@seller_router.get(
+    "price-lists/{price_list_id}/entries",
+    response={200: PageOut[PriceEntryOut], **READ_ERRORS},
+    summary="A price list's contract prices",
+)
 def seller_entries(request: HttpRequest, price_list_id: Id, query: Query[EntriesQuery]):
     price_list = selectors.seller_price_list(
         actor=request.auth, seller=_owner(request, price_list_id), price_list_id=price_list_id
@@ -159,7 +181,11 @@ def seller_entries(request: HttpRequest, price_list_id: Id, query: Query[Entries
     return selectors.entries_of(price_list, cursor=query.cursor, limit=query.limit)
 
 
-@seller_router.put("price-lists/{price_list_id}/entries", response={200: list[PriceEntryOut], **WRITE_ERRORS})
+@seller_router.put(
+    "price-lists/{price_list_id}/entries",
+    response={200: list[PriceEntryOut], **WRITE_ERRORS},
+    summary="Replace a price list's prices (by SKU or variant id, from a quantity)",
+)
 def replace_entries(request: HttpRequest, price_list_id: Id, payload: EntriesIn):
     """Replace every price of the list (all or nothing). Each entry names a variant of yours by `variant_id` or
     `sku`, in the list's currency; `min_quantity` above 1 makes it one of the list's own quantity tiers."""
@@ -175,7 +201,11 @@ def replace_entries(request: HttpRequest, price_list_id: Id, payload: EntriesIn)
     return selectors.all_entries(price_list)
 
 
-@seller_router.put("price-lists/{price_list_id}/buyers", response={200: list[CompanyRef], **WRITE_ERRORS})
+@seller_router.put(
+    "price-lists/{price_list_id}/buyers",
+    response={200: list[CompanyRef], **WRITE_ERRORS},
+    summary="Replace the companies a price list is given to",
+)
 def replace_buyers(request: HttpRequest, price_list_id: Id, payload: BuyersIn):
     """Give the list to exactly these companies (ids or slugs); their members buy at its prices."""
     seller = _owner(request, price_list_id)
@@ -209,7 +239,11 @@ def _tiers_out(variant: Variant) -> dict:
     }
 
 
-@seller_router.get("products/{product_id}/tiers", response={200: list[VariantTiersOut], **READ_ERRORS})
+@seller_router.get(
+    "products/{product_id}/tiers",
+    response={200: list[VariantTiersOut], **READ_ERRORS},
+    summary="A product's public quantity tiers and order rules, per variant",
+)
 def product_tiers(request: HttpRequest, product_id: Id):
     """Each variant's public quantity tiers, minimum order quantity and order multiple."""
     variants = selectors.product_variants(
@@ -218,7 +252,11 @@ def product_tiers(request: HttpRequest, product_id: Id):
     return [_tiers_out(v) for v in variants]
 
 
-@seller_router.put("products/{product_id}/variants/{variant_id}/tiers", response={200: VariantTiersOut, **WRITE_ERRORS})
+@seller_router.put(
+    "products/{product_id}/variants/{variant_id}/tiers",
+    response={200: VariantTiersOut, **WRITE_ERRORS},
+    summary="Replace a variant's public tiers, minimum order and multiple",
+)
 def replace_tiers(request: HttpRequest, product_id: Id, variant_id: Id, payload: VariantTiersIn):
     """Replace a variant's public tiers (each from 2 units) and set its minimum order quantity and multiple (the
     minimum is a multiple of the multiple; leave both out or send 1 for none)."""
@@ -241,20 +279,32 @@ def replace_tiers(request: HttpRequest, product_id: Id, variant_id: Id, payload:
 # --- buyer ----------------------------------------------------------------------------------------------------
 
 
-@router.get("price-lists", response={200: PageOut[BuyerPriceListOut], **errors(400, 401, 422)})
+@router.get(
+    "price-lists",
+    response={200: PageOut[BuyerPriceListOut], **errors(400, 401, 422)},
+    summary="The price lists given to my companies",
+)
 def buyer_price_lists(request: HttpRequest, query: Query[EntriesQuery]):
     """The price lists suppliers gave to your companies (switched on; check `valid_from`/`valid_until`)."""
     return selectors.buyer_price_lists(actor=request.auth, cursor=query.cursor, limit=min(query.limit, 100))
 
 
-@router.get("price-lists/{price_list_id}", response={200: BuyerPriceListOut, **errors(401, 404, 422)})
+@router.get(
+    "price-lists/{price_list_id}",
+    response={200: BuyerPriceListOut, **errors(401, 404, 422)},
+    summary="One price list given to my company",
+)
 def buyer_price_list(request: HttpRequest, price_list_id: Id):
     found = selectors.buyer_price_list(actor=request.auth, price_list_id=price_list_id)
     found.entry_count = found.entries.count()
     return found
 
 
-@router.get("price-lists/{price_list_id}/entries", response={200: PageOut[PriceEntryOut], **errors(400, 401, 404, 422)})
+@router.get(
+    "price-lists/{price_list_id}/entries",
+    response={200: PageOut[PriceEntryOut], **errors(400, 401, 404, 422)},
+    summary="The contract prices of a price list given to my company",
+)
 def buyer_entries(request: HttpRequest, price_list_id: Id, query: Query[EntriesQuery]):
     """The contract prices of a list given to your company."""
     price_list = selectors.buyer_price_list(actor=request.auth, price_list_id=price_list_id)
