@@ -1,6 +1,15 @@
-"""The buyer's address book: at most MAX_ADDRESSES addresses, exactly one of them the default."""
+"""The buyer's address book: at most MAX_ADDRESSES addresses, exactly one of them the default.
+
+A member of a company also delivers to the company's addresses. Checkout reads them from orders' buyer context
+(`orders.policies.buyer_context(...).addresses`, which b2b answers), never from b2b itself: `company_addresses`.
+`delivery_address` turns the buyer's choice — one of their own addresses or one of the company's — into the
+snapshot an order keeps (`Address.snapshot()`'s shape).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -8,6 +17,8 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import User
 from tradeloop.checkout.models import Address
 from tradeloop.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from tradeloop.orders.models import Order
+from tradeloop.orders.policies import BuyerContext
 
 MAX_ADDRESSES = 20
 
@@ -92,3 +103,95 @@ def delete_address(*, actor: User, address_id: int) -> None:
     address.delete()
     if address.is_default and (other := actor.addresses.order_by("id").first()):
         set_default_address(actor=actor, address_id=other.pk)
+
+
+# ---------- the company's delivery addresses (through orders' buyer context) ----------
+
+COMPANY_CHOICE = "company-"  # the checkout form's value for a company address: "company-<id>"
+
+
+@dataclass(frozen=True)
+class CompanyDeliveryAddress:
+    """One delivery address of the company the buyer buys for, as the buyer context gives it."""
+
+    id: int
+    company: str  # the company's name
+    label: str
+    is_default: bool
+    name: str
+    phone: str
+    line1: str
+    line2: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+    @property
+    def choice(self) -> str:
+        return f"{COMPANY_CHOICE}{self.id}"
+
+    def snapshot(self) -> dict:
+        return {f: getattr(self, f) for f in ADDRESS_FIELDS}
+
+
+def company_addresses(contexts: Iterable[BuyerContext]) -> list[CompanyDeliveryAddress]:
+    """The delivery addresses of the company the buyer buys for (the first B2B context's; default first); [] for a
+    consumer. No queries: the contexts carry them."""
+    for context in contexts:
+        if context.mode == Order.Mode.B2B and context.buyer_org is not None:
+            company = context.buyer_org.name
+            found = [
+                CompanyDeliveryAddress(
+                    id=int(a["id"]),
+                    company=company,
+                    label=a.get("label") or "",
+                    is_default=bool(a.get("is_default")),
+                    **{f: a.get(f) or "" for f in ADDRESS_FIELDS},
+                )
+                for a in context.addresses
+            ]
+            return sorted(found, key=lambda a: (not a.is_default, a.id))
+    return []
+
+
+def company_address(found: list[CompanyDeliveryAddress], address_id) -> CompanyDeliveryAddress:
+    """One of `found` (the buyer's company's); any other id — another company's included — is not found."""
+    chosen = next((a for a in found if str(a.id) == str(address_id)), None)
+    if chosen is None:
+        raise NotFound(gettext("Address not found."), field="company_address_id")
+    return chosen
+
+
+def delivery_address(
+    actor: User, contexts: Iterable[BuyerContext], *, address_id=None, company_address_id=None
+) -> dict:
+    """Where the orders go: exactly one of the actor's own addresses (`address_id`) or their company's
+    (`company_address_id`), as the order's snapshot. Another person's or company's address: NotFound."""
+    given = [v for v in (address_id, company_address_id) if v not in (None, "")]
+    if len(given) != 1:
+        message = (
+            gettext("Choose one delivery address: address_id or company_address_id, not both.")
+            if given
+            else gettext("Choose a delivery address.")
+        )
+        raise ValidationFailed(message, field="address_id")
+    if company_address_id not in (None, ""):
+        return company_address(company_addresses(contexts), company_address_id).snapshot()
+    return own_address(actor, address_id).snapshot()
+
+
+def preselect(
+    own: list[Address], company: list[CompanyDeliveryAddress], wanted: str = ""
+) -> Address | CompanyDeliveryAddress | None:
+    """The address the checkout page starts with: the one asked for, else the buyer's default, else the company's
+    default, else the first there is."""
+    wanted = str(wanted or "")
+    for address in own:
+        if str(address.pk) == wanted:
+            return address
+    for address in company:
+        if address.choice == wanted:
+            return address
+    first = [a for a in own if a.is_default] + [a for a in company if a.is_default] + own + company
+    return first[0] if first else None

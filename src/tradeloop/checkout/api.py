@@ -138,8 +138,16 @@ class AddressOut(AddressIn):
     id: int
 
 
+ADDRESS_ID = "One of the buyer's own addresses (`addresses`). Give this or `company_address_id`, not both."
+COMPANY_ADDRESS_ID = (
+    "For a member buying for an approved company: one of the company's delivery addresses (the `id` of "
+    "`companies/{id}/addresses`), instead of `address_id`. Another company's address answers 404."
+)
+
+
 class CheckoutIn(InputSchema):
-    address_id: Id
+    address_id: Id | None = Field(None, description=ADDRESS_ID)
+    company_address_id: Id | None = Field(None, description=COMPANY_ADDRESS_ID)
     shipping: dict[SellerKey, Id] = Field(
         default_factory=dict,
         description="Seller id → shipping method id; a seller left out gets its first method",
@@ -149,6 +157,8 @@ class CheckoutIn(InputSchema):
 
 
 class CheckoutQuoteIn(InputSchema):
+    address_id: Id | None = Field(None, description=f"Optional here: the address the quote is for. {ADDRESS_ID}")
+    company_address_id: Id | None = Field(None, description=f"Optional here. {COMPANY_ADDRESS_ID}")
     shipping: dict[SellerKey, Id] = Field(default_factory=dict, description="Seller id → shipping method id")
     coupon_codes: list[Text] = Field(default_factory=list, max_length=services.MAX_CODES)
 
@@ -171,10 +181,26 @@ class QuotePartOut(MoneyOut):
     adjustments: list[QuoteAdjustmentOut]
 
 
+class DeliveryAddressOut(Schema):
+    name: str
+    phone: str
+    line1: str
+    line2: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+
 class CheckoutQuoteOut(MoneyOut):
     total: Amount
     orders: list[QuotePartOut] = Field(..., description="One per seller")
     errors: list[str] = Field(..., description="Coupon codes that do not apply, and why")
+    shipping_address: DeliveryAddressOut | None = Field(
+        None,
+        description="Where the orders would go: the address given as `address_id` or `company_address_id` "
+        "(null when none was given); the order keeps this snapshot",
+    )
 
 
 class PlacedOrderOut(Schema):
@@ -330,19 +356,29 @@ def delete_address(request: HttpRequest, address_id: Id):
     summary="What checking out now would cost: per seller, every discount and shipping charge (nothing is written)",
 )
 def quote(request: HttpRequest, payload: CheckoutQuoteIn):
-    return _quote(
-        services.quote_checkout(
-            buyer=request.auth, shipping_choices=payload.shipping, coupon_codes=payload.coupon_codes
-        )
+    found = services.quote_checkout(
+        buyer=request.auth, shipping_choices=payload.shipping, coupon_codes=payload.coupon_codes
     )
+    answer = _quote(found)
+    if payload.address_id is not None or payload.company_address_id is not None:
+        answer["shipping_address"] = addresses.delivery_address(
+            request.auth,
+            found.contexts,
+            address_id=payload.address_id,
+            company_address_id=payload.company_address_id,
+        )
+    return answer
 
 
 @router.post(
     "checkout",
     response={201: CheckoutOut, **WRITE_ERRORS},
     summary="Place one order per seller, reserve the stock and start one payment (honours Idempotency-Key)",
-    description="409 `out_of_stock` when a line cannot be reserved (nothing is placed then). Repeating a request with "
-    "the same `Idempotency-Key` answers with the same checkout: never two sets of orders, never two charges.",
+    description="The orders go to `address_id` (one of the buyer's addresses) or `company_address_id` (for a company "
+    "member: one of the company's delivery addresses): exactly one of them (400 `invalid` otherwise; an address "
+    "that is not the buyer's or their company's: 404). 409 `out_of_stock` when a line cannot be reserved (nothing "
+    "is placed then). Repeating a request with the same `Idempotency-Key` answers with the same checkout: never two "
+    "sets of orders, never two charges.",
 )
 def place(
     request: HttpRequest, payload: CheckoutIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")
@@ -350,6 +386,7 @@ def place(
     placed = services.place(
         buyer=request.auth,
         address_id=payload.address_id,
+        company_address_id=payload.company_address_id,
         shipping_choices=payload.shipping,
         coupon_codes=payload.coupon_codes,
         key=idempotency_key,

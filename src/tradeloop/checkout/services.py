@@ -23,9 +23,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Organization, User
-from tradeloop.checkout.addresses import own_address, require_signed_in
+from tradeloop.checkout import addresses as address_book
+from tradeloop.checkout.addresses import require_signed_in
 from tradeloop.checkout.errors import Code
-from tradeloop.checkout.models import Address, CartItem, Checkout
+from tradeloop.checkout.models import CartItem, Checkout
 from tradeloop.checkout.reactions import checkout_paid, leave_cart, start_payment
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
@@ -111,6 +112,10 @@ class Quote:
     def on_terms(self) -> list[SellerPart]:
         return [p for p in self.parts if p.on_credit]
 
+    @property
+    def contexts(self) -> list[BuyerContext]:
+        return [p.context for p in self.parts]
+
 
 def _cart_items(buyer: User) -> list[CartItem]:
     return list(
@@ -188,6 +193,12 @@ def quote_checkout(
     return Quote(parts=parts, currency=currency, total=priced.total, errors=priced.errors)
 
 
+def company_addresses(buyer: User, quote: Quote | None) -> list[address_book.CompanyDeliveryAddress]:
+    """The delivery addresses of the company the buyer buys for, read from the quote's buyer contexts (no queries);
+    without a quote (the cart cannot be priced) asked once."""
+    return address_book.company_addresses(quote.contexts if quote else [buyer_context(buyer)])
+
+
 def parse_codes(coupon_codes) -> list[str]:
     if isinstance(coupon_codes, str):
         coupon_codes = coupon_codes.replace(",", " ").split()
@@ -205,7 +216,7 @@ def payment_timeout() -> timedelta:
     return policy_for(Order.Mode.B2C).payment_timeout()
 
 
-def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: Address) -> orders.OrderIn:
+def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: dict) -> orders.OrderIn:
     """One seller's part of the cart as orders' placing service takes it: lines at the quoted prices and the
     breakdown (shipping, every discount) as adjustments."""
     b = part.breakdown
@@ -239,7 +250,7 @@ def _order_in(part: SellerPart, *, buyer: User, checkout: Checkout, address: Add
             for item, priced in part.lines
         ],
         adjustments=adjustments,
-        shipping_address=address.snapshot(),
+        shipping_address=address,
         shipping_method=part.shipping_label,
         checkout_ref=checkout.ref,
         # A consumer pays within the checkout's time; a company's prepay order waits the B2B policy's days (it may
@@ -278,13 +289,21 @@ class Placed:
 
 @transaction.atomic
 def _place(
-    *, buyer: User, address_id, shipping_choices: dict, coupon_codes: list[str], return_url: str | None
+    *,
+    buyer: User,
+    address_id,
+    company_address_id,
+    shipping_choices: dict,
+    coupon_codes: list[str],
+    return_url: str | None,
 ) -> Placed:
     now = clock.now()
     quote = quote_checkout(buyer=buyer, shipping_choices=shipping_choices, coupon_codes=coupon_codes, now=now)
     if quote.errors:
         raise ValidationFailed(" ".join(quote.errors), field="coupon_codes", code="coupon_not_applied")
-    address = own_address(buyer, address_id)
+    address = address_book.delivery_address(
+        buyer, quote.contexts, address_id=address_id, company_address_id=company_address_id
+    )
     due = now + payment_timeout()
     checkout = Checkout.objects.create(
         buyer=buyer, total=quote.total.amount, currency=quote.currency, created_at=now, expires_at=due
@@ -317,13 +336,17 @@ def _place(
 def place(
     *,
     buyer: User,
-    address_id: int,
+    address_id: int | None,
     shipping_choices: dict,
     coupon_codes: list[str],
     key: str | None,
     return_url: str | None = None,
+    company_address_id: int | None = None,
 ) -> Placed:
     """Turn the buyer's cart into one order per seller and start one payment for them all.
+
+    The orders go to one of the buyer's own addresses (`address_id`) or — for a company member — one of the
+    company's delivery addresses (`company_address_id`): exactly one of them.
 
     With an Idempotency-Key, a repeat (a double click, a retried request) answers with the same checkout:
     never two sets of orders, never two charges. Raises OutOfStock (409) if a line cannot be reserved.
@@ -334,11 +357,14 @@ def place(
         "shipping_choices": {str(k): str(v) for k, v in (shipping_choices or {}).items()},
         "coupon_codes": parse_codes(coupon_codes),
     }
+    if company_address_id not in (None, ""):
+        request_data["company_address_id"] = company_address_id
 
     def run() -> tuple[int, dict]:
         placed = _place(
             buyer=buyer,
             address_id=address_id,
+            company_address_id=company_address_id,
             shipping_choices=shipping_choices or {},
             coupon_codes=coupon_codes or [],
             return_url=return_url,

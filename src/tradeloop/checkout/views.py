@@ -102,15 +102,22 @@ def _choices(request: HttpRequest) -> tuple[str, dict[str, str], list[str]]:
     return data.get("address", ""), shipping, codes
 
 
+def _address_ids(choice: str) -> dict:
+    """The form's address value: an own address's id, or "company-<id>" for one of the company's."""
+    if choice.startswith(address_book.COMPANY_CHOICE):
+        return {"address_id": None, "company_address_id": choice[len(address_book.COMPANY_CHOICE) :]}
+    return {"address_id": choice, "company_address_id": None}
+
+
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
-    address_id, shipping, codes = _choices(request)
+    address_choice, shipping, codes = _choices(request)
     error = None
     if request.method == "POST" and request.POST.get("action") == "place":
         try:
             placed = services.place(
                 buyer=request.user,
-                address_id=address_id,
+                **_address_ids(address_choice),
                 shipping_choices=shipping,
                 coupon_codes=codes,
                 key=request.POST.get("idempotency_key") or None,
@@ -120,7 +127,6 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(placed.payment_url)
     addresses = selectors.addresses(request.user)
-    chosen = next((a for a in addresses if str(a.pk) == str(address_id)), addresses[0] if addresses else None)
     quote = None
     try:
         quote = services.quote_checkout(buyer=request.user, shipping_choices=shipping, coupon_codes=codes)
@@ -130,10 +136,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         error = error or exc
     except DomainError as exc:
         error = error or exc
+    company_addresses = services.company_addresses(request.user, quote)
+    chosen = address_book.preselect(addresses, company_addresses, address_choice)
     context = {
         "quote": quote,
         "addresses": addresses,
+        "company_addresses": company_addresses,
         "chosen_address": chosen,
+        "chosen_choice": getattr(chosen, "choice", None) or (str(chosen.pk) if chosen else ""),
         "codes": " ".join(codes),
         "error": error,
         "idempotency_key": uuid.uuid4().hex,
