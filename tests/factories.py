@@ -42,15 +42,20 @@ def seller_with_owner(kind: str = "merchant", name: str | None = None, owner: Us
     return org
 
 
-def buying_company(name: str | None = None, *, terms: str = "net30", credit_limit: str = "1000000.00") -> Organization:
-    """A buyer company the operator approved, on `terms` with `credit_limit` (CNY): it may buy on payment terms."""
+def approved_company(org: Organization, *, terms: str = "net30", credit_limit: str = "1000000.00") -> Organization:
+    """Give `org` (a buyer company, or a merchant that restocks) an operator-approved company profile on `terms`
+    with `credit_limit` (CNY): it may buy on payment terms."""
     from tradeloop.b2b.models import Company
 
-    org = seller_with_owner(kind="buyer_company", name=name)
     Company.objects.create(
         organization=org, state=Company.State.APPROVED, payment_terms=terms, credit_limit=credit_limit, currency="CNY"
     )
     return org
+
+
+def buying_company(name: str | None = None, **terms) -> Organization:
+    """A buyer company the operator approved (see `approved_company`)."""
+    return approved_company(seller_with_owner(kind="buyer_company", name=name), **terms)
 
 
 def member(org: Organization, role: str) -> User:

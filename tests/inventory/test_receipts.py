@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.api.conftest import assert_error
-from tests.factories import member, published_product, seller_with_owner
+from tests.factories import approved_company, member, published_product, seller_with_owner
 from tests.races import RACE_MARKS, RACERS, race
 from tradeloop.checkout import purchases
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
@@ -42,7 +42,7 @@ def ship(order, quantity):
 @pytest.fixture
 def chain(db):
     supplier = seller_with_owner(kind="supplier", name="Acme Components")
-    merchant = seller_with_owner(name="Gadget Shop")
+    merchant = approved_company(seller_with_owner(name="Gadget Shop"))  # buys from suppliers on Net 30
     boxes = published_product(supplier, title="AD converter, box of 10", price="95.00", stock=100).variants.get()
     own = published_product(merchant, title="AD converter", price="12.00", stock=3).variants.get()
     source = supply.save_source(

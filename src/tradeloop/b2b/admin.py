@@ -5,7 +5,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.b2b import companies
-from tradeloop.b2b.models import Company, CompanyAddress, OrderApproval, SpendingLimit
+from tradeloop.b2b.models import (
+    Company,
+    CompanyAddress,
+    OrderApproval,
+    Rfq,
+    RfqAttachment,
+    RfqLine,
+    RfqQuote,
+    SpendingLimit,
+)
+from tradeloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from tradeloop.core.errors import DomainError
 from tradeloop.orders.terms import TERMS_CHOICES
 
@@ -107,3 +117,56 @@ class OrderApprovalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(CompanyAddress)
+class CompanyAddressAdmin(admin.ModelAdmin):
+    list_display = ("company", "label", "name", "city", "is_default")
+    list_select_related = ("company__organization",)
+    search_fields = ("company__organization__name", "label", "name", "city")
+    raw_id_fields = ("company",)
+
+
+class RfqLineInline(ReadOnlyInline):
+    model = RfqLine
+    readonly_fields = ("position", "variant", "description", "quantity", "target_price")
+
+
+class RfqQuoteInline(ReadOnlyInline):
+    model = RfqQuote
+    readonly_fields = ("supplier", "negotiation", "created_at")
+
+
+@admin.register(Rfq)
+class RfqAdmin(ReadOnlyAdmin):
+    """Read-only: buyers send RFQs and suppliers quote in the pages and the API; the threads are negotiations."""
+
+    list_display = ("title", "buyer_org", "supplier", "category", "state", "quote_count", "deadline", "created_at")
+    list_filter = ("state",)
+    list_select_related = ("buyer_org", "supplier", "category")
+    search_fields = ("title", "buyer_org__name", "supplier__name")
+    inlines = [RfqLineInline, RfqQuoteInline]
+
+
+@admin.register(RfqLine)
+class RfqLineAdmin(ReadOnlyAdmin):
+    list_display = ("rfq", "position", "variant", "description", "quantity", "target_price")
+    list_select_related = ("rfq", "variant")
+    search_fields = ("rfq__title", "description", "variant__sku")
+
+
+@admin.register(RfqAttachment)
+class RfqAttachmentAdmin(ReadOnlyAdmin):
+    """Names and sizes only: the files are private and downloaded through the RFQ page."""
+
+    list_display = ("rfq", "name", "content_type", "size", "uploaded_by", "created_at")
+    list_select_related = ("rfq", "uploaded_by")
+    search_fields = ("rfq__title", "name")
+    exclude = ("file",)
+
+
+@admin.register(RfqQuote)
+class RfqQuoteAdmin(ReadOnlyAdmin):
+    list_display = ("rfq", "supplier", "negotiation", "created_at")
+    list_select_related = ("rfq", "supplier")
+    search_fields = ("rfq__title", "supplier__name")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tradeloop.checkout.models import Address, Cart, CartItem, Checkout
+from tradeloop.checkout.models import Address, Cart, CartItem, Checkout, RequisitionLine, RequisitionList
 
 
 class CartItemInline(admin.TabularInline):
@@ -47,3 +47,26 @@ class CheckoutAdmin(admin.ModelAdmin):
     readonly_fields = ("state", "total", "currency")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+class RequisitionLineInline(admin.TabularInline):
+    model = RequisitionLine
+    extra = 0
+    raw_id_fields = ("variant",)
+
+
+@admin.register(RequisitionList)
+class RequisitionListAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "user__email")
+    raw_id_fields = ("user",)
+    inlines = [RequisitionLineInline]
+
+
+@admin.register(RequisitionLine)
+class RequisitionLineAdmin(admin.ModelAdmin):
+    list_display = ("requisition", "variant", "quantity", "position")
+    list_select_related = ("requisition", "variant__product")
+    search_fields = ("requisition__name", "variant__sku")
+    raw_id_fields = ("requisition", "variant")

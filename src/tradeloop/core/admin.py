@@ -3,6 +3,30 @@ from django.contrib import admin
 from tradeloop.core.models import Event, IdempotencyKey
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records of what happened (money, goods received): only the services write them, the operator reads."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("at", "subject_type", "subject_id", "old", "new", "actor", "reason")

@@ -3,7 +3,8 @@ counters are read-only here: an edit in admin would bypass the movements and the
 
 from django.contrib import admin
 
-from tradeloop.inventory.models import Reservation, Stock, StockMovement, Warehouse
+from tradeloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
+from tradeloop.inventory.models import Receipt, ReceiptLine, Reservation, Stock, StockMovement, SupplySource, Warehouse
 
 
 @admin.register(Warehouse)
@@ -61,3 +62,33 @@ class ReservationAdmin(admin.ModelAdmin):
     raw_id_fields = ("stock",)
     readonly_fields = ("state",)
     show_full_result_count = False
+
+
+@admin.register(SupplySource)
+class SupplySourceAdmin(admin.ModelAdmin):
+    list_display = ("merchant", "variant", "supplier_variant", "units_per_pack", "created_at")
+    list_select_related = ("merchant", "variant__product", "supplier_variant__product")
+    search_fields = ("merchant__name", "variant__sku", "supplier_variant__sku")
+    raw_id_fields = ("merchant", "variant", "supplier_variant")
+
+
+class ReceiptLineInline(ReadOnlyInline):
+    model = ReceiptLine
+    readonly_fields = ("line_ref", "supplier_variant", "variant", "quantity", "units")
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    """Goods received are a record: they raised the stock when they were made."""
+
+    list_display = ("merchant", "warehouse", "purchase_ref", "reference", "received_at")
+    list_select_related = ("merchant", "warehouse")
+    search_fields = ("merchant__name", "purchase_ref", "reference")
+    inlines = [ReceiptLineInline]
+
+
+@admin.register(ReceiptLine)
+class ReceiptLineAdmin(ReadOnlyAdmin):
+    list_display = ("receipt", "line_ref", "variant", "quantity", "units")
+    list_select_related = ("receipt", "variant__product")
+    search_fields = ("line_ref", "variant__sku")

@@ -1,39 +1,22 @@
 from django.contrib import admin
 
+from tradeloop.core.admin import ReadOnlyAdmin as ReadOnly
+from tradeloop.core.admin import ReadOnlyInline
 from tradeloop.invoicing.models import Invoice, InvoiceLine, InvoicePayment, InvoiceReminder, InvoiceSequence
 
+# Read-only: invoices and their payments are money; only the services write them (console, API).
 
-class ReadOnly(admin.ModelAdmin):
-    """Read-only: invoices and their payments are money; only the services write them (console, API)."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+LINE_FIELDS = ("invoice", "kind", "sku", "description", "quantity", "unit_price", "amount")
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    extra = 0
-    can_delete = False
-    readonly_fields = ("kind", "sku", "description", "quantity", "unit_price", "amount")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    readonly_fields = LINE_FIELDS[1:]
 
 
-class InvoicePaymentInline(admin.TabularInline):
+class InvoicePaymentInline(ReadOnlyInline):
     model = InvoicePayment
-    extra = 0
-    can_delete = False
     readonly_fields = ("method", "amount", "currency", "reference", "payment", "recorded_by", "received_at")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Invoice)
@@ -79,3 +62,10 @@ class InvoiceReminderAdmin(ReadOnly):
 class InvoiceSequenceAdmin(ReadOnly):
     list_display = ("seller", "year", "last_number")
     list_select_related = ("seller",)
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ReadOnly):
+    list_display = LINE_FIELDS
+    list_select_related = ("invoice",)
+    search_fields = ("invoice__number", "sku", "description")
