@@ -22,14 +22,15 @@ from tradeloop.b2b.models import Company, CompanyAddress
 from tradeloop.checkout.models import Address
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
+from tradeloop.core.models import PostalAddress
 from tradeloop.core.money import check_currency
 from tradeloop.orders.policies import BuyerContext
 from tradeloop.orders.terms import parse_terms
 
 State = Company.State
 BUYING = "purchasing"
-ADDRESS_FIELDS = ("label", "name", "phone", "line1", "line2", "city", "region", "postcode", "country")
-REQUIRED_ADDRESS_FIELDS = ("name", "phone", "line1", "city")
+ADDRESS_FIELDS = ("label", *PostalAddress.SNAPSHOT_FIELDS)
+REQUIRED_ADDRESS_FIELDS = PostalAddress.REQUIRED_FIELDS
 MAX_ADDRESSES = 50
 
 

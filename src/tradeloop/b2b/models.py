@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from tradeloop.b2b.rfq_storage import rfq_storage
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
+from tradeloop.core.models import PostalAddress
 
 
 class Company(models.Model):
@@ -128,20 +129,11 @@ class OrderApproval(models.Model):
         return f"{self.order_id}: {self.decision}"
 
 
-class CompanyAddress(models.Model):
+class CompanyAddress(PostalAddress):
     """A company's delivery address; checkout offers them through orders.policies.buyer_context(...).addresses."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("company"))
     label = models.CharField(_("label"), max_length=60, blank=True, help_text=_("e.g. Main warehouse"))
-    name = models.CharField(_("recipient"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=40)
-    line1 = models.CharField(_("address"), max_length=240)
-    line2 = models.CharField(_("address line 2"), max_length=240, blank=True)
-    city = models.CharField(_("city"), max_length=80)
-    region = models.CharField(_("province / state"), max_length=80, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="CN")
-    is_default = models.BooleanField(_("default address"), default=False)
 
     class Meta:
         verbose_name = _("company address")
@@ -155,11 +147,6 @@ class CompanyAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label or self.name}, {self.line1}, {self.city}"
-
-    def snapshot(self) -> dict:
-        return {
-            f: getattr(self, f) for f in ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
-        }
 
 
 # --- RFQs and quotes (helper Q): an inquiry, its lines and files, and each supplier's quote -------------------------

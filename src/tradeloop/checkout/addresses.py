@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import User
 from tradeloop.checkout.models import Address
 from tradeloop.core.errors import NotAuthenticated, NotFound, ValidationFailed
+from tradeloop.core.models import PostalAddress
 from tradeloop.orders.models import Order
 from tradeloop.orders.policies import BuyerContext
 
@@ -25,9 +26,9 @@ MAX_ADDRESSES = 20
 
 # ---------- address book ----------
 
-ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
+ADDRESS_FIELDS = PostalAddress.SNAPSHOT_FIELDS
 ADDRESS_LIMITS = {"name": 120, "phone": 40, "line1": 240, "line2": 240, "city": 80, "region": 80, "postcode": 20}
-REQUIRED_ADDRESS_FIELDS = ("name", "phone", "line1", "city")
+REQUIRED_ADDRESS_FIELDS = PostalAddress.REQUIRED_FIELDS
 
 
 def _clean_address(data: dict) -> dict:

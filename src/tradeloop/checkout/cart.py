@@ -17,7 +17,7 @@ from tradeloop.core.errors import DomainError, NotAuthenticated, NotFound, Valid
 from tradeloop.inventory import services as inventory
 from tradeloop.pricing import selectors as prices
 
-MAX_QUANTITY = 999
+MAX_QUANTITY = 99_999  # a company buys resistors by the ten thousand; the columns hold far more
 MAX_CART_LINES = 200  # a quick order of MAX_LINES lines fits
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.catalog.models import Variant
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
+from tradeloop.core.models import PostalAddress
 from tradeloop.payments.models import Payment
 
 
@@ -52,17 +53,8 @@ class CartItem(models.Model):
         return f"{self.quantity} × {self.variant_id}"
 
 
-class Address(models.Model):
+class Address(PostalAddress):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
-    name = models.CharField(_("recipient"), max_length=120)
-    phone = models.CharField(_("phone"), max_length=40)
-    line1 = models.CharField(_("address"), max_length=240)
-    line2 = models.CharField(_("address line 2"), max_length=240, blank=True)
-    city = models.CharField(_("city"), max_length=80)
-    region = models.CharField(_("province / state"), max_length=80, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="CN")
-    is_default = models.BooleanField(_("default address"), default=False)
 
     class Meta:
         verbose_name = _("address")
@@ -71,11 +63,6 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.line1}, {self.city}"
-
-    def snapshot(self) -> dict:
-        return {
-            f: getattr(self, f) for f in ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
-        }
 
 
 class Checkout(models.Model):

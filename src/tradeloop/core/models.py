@@ -49,3 +49,26 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class PostalAddress(models.Model):
+    """Where goods go: a buyer's address book entry, a company's delivery address. Orders keep a `snapshot()`."""
+
+    SNAPSHOT_FIELDS = ("name", "phone", "line1", "line2", "city", "region", "postcode", "country")
+    REQUIRED_FIELDS = ("name", "phone", "line1", "city")
+
+    name = models.CharField(_("recipient"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=40)
+    line1 = models.CharField(_("address"), max_length=240)
+    line2 = models.CharField(_("address line 2"), max_length=240, blank=True)
+    city = models.CharField(_("city"), max_length=80)
+    region = models.CharField(_("province / state"), max_length=80, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    is_default = models.BooleanField(_("default address"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def snapshot(self) -> dict:
+        return {f: getattr(self, f) for f in self.SNAPSHOT_FIELDS}
