@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from tradeloop.accounts.models import Membership, User
 from tradeloop.accounts.selectors import memberships_of
@@ -24,7 +24,7 @@ from tradeloop.b2b.errors import Code
 from tradeloop.b2b.models import Company, OrderApproval, SpendingLimit
 from tradeloop.core import clock
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, ValidationFailed
-from tradeloop.core.money import check_currency, parse_amount, quantize
+from tradeloop.core.money import Money, check_currency, parse_amount, quantize
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order
@@ -63,7 +63,7 @@ def spending_gate(order: Order, actor: User | None) -> str | None:
         return None
     reason = gettext("over %(name)s's spending limit of %(limit)s") % {
         "name": buyer.display_name,
-        "limit": f"{quantize(limit.amount, limit.currency)} {limit.currency}",
+        "limit": Money(limit.amount, limit.currency).format(get_language() or "en"),
     }
     OrderApproval.objects.create(order=order, company=company, requested_by=buyer, reason=reason[:300])
     return reason

@@ -15,7 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from tradeloop.b2b.errors import Code
 from tradeloop.b2b.models import Company
@@ -84,8 +84,8 @@ def credit_gate(order: Order, actor) -> None:
         raise Conflict(
             gettext("This order (%(total)s) is over your company's available credit (%(left)s).")
             % {
-                "total": f"{quantize(order.total, order.currency)} {order.currency}",
-                "left": f"{quantize(left, company.currency)} {company.currency}",
+                "total": Money(order.total, order.currency).format(get_language() or "en"),
+                "left": Money(left, company.currency).format(get_language() or "en"),
             },
             code=Code.CREDIT_EXCEEDED,
         )
