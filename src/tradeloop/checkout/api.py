@@ -605,7 +605,7 @@ def requisition_list_to_cart(request: HttpRequest, list_id: Id):
 
 
 class PayOrdersIn(InputSchema):
-    orders: list[Annotated[str, StringConstraints(min_length=1, max_length=24)]] = Field(
+    orders: list[Annotated[Text, StringConstraints(min_length=1, max_length=24)]] = Field(
         ..., min_length=1, max_length=50, description="Order numbers waiting for payment (pending_payment)"
     )
 
