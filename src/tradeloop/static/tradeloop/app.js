@@ -46,7 +46,8 @@
   });
 
   // Data tables become cards on phones (app.css): each cell gets its column's heading as data-label, and the first
-  // column with a heading is marked data-primary (the card's title). Headings hidden from sight label nothing.
+  // column with a heading is marked data-primary (the card's title), unless the template marked a cell itself.
+  // Headings hidden from sight label nothing.
   function headingText(th) {
     var copy = th.cloneNode(true);
     copy.querySelectorAll(".visually-hidden").forEach(function (hidden) { hidden.remove(); });
@@ -59,10 +60,11 @@
       var labels = Array.prototype.map.call(headings, headingText);
       var primary = labels.findIndex(function (label) { return label !== ""; });
       table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        var marked = row.querySelector(":scope > [data-primary]") !== null;
         Array.prototype.forEach.call(row.children, function (cell, index) {
           if (index >= labels.length || cell.hasAttribute("data-label")) return;
           cell.setAttribute("data-label", labels[index]);
-          if (index === primary && cell.colSpan === 1) cell.setAttribute("data-primary", "");
+          if (index === primary && !marked && cell.colSpan === 1) cell.setAttribute("data-primary", "");
         });
       });
     });
