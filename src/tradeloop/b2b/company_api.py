@@ -25,6 +25,8 @@ from tradeloop.core.api_schemas import (
     MoneyOut,
     PageOut,
     PageQuery,
+    PostalAddressIn,
+    PostalAddressOut,
     Text,
     errors,
 )
@@ -94,30 +96,13 @@ class SpendingLimitIn(InputSchema):
     currency: Currency | None = Field(None, description="Default: the company's currency")
 
 
-class CompanyAddressIn(InputSchema):
+class CompanyAddressIn(PostalAddressIn):
     label: Text = Field("", max_length=60)
-    name: Text = Field(..., min_length=1, max_length=120)
-    phone: Text = Field(..., min_length=1, max_length=40)
-    line1: Text = Field(..., min_length=1, max_length=240)
-    line2: Text = Field("", max_length=240)
-    city: Text = Field(..., min_length=1, max_length=80)
-    region: Text = Field("", max_length=80)
-    postcode: Text = Field("", max_length=20)
-    country: Text = Field("CN", min_length=2, max_length=2)
-    is_default: bool = False
 
 
-class CompanyAddressOut(Schema):
+class CompanyAddressOut(PostalAddressOut):
     id: int
     label: str
-    name: str
-    phone: str
-    line1: str
-    line2: str
-    city: str
-    region: str
-    postcode: str
-    country: str
     is_default: bool
 
 

@@ -20,6 +20,8 @@ from tradeloop.core.api_schemas import (
     MoneyOut,
     PageOut,
     PageQuery,
+    PostalAddressIn,
+    PostalAddressOut,
     Text,
     errors,
     line_quantities,
@@ -122,19 +124,11 @@ class CartItemPatch(InputSchema):
     quantity: Quantity
 
 
-class AddressIn(InputSchema):
-    name: Text = Field(..., max_length=120)
-    phone: Text = Field(..., max_length=40)
-    line1: Text = Field(..., max_length=240)
-    line2: Text = Field("", max_length=240)
-    city: Text = Field(..., max_length=80)
-    region: Text = Field("", max_length=80)
-    postcode: Text = Field("", max_length=20)
-    country: Text = Field("CN", min_length=2, max_length=2)
-    is_default: bool = False
+class AddressIn(PostalAddressIn):
+    pass
 
 
-class AddressOut(AddressIn):
+class AddressOut(PostalAddressIn):
     id: int
 
 
@@ -181,15 +175,8 @@ class QuotePartOut(MoneyOut):
     adjustments: list[QuoteAdjustmentOut]
 
 
-class DeliveryAddressOut(Schema):
-    name: str
-    phone: str
-    line1: str
-    line2: str
-    city: str
-    region: str
-    postcode: str
-    country: str
+class DeliveryAddressOut(PostalAddressOut):
+    pass
 
 
 class CheckoutQuoteOut(MoneyOut):

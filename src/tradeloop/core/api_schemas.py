@@ -100,6 +100,34 @@ def line_quantities(items: list[LineQuantityIn]) -> dict[int, int]:
     return quantities
 
 
+class PostalAddressIn(InputSchema):
+    """An address as people write it: an address book entry, a company's delivery address (core.models.PostalAddress).
+    Blank required fields are the services' to refuse, with the field named (400), like the web forms."""
+
+    name: Text = Field(..., max_length=120)
+    phone: Text = Field(..., max_length=40)
+    line1: Text = Field(..., max_length=240)
+    line2: Text = Field("", max_length=240)
+    city: Text = Field(..., max_length=80)
+    region: Text = Field("", max_length=80)
+    postcode: Text = Field("", max_length=20)
+    country: Text = Field("CN", min_length=2, max_length=2)
+    is_default: bool = False
+
+
+class PostalAddressOut(Schema):
+    """An address as an order keeps it (`PostalAddress.snapshot()`)."""
+
+    name: str
+    phone: str
+    line1: str
+    line2: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+
 class ErrorOut(Schema):
     """Every 4xx answer has this body."""
 
