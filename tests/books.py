@@ -56,6 +56,24 @@ def assert_books_balance() -> None:
         assert derived == entries.get(account.pk, Decimal(0)) * account.sign, f"{account.code}: {derived}"
 
     assert receivables_ledger() == receivables_invoiced(), "a buyer's receivable is not what its invoices leave open"
+    assert_escrow_adds_up()
+
+
+def assert_escrow_adds_up() -> None:
+    """Escrow never holds a negative amount for an order, and the escrow account holds exactly what the escrow
+    orders still have in it."""
+    from tradeloop.ledger.services import order_money
+    from tradeloop.orders.models import Order
+
+    held = defaultdict(Decimal)
+    for order in Order.objects.filter(held_in_escrow=True):
+        in_escrow = order_money(order).in_escrow
+        assert in_escrow >= 0, f"escrow of order {order.number} is negative: {in_escrow}"
+        held[order.currency] += in_escrow
+    account = _sums(
+        Entry.objects.filter(account__code__startswith="platform:escrow:").values_list("currency", "amount")
+    )
+    assert {c: -a for c, a in account.items()} == {c: a for c, a in held.items() if a}, "escrow account ≠ orders"
 
 
 def receivables_invoiced() -> dict[tuple[int, str], Decimal]:

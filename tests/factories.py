@@ -119,8 +119,9 @@ def paid_order(
     discount: str = "0",
     return_window_days: int = 7,
     commission_rate: str = "0.05",
+    mode: str = "b2c",
 ):
-    """A paid B2C order: lines reserve real stock, `orders.services.mark_paid` commits it, records the sale in the
+    """A paid order (default B2C; mode "c2c": its money held in escrow): lines reserve real stock, `orders.services.mark_paid` commits it, records the sale in the
     ledger and sets ship_by; the payment is a captured sandbox payment (so refunds go through the provider).
 
     `items`: [(variant, quantity), …] of one seller's variants (default: 2 units of a new product of `seller`).
@@ -145,7 +146,7 @@ def paid_order(
         actor=buyer,
         buyer=buyer,
         seller=seller,
-        mode=Order.Mode.B2C,
+        mode=mode,
         currency=currency,
         lines=[
             orders.LineIn(variant, quantity, variant.price, return_window_days=return_window_days)

@@ -20,6 +20,10 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
     "tradeloop.negotiation",
     "tradeloop.notifications",
     "tradeloop.b2b",
+    "tradeloop.c2c",
     "tradeloop.storefront",
     "tradeloop.console",
     "tradeloop.api",
@@ -207,6 +212,23 @@ TRADELOOP_APPROVAL_DAYS = int(os.environ.get("TRADELOOP_APPROVAL_DAYS", "7"))
 TRADELOOP_RFQ_MAX_QUOTES = int(os.environ.get("TRADELOOP_RFQ_MAX_QUOTES", "10"))
 TRADELOOP_RFQ_FILE_MAX_BYTES = int(os.environ.get("TRADELOOP_RFQ_FILE_MAX_BYTES", str(5 * 1024 * 1024)))
 TRADELOOP_DEPOSIT_DUE_DAYS = int(os.environ.get("TRADELOOP_DEPOSIT_DUE_DAYS", "7"))
+
+# C2C (docs/c2c.md): listings, offers, escrow, disputes, ratings
+TRADELOOP_C2C_LISTING_DAYS = env_int("TRADELOOP_C2C_LISTING_DAYS", 120)
+TRADELOOP_C2C_OFFER_HOURS = env_int("TRADELOOP_C2C_OFFER_HOURS", 48)
+TRADELOOP_C2C_MAX_OFFERS = env_int("TRADELOOP_C2C_MAX_OFFERS", 5)  # per buyer and listing
+TRADELOOP_C2C_PAYMENT_MINUTES = env_int("TRADELOOP_C2C_PAYMENT_MINUTES", 24 * 60)
+TRADELOOP_C2C_SHIP_WITHIN_DAYS = env_int("TRADELOOP_C2C_SHIP_WITHIN_DAYS", 5)
+# days after shipment until receipt is auto-confirmed, by delivery speed
+TRADELOOP_C2C_CONFIRM_DAYS = {
+    "express": env_int("TRADELOOP_C2C_CONFIRM_DAYS_EXPRESS", 10),
+    "post": env_int("TRADELOOP_C2C_CONFIRM_DAYS_POST", 30),
+    "virtual": env_int("TRADELOOP_C2C_CONFIRM_DAYS_VIRTUAL", 3),
+}
+TRADELOOP_C2C_EXTEND_DAYS = env_int("TRADELOOP_C2C_EXTEND_DAYS", 3)
+TRADELOOP_C2C_DISPUTE_ANSWER_DAYS = env_int("TRADELOOP_C2C_DISPUTE_ANSWER_DAYS", 3)
+TRADELOOP_C2C_RETURN_DAYS = env_int("TRADELOOP_C2C_RETURN_DAYS", 10)  # return-then-refund: the seller confirms by then
+TRADELOOP_C2C_RATING_BLIND_DAYS = env_int("TRADELOOP_C2C_RATING_BLIND_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tradeloop.pricing.urls")),
     path("", include("tradeloop.conversations.urls")),
     path("", include("tradeloop.b2b.urls")),
+    path("", include("tradeloop.c2c.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]

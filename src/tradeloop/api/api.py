@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
 from tradeloop.b2b import api as b2b_api
+from tradeloop.c2c import api as c2c_api
 from tradeloop.catalog import api as catalog_api
 from tradeloop.checkout import api as checkout_api
 from tradeloop.conversations import api as conversations_api
@@ -97,3 +98,5 @@ api.add_router("seller", pricing_api.seller_router)
 api.add_router("", conversations_api.router)
 api.add_router("", b2b_api.router)
 api.add_router("seller", b2b_api.seller_router)
+api.add_router("", c2c_api.router)
+api.add_router("seller", c2c_api.seller_router)

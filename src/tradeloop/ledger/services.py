@@ -8,6 +8,7 @@ Entries are signed: a debit is positive, a credit negative. Accounts are found (
     seller:<org id>:pending:CNY  liability  sold, not yet payable to the seller
     seller:<org id>:available:CNY liability payable to the seller now
     buyer:<user id>:credit:CNY   liability  store credit owed to a buyer
+    platform:escrow:CNY          liability  escrow orders' money (C2C), held until released or refunded
     receivable:<org id>:CNY      asset      invoiced to a buyer organization on payment terms, not yet paid
 
 Money moving through the payment provider posts under `payment:<payment id>:` (the payments app calls these for
@@ -26,6 +27,14 @@ The order lifecycle posts, all under refs that start with `order:<id>:`:
                                              settled): the money is the buyer's again, until the provider pays it
     settle         order:<id>:settled        Dr seller pending / Cr seller available (what is left of the net)
     payouts (payments app)  payout:<id>      Dr seller available / Cr clearing
+
+An escrow order (`order.held_in_escrow`, C2C) earns nothing until it is released: its sale credits escrow with the
+whole total, a refund before release comes out of escrow, and its settlement is the release:
+
+    record_sale    order:<id>:paid           Dr payments total / Cr escrow total
+    record_refund  order:<id>:refund:<ref>   Dr escrow / Cr payments (refused once released)
+    settle         order:<id>:settled        Dr escrow (all that is left) / Cr seller available (net) / Cr revenue
+                                             (commission on what is released)
 
 An order on payment terms (invoicing) is sold when an invoice is issued, not when it is paid; the sale's buyer
 leg is the buyer organization's receivable instead of buyers' payments:
@@ -104,6 +113,15 @@ def platform_revenue(currency: str) -> Account:
         f"platform:revenue:{currency}",
         name=f"Commission revenue ({currency})",
         kind=Account.Kind.REVENUE,
+        currency=currency,
+    )
+
+
+def escrow(currency: str) -> Account:
+    return _account(
+        f"platform:escrow:{currency}",
+        name=f"Buyers' money held in escrow until receipt ({currency})",
+        kind=Account.Kind.LIABILITY,
         currency=currency,
     )
 
@@ -258,6 +276,12 @@ class OrderMoney:
     commission_refunded: Decimal = ZERO
     settled: bool = False
     sold: bool = False
+    released: Decimal = ZERO  # escrow orders: what left escrow at the release
+
+    @property
+    def in_escrow(self) -> Decimal:
+        """Escrow orders: what escrow still holds for the order (never negative)."""
+        return self.total - self.refunded - self.released
 
     @property
     def seller_net(self) -> Decimal:
@@ -280,6 +304,10 @@ def order_money(order) -> OrderMoney:
         code = code or ""
         if part == "settled":
             found.settled = True
+            if code.startswith("platform:escrow:"):
+                found.released += amount
+            elif code.startswith("platform:revenue:"):
+                found.commission -= amount
         elif part == "paid":
             found.sold = True
             if code.startswith("platform:payments:"):
@@ -311,8 +339,15 @@ def commission_of(total: Money, rate: Decimal) -> Money:
 
 @transaction.atomic
 def record_sale(*, order) -> Transaction:
-    """The buyer paid the order: the total leaves the buyers' payments; the seller is owed it minus commission."""
+    """The buyer paid the order: the total leaves the buyers' payments; the seller is owed it minus commission (an
+    escrow order: escrow holds it all)."""
     total = Money(Decimal(order.total), order.currency).rounded()
+    if order.held_in_escrow:
+        return post(
+            memo=f"order {order.number} paid into escrow",
+            ref=f"{_order_prefix(order)}paid",
+            legs=[(platform_payments(total.currency), total), (escrow(total.currency), -total)],
+        )
     commission = commission_of(total, order.commission_rate)
     return post(
         memo=f"order {order.number} paid",
@@ -352,6 +387,8 @@ def record_refund(*, order, amount: Money, ref: str) -> Transaction:
         raise Conflict(
             f"only {left} of order {order.number} is left to refund", code="refund_too_large", field="amount"
         )
+    if order.held_in_escrow:
+        return _refund_from_escrow(order, money, amount, ledger_ref)
     commission_after = quantize((money.refunded + amount.amount) * money.commission / money.total, order.currency)
     commission_part = Money(commission_after - money.commission_refunded, order.currency)
     seller_account = (seller_available if money.settled else seller_pending)(order.seller, order.currency)
@@ -366,6 +403,28 @@ def record_refund(*, order, amount: Money, ref: str) -> Transaction:
     )
 
 
+def _refund_from_escrow(order, money: OrderMoney, amount: Money, ledger_ref: str) -> Transaction:
+    if money.settled:
+        raise Conflict(f"the escrow of order {order.number} was released already", code="escrow_closed")
+    return post(
+        memo=f"refund on order {order.number} from escrow",
+        ref=ledger_ref,
+        legs=[(platform_payments(order.currency), -amount), (escrow(order.currency), amount)],
+    )
+
+
+def _release_escrow(order, money: OrderMoney, ref: str) -> Transaction:
+    """All that escrow still holds goes to the seller, minus the commission on it."""
+    held = Money(money.in_escrow, order.currency)
+    if held.amount <= 0:
+        raise Conflict(f"escrow holds nothing for order {order.number}", code="escrow_closed")
+    commission = commission_of(held, order.commission_rate)
+    legs = [(escrow(order.currency), held), (seller_available(order.seller, order.currency), -(held - commission))]
+    if commission.amount:
+        legs.append((platform_revenue(order.currency), -commission))
+    return post(memo=f"order {order.number}: escrow released", ref=ref, legs=legs)
+
+
 @transaction.atomic
 def settle(*, order) -> Transaction:
     """The order is complete: what the seller still earns on it moves from pending to available."""
@@ -377,6 +436,8 @@ def settle(*, order) -> Transaction:
     money = order_money(order)
     if not money.sold:
         raise Conflict(f"order {order.number} has no recorded payment to settle", code="not_paid")
+    if order.held_in_escrow:
+        return _release_escrow(order, money, ref)
     net = Money(money.seller_net, order.currency)
     return post(
         memo=f"order {order.number} settled",

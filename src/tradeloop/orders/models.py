@@ -39,8 +39,9 @@ class Order(models.Model):
         State.CONFIRMED: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
         State.PAID: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
         State.PARTIALLY_SHIPPED: {State.SHIPPED, State.CANCELLED},
-        State.SHIPPED: {State.DELIVERED},
-        State.DELIVERED: {State.COMPLETED},
+        # a shipped escrow order (C2C) whose dispute ended in a full refund is closed as cancelled
+        State.SHIPPED: {State.DELIVERED, State.CANCELLED},
+        State.DELIVERED: {State.COMPLETED, State.CANCELLED},
     }
     # core.states.transition saves these with the state (orders.services.advance stamps them).
     TRANSITION_ALSO_SAVES = (
@@ -68,6 +69,8 @@ class Order(models.Model):
     total = amount_field()
     refunded_total = amount_field()
     commission_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
+    # the mode's settlement: the ledger holds the payment in escrow (C2C) until the mode releases it
+    held_in_escrow = models.BooleanField(default=False)
     shipping_address = models.JSONField(default=dict, blank=True)
     shipping_method = models.CharField(max_length=120, blank=True)
     note = models.CharField(max_length=500, blank=True)

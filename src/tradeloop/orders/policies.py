@@ -2,8 +2,9 @@
 
 `orders.services` reads them by `Order.mode`: how long a placed order waits for its payment (or its approval),
 whether stock is held meanwhile, what happens when the goods sold out before a (late) payment arrived, and the
-ship-by deadline. B2C and B2B are built; C2C and O2O add their policy here when their flows are built (placing an
-order of a mode without a policy is refused).
+ship-by deadline. B2C, B2B and C2C are built; O2O adds its policy here when its flow is built (placing an order of a mode
+without a policy is refused). C2C's money is held in escrow: the ledger posts its sale to the escrow account, and
+the c2c app (not the completion sweep) releases it.
 
 Who buys, and on which terms, is answered by `buyer_context`: the B2B app registers how a company member buys
 (mode b2b, for the company, on the company's payment terms); everybody else buys B2C.
@@ -32,6 +33,7 @@ class Policy:
     ship_within: Callable[[], timedelta]  # ship_by = paid_at (or confirmed_at, on credit terms) + this
     approval_timeout: Callable[[], timedelta] = lambda: timedelta(days=7)  # a held order waits this long
     allows_terms: bool = False  # may be placed on payment terms (orders.terms) other than prepay
+    escrow: bool = False  # the ledger holds the payment in escrow until the mode releases it (not at completion)
 
 
 def _minutes(name: str, default: int) -> Callable[[], timedelta]:
@@ -60,7 +62,16 @@ B2B = Policy(
     allows_terms=True,
 )
 
-POLICIES: dict[str, Policy] = {B2C.mode: B2C, B2B.mode: B2B}
+C2C = Policy(
+    mode="c2c",
+    payment_timeout=_minutes("TRADELOOP_C2C_PAYMENT_MINUTES", 24 * 60),  # an accepted offer waits a day for payment
+    reserves_stock=True,
+    sold_out_at_capture=REFUND_AND_CANCEL,
+    ship_within=_days("TRADELOOP_C2C_SHIP_WITHIN_DAYS", 5),  # not shipped by then: cancelled and refunded
+    escrow=True,
+)
+
+POLICIES: dict[str, Policy] = {B2C.mode: B2C, B2B.mode: B2B, C2C.mode: C2C}
 
 
 def policy_for(mode: str) -> Policy:

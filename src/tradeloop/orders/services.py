@@ -237,6 +237,7 @@ def _new_order(wanted: OrderIn, *, placed_at: datetime) -> Order:
         placed_at=placed_at,
         payment_due_at=_payment_due(wanted, placed_at),
         payment_terms=wanted.payment_terms,
+        held_in_escrow=policy_for(wanted.mode).escrow,
     )
 
 
@@ -695,6 +696,7 @@ def register_completion_blocker(name: str, blocker: CompletionBlocker) -> None:
 
 
 def _not_held(qs: QuerySet[Order]) -> QuerySet[Order]:
+    qs = qs.filter(held_in_escrow=False)  # escrow orders complete when their mode releases the money
     for blocker in _completion_blockers.values():
         qs = blocker(qs)
     return qs

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class C2cConfig(AppConfig):
+    name = "tradeloop.c2c"
+    label = "c2c"
+    verbose_name = _("C2C marketplace")
+
+    def ready(self) -> None:
+        """Registers c2c's policies with the lower layers (the offer policy, escrow on payment and shipping)."""
+        from tradeloop.c2c import escrow
+
+        escrow.register()

@@ -1,0 +1,25 @@
+"""Error codes of c2c. Listed in docs/api.md (tests/api/test_error_codes.py keeps the two in step)."""
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    # listings (listings.py)
+    PROHIBITED_CATEGORY = "prohibited_category"
+    LISTING_NOT_ACTIVE = "listing_not_active"
+    NOT_A_PRIVATE_SELLER = "not_a_private_seller"
+    # offers (offers.py)
+    TOO_MANY_OFFERS = "too_many_offers"
+    OFFER_TOO_HIGH = "offer_too_high"
+    OWN_LISTING = "own_listing"
+    # escrow (escrow.py)
+    NOT_ESCROWED = "not_escrowed"
+    NOT_SHIPPED = "not_shipped"
+    ALREADY_EXTENDED = "already_extended"
+    ESCROW_CLOSED = "escrow_closed"
+    # disputes (disputes.py)
+    DISPUTE_OPEN = "dispute_open"
+    DISPUTE_CLOSED = "dispute_closed"
+    # ratings (ratings.py)
+    ALREADY_RATED = "already_rated"
+    NOT_RATEABLE = "not_rateable"
