@@ -23,3 +23,5 @@ class Code(StrEnum):
     # ratings (ratings.py)
     ALREADY_RATED = "already_rated"
     NOT_RATEABLE = "not_rateable"
+    # watching and saved searches (watching.py)
+    TOO_MANY_SAVED_SEARCHES = "too_many_saved_searches"
