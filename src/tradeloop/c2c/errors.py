@@ -20,6 +20,9 @@ class Code(StrEnum):
     # disputes (disputes.py)
     DISPUTE_OPEN = "dispute_open"
     DISPUTE_CLOSED = "dispute_closed"
+    PHOTO_TYPE = "photo_type"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    TOO_MANY_PHOTOS = "too_many_photos"
     # ratings (ratings.py)
     ALREADY_RATED = "already_rated"
     NOT_RATEABLE = "not_rateable"

@@ -219,7 +219,9 @@ def refund_from_escrow(
     orders.refund(order=order, amount=amount, ref=ref, reason=reason, actor=actor)
     if amount == held:
         orders.advance(order=order, to=OrderState.CANCELLED, actor=actor, reason=reason)
-        _close(escrow, State.REFUNDED, actor=actor, reason=reason)
+        escrow.refresh_from_db()  # the cancellation (order_changed) closed it already, under the same lock
+        if escrow.state not in Escrow.CLOSED:
+            _close(escrow, State.REFUNDED, actor=actor, reason=reason)
     else:
         release(escrow, order, actor=actor, reason=reason, to=State.SPLIT)
 
