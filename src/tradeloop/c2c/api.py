@@ -4,3 +4,7 @@ from ninja import Router
 
 router = Router(tags=["C2C"])
 seller_router = Router(tags=["C2C"])
+
+from tradeloop.c2c import watch_api  # noqa: E402
+
+router.add_router("", watch_api.router)

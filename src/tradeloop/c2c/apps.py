@@ -9,6 +9,7 @@ class C2cConfig(AppConfig):
 
     def ready(self) -> None:
         """Registers c2c's policies with the lower layers (the offer policy, escrow on payment and shipping)."""
-        from tradeloop.c2c import escrow
+        from tradeloop.c2c import escrow, watching
 
         escrow.register()
+        watching.connect()  # price drops and new listings → watchers' and saved searches' alerts
