@@ -9,7 +9,8 @@ class C2cConfig(AppConfig):
 
     def ready(self) -> None:
         """Registers c2c's policies with the lower layers (the offer policy, escrow on payment and shipping)."""
-        from tradeloop.c2c import escrow, watching
+        from tradeloop.c2c import escrow, offers, watching
 
         escrow.register()
+        offers.register()  # the OFFER policy of the negotiation engine
         watching.connect()  # price drops and new listings → watchers' and saved searches' alerts

@@ -12,6 +12,7 @@ class Code(StrEnum):
     TOO_MANY_OFFERS = "too_many_offers"
     OFFER_TOO_HIGH = "offer_too_high"
     OWN_LISTING = "own_listing"
+    OFFER_OPEN = "offer_open"
     # escrow (escrow.py)
     NOT_ESCROWED = "not_escrowed"
     NOT_SHIPPED = "not_shipped"
