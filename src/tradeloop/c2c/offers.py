@@ -346,4 +346,5 @@ def set_offer_rules(*, actor: User, listing_id: int, auto_accept_at=None, auto_d
         raise ValidationFailed(gettext("Auto-decline must be at or below auto-accept."), field="auto_decline_below")
     listing.auto_accept_at, listing.auto_decline_below = accept_at, decline_below
     listing.save(update_fields=["auto_accept_at", "auto_decline_below"])
+    listing.refresh_from_db(fields=["auto_accept_at", "auto_decline_below"])
     return listing
