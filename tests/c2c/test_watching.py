@@ -21,7 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 def make_listing(
-    *, seller=None, title="Kindle Paperwhite", price="300.00", category=None, city="Hangzhou", description="", publish=True
+    *,
+    seller=None,
+    title="Kindle Paperwhite",
+    price="300.00",
+    category=None,
+    city="Hangzhou",
+    description="",
+    publish=True,
 ) -> Listing:
     """A listing; with `publish`, the listings feature's `listing_published` signal is sent as it would be."""
     seller = seller or factories.seller_with_owner(kind="personal")
@@ -157,9 +164,7 @@ def test_another_buyers_saved_search_cannot_be_deleted(buyer):
 
 
 def _matched(user) -> set[str]:
-    return set(
-        Alert.objects.filter(user=user, kind=Alert.Kind.NEW_MATCH).values_list("product__title", flat=True)
-    )
+    return set(Alert.objects.filter(user=user, kind=Alert.Kind.NEW_MATCH).values_list("product__title", flat=True))
 
 
 def test_a_new_listing_alerts_the_saved_searches_it_matches(buyer, electronics):
