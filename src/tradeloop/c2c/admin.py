@@ -5,7 +5,6 @@ from django.contrib import admin
 from tradeloop.c2c.models import Alert, SavedSearch, Watch
 from tradeloop.core.admin import ReadOnlyAdmin
 
-
 # --- watching and saved searches (watching.py) ---------------------------------------------------------------------
 
 
