@@ -146,17 +146,22 @@ def test_page_query_budget(web, buyer, tab, django_assert_max_num_queries):
 
 def test_api_watch_unwatch_and_list(api, buyer):
     item = make_listing(price="300.00")
-    first = api.post(f"listings/{item.product_id}/watch")
+    first = api.post(f"listings/{item.pk}/watch")
     assert first.status_code == 201, first.content
-    assert api.post(f"listings/{item.product_id}/watch").status_code == 200
+    assert api.post(f"listings/{item.pk}/watch").status_code == 200
     reprice(item, "250.00")
     body = api.get("watching").json()
     assert body["next_cursor"] is None
     [row] = body["items"]
-    assert row["listing_id"] == item.product_id and row["price"] == "250.00" and row["was_price"] == "300.00"
+    assert (
+        row["listing_id"] == item.pk
+        and row["product_id"] == item.product_id
+        and row["price"] == "250.00"
+        and row["was_price"] == "300.00"
+    )
     assert row["price_dropped"] is True and row["state"] == "active"
-    assert api.delete(f"listings/{item.product_id}/watch").status_code == 204
-    assert api.delete(f"listings/{item.product_id}/watch").status_code == 204
+    assert api.delete(f"listings/{item.pk}/watch").status_code == 204
+    assert api.delete(f"listings/{item.pk}/watch").status_code == 204
     assert api.get("watching").json()["items"] == []
     assert_error(api.post("listings/999999/watch"), 404, "not_found")
 
@@ -165,9 +170,9 @@ def test_api_own_listing_and_guests(buyer):
     seller = factories.seller_with_owner(kind="personal")
     item = make_listing(seller=seller)
     _, secret = issue_token(user=seller.owner)
-    assert_error(Api(Client(), secret).post(f"listings/{item.product_id}/watch"), 409, "own_listing")
+    assert_error(Api(Client(), secret).post(f"listings/{item.pk}/watch"), 409, "own_listing")
     guest = Api(Client())
-    for response in (guest.get("watching"), guest.post(f"listings/{item.product_id}/watch"), guest.get("alerts")):
+    for response in (guest.get("watching"), guest.post(f"listings/{item.pk}/watch"), guest.get("alerts")):
         assert_error(response, 401, "not_authenticated")
 
 

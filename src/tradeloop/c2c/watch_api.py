@@ -1,6 +1,7 @@
 """Watching endpoints: watch / unwatch a listing, the buyer's watched listings, saved searches and alerts.
 
-A listing is named by its product id (the id `GET listings` and `GET products` show). Another buyer's saved search
+A listing is named by its `Listing.id` (`listing_id`, as the offer endpoints name it); answers carry the catalogue
+`product_id` beside it. Another buyer's saved search
 answers 404."""
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ WRITE_ERRORS = errors(400, 401, 404, 409, 422)
 
 
 class WatchedListingOut(MoneyOut):
-    listing_id: int = Field(..., description="The listing's product id")
+    listing_id: int = Field(..., description="The listing's id")
+    product_id: int = Field(..., description="Its catalogue product's id")
     title: str = Field(..., description="In the request's language")
     price: Amount | None = Field(..., description="The asking price now")
     was_price: Amount | None = Field(None, description="The price before its first drop since you watch it")
@@ -39,7 +41,8 @@ class WatchedListingOut(MoneyOut):
     def from_watch(w: Watch) -> dict:
         p = w.product
         return {
-            "listing_id": p.pk,
+            "listing_id": p.listing.pk,
+            "product_id": p.pk,
             "title": p.display_title,
             "currency": p.currency,
             "price": p.price_from,
@@ -53,6 +56,7 @@ class WatchedListingOut(MoneyOut):
 
 class WatchOut(Schema):
     listing_id: int
+    product_id: int
     watching: bool = True
     watched_at: datetime
 
@@ -95,6 +99,7 @@ class AlertOut(MoneyOut):
     id: int
     kind: str = Field(..., description="price_drop or new_match")
     listing_id: int
+    product_id: int
     title: str
     saved_search_id: int | None
     old_price: Amount | None
@@ -107,7 +112,8 @@ class AlertOut(MoneyOut):
         return {
             "id": a.pk,
             "kind": a.kind,
-            "listing_id": a.product_id,
+            "listing_id": a.product.listing.pk,
+            "product_id": a.product_id,
             "title": a.product.display_title,
             "currency": a.product.currency,
             "saved_search_id": a.saved_search_id,
@@ -143,14 +149,17 @@ def watched(request: HttpRequest, query: Query[PageQuery]):
 @router.post("listings/{listing_id}/watch", response={200: WatchOut, 201: WatchOut, **WRITE_ERRORS})
 def watch(request: HttpRequest, listing_id: Id):
     """Watch a listing: you get an alert when its price drops. Watching again changes nothing (200)."""
-    found, created = services.watch(actor=request.auth, product_id=listing_id)
-    return Status(201 if created else 200, {"listing_id": found.product_id, "watched_at": found.created_at})
+    product_id = watch_selectors.product_of_listing(listing_id)
+    found, created = services.watch(actor=request.auth, product_id=product_id)
+    return Status(
+        201 if created else 200, {"listing_id": listing_id, "product_id": product_id, "watched_at": found.created_at}
+    )
 
 
 @router.delete("listings/{listing_id}/watch", response={204: None, **WRITE_ERRORS})
 def unwatch(request: HttpRequest, listing_id: Id):
     """Stop watching a listing (not watching it: 204 all the same)."""
-    services.unwatch(actor=request.auth, product_id=listing_id)
+    services.unwatch(actor=request.auth, product_id=watch_selectors.product_of_listing(listing_id))
     return Status(204, None)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext
 
 from tradeloop.accounts.models import Membership, User
-from tradeloop.c2c.models import Alert, SavedSearch, Watch
+from tradeloop.c2c.models import Alert, Listing, SavedSearch, Watch
 from tradeloop.catalog.models import Product
+from tradeloop.core.errors import NotFound
 from tradeloop.core.pagination import Page, keyset_page
 
 ORDER = ("-created_at", "-id")
@@ -35,6 +37,14 @@ def watched(*, actor: User, cursor: str | None = None, limit: int = 24) -> Page:
     return page
 
 
+def product_of_listing(listing_id: int) -> int:
+    """The catalogue product id of a listing (`Listing.id`, as the API names listings); 404 when there is none."""
+    product_id = Listing.objects.filter(pk=listing_id).values_list("product_id", flat=True).first()
+    if product_id is None:
+        raise NotFound(gettext("listing not found"), field="listing")
+    return product_id
+
+
 def is_watching(user, product: Product) -> bool:
     return _signed_in(user) and Watch.objects.filter(user=user, product=product).exists()
 
@@ -50,7 +60,7 @@ def saved_searches(*, actor: User, cursor: str | None = None, limit: int = 24) -
 
 
 def _alerts(actor: User):
-    return Alert.objects.filter(user=actor).select_related("product", "saved_search")
+    return Alert.objects.filter(user=actor).select_related("product", "product__listing", "saved_search")
 
 
 def alerts(*, actor: User, unread_only: bool = False, cursor: str | None = None, limit: int = 24) -> Page:
