@@ -91,10 +91,13 @@ def test_the_seller_sets_auto_rules_on_the_listings_offers_page(client, item, se
 
 def test_pages_in_chinese(client, item, buyer):
     offer = offers.make_offer(actor=buyer, listing_id=item.pk, amount=Decimal("250"))
+    buyer.language = "zh-hans"
+    buyer.save(update_fields=["language"])
     client.force_login(buyer)
-    client.cookies["django_language"] = "zh-hans"
-    for url in ("/offers/", f"/offers/{offer.pk}/"):
-        assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").status_code == 200
+    listing_page = client.get("/offers/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert listing_page.status_code == 200 and "我发出的出价" in listing_page.content.decode()
+    thread = client.get(f"/offers/{offer.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert thread.status_code == 200 and "撤回" in thread.content.decode()
 
 
 def test_another_users_offer_is_404_on_web_and_api(client, item, buyer):
@@ -162,3 +165,17 @@ def test_get_offers_query_budget(client, seller, django_assert_max_num_queries):
     assert response.status_code == 200 and len(response.json()["items"]) == 3
     with django_assert_max_num_queries(16):
         assert client.get("/offers/").status_code == 200
+
+
+def test_an_expired_offer_shows_no_answers(client, item, buyer, seller, clock):
+    offer = offers.make_offer(actor=buyer, listing_id=item.pk, amount=Decimal("250"))
+    clock.advance(hours=48, seconds=1)
+    client.force_login(seller)
+    page = client.get(f"/offers/{offer.pk}/").content.decode()
+    assert "This offer has expired." in page and "Send counter-offer" not in page
+
+
+def test_a_bad_amount_in_the_offer_box_goes_back_with_the_reason(client, item, buyer):
+    client.force_login(buyer)
+    back = client.post(f"/offers/new/{item.product.pk}/", {"amount": "999"}, follow=True)
+    assert "asking price" in back.content.decode() and not Negotiation.objects.exists()

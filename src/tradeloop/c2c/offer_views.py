@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tradeloop.c2c import offer_selectors as selectors
 from tradeloop.c2c import offers
 from tradeloop.c2c.offer_forms import CounterForm, OfferForm, RulesForm, attach
+from tradeloop.catalog.models import Product
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.negotiation.models import Negotiation, Side
@@ -37,7 +39,10 @@ def _back(request: HttpRequest, fallback: str) -> str:
 def offer_new(request: HttpRequest, product_id: int) -> HttpResponse:
     """The offer box's form: a new offer on a listing, then its thread (or back to the listing with the reason)."""
     form = OfferForm(request.POST)
-    back = _back(request, "/")
+    product = Product.objects.filter(pk=product_id).only("pk", "slug").first()
+    if product is None:
+        raise Http404("listing not found")
+    back = _back(request, reverse("storefront:product", args=[product.pk, product.slug]))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
