@@ -61,7 +61,7 @@ def test_offer_counter_accept_on_the_web(client, item, buyer, seller):
     assert "Version 1" in page and "Withdraw" in page and "Expires in" in page
     client.force_login(seller)
     page = client.get(f"/offers/{offer.pk}/").content.decode()
-    assert "Accept 250.00" in page and "Send counter-offer" in page
+    assert "Accept CN¥250.00" in page and "Send counter-offer" in page
     too_high = client.post(f"/offers/{offer.pk}/counter/", {"version": 1, "amount": "301"})
     assert too_high.status_code == 400 and "asking price" in too_high.content.decode()
     assert client.post(f"/offers/{offer.pk}/counter/", {"version": 1, "amount": "280"}).status_code == 302
