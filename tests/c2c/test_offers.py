@@ -192,3 +192,12 @@ def test_another_users_offer_is_not_found(item, buyer):
     ):
         with pytest.raises(NotFound):
             act()
+
+
+def test_no_offers_on_a_listing_off_sale(item, buyer):
+    from tradeloop.c2c.models import Listing
+
+    Listing.objects.filter(pk=item.pk).update(state=Listing.State.SOLD)
+    with pytest.raises(Conflict) as refused:
+        _offer(item, buyer)
+    assert refused.value.code == "listing_not_active"
