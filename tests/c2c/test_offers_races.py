@@ -24,3 +24,15 @@ def test_concurrent_accepts_of_different_offers_make_one_order():
     assert Order.objects.filter(checkout_ref__startswith="offer:").count() == 1
     states = sorted(Negotiation.objects.filter(kind="offer").values_list("state", flat=True))
     assert states == ["accepted"] + ["declined"] * 5
+
+
+def test_concurrent_offers_at_the_auto_accept_amount_make_one_order():
+    item = listing(price="300.00", auto_accept_at=Decimal("250.00"))
+    buyers = [UserFactory() for _ in range(6)]
+    outcomes = race(
+        lambda i: offers.make_offer(actor=buyers[i], listing_id=item.pk, amount=Decimal("260")), racers=len(buyers)
+    )
+    assert outcomes == ["ok"] * len(buyers)
+    assert Order.objects.filter(checkout_ref__startswith="offer:").count() == 1
+    states = sorted(Negotiation.objects.filter(kind="offer").values_list("state", flat=True))
+    assert states.count("accepted") == 1  # the later ones wait for the seller: the item is reserved
