@@ -8,3 +8,7 @@ seller_router = Router(tags=["C2C"])
 from tradeloop.c2c import watch_api  # noqa: E402
 
 router.add_router("", watch_api.router)
+
+from tradeloop.c2c import offer_api  # noqa: E402
+
+router.add_router("", offer_api.router)
