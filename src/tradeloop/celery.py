@@ -29,6 +29,8 @@ app.conf.beat_schedule = {
     "remind-invoices": {"task": "tradeloop.invoicing.tasks.remind_invoices", "schedule": 3600.0},
     "close-rfqs": {"task": "tradeloop.b2b.tasks.close_rfqs", "schedule": 300.0},
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
+    "c2c-auto-confirm": {"task": "tradeloop.c2c.tasks.sweep_auto_confirm", "schedule": 300.0},
+    "c2c-dispute-deadlines": {"task": "tradeloop.c2c.tasks.sweep_dispute_deadlines", "schedule": 300.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

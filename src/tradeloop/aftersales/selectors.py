@@ -76,6 +76,8 @@ def window_closes(order: Order, line: OrderLine) -> datetime | None:
 def returnable_units(order: Order, line: OrderLine, now: datetime) -> int:
     """Units of the line the buyer may still ask to return now (0 outside the window or before delivery)."""
     closes = window_closes(order, line)
+    if order.held_in_escrow:  # C2C: escrow orders are settled by disputes, not returns
+        return 0
     if order.state != Order.State.DELIVERED or closes is None or now > closes:
         return 0
     return line.quantity - line.quantity_returned

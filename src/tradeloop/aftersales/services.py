@@ -151,6 +151,12 @@ def request_return(
     if len(reason) > MAX_REASON:
         raise ValidationFailed(gettext("At most %(n)s characters.") % {"n": MAX_REASON}, field="reason")
     order = Order.objects.select_for_update().get(pk=order.pk)  # serialises requests and decisions on one order
+    if order.held_in_escrow:
+        raise Conflict(
+            gettext("This order's money is held in escrow: open a dispute on it instead of a return."),
+            code="not_returnable",
+            field="state",
+        )
     if order.state != Order.State.DELIVERED:
         raise Conflict(
             gettext("You can ask for a return once the order has been delivered, until its return window closes."),

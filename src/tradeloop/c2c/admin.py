@@ -30,3 +30,123 @@ class AlertAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     list_select_related = ("user", "product")
     search_fields = ("user__email", "product__title")
+
+
+# --- escrow and disputes (escrow.py, disputes.py) ------------------------------------------------------------------
+
+from django import forms  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.http import Http404  # noqa: E402
+from django.shortcuts import redirect  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.urls import path, reverse  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from tradeloop.c2c import disputes as dispute_services  # noqa: E402
+from tradeloop.c2c.models import Dispute, DisputeMessage, DisputePhoto, Escrow  # noqa: E402
+from tradeloop.core.admin import ReadOnlyInline  # noqa: E402
+from tradeloop.core.errors import DomainError  # noqa: E402
+
+
+@admin.register(Escrow)
+class EscrowAdmin(ReadOnlyAdmin):
+    list_display = ("order", "state", "amount", "currency", "confirm_by", "extended", "held_at", "closed_at")
+    list_filter = ("state", "delivery_speed")
+    list_select_related = ("order",)
+    search_fields = ("order__number", "order__buyer__email")
+
+
+class DisputeMessageInline(ReadOnlyInline):
+    model = DisputeMessage
+    fields = ("created_at", "side", "author", "text", "photo_links")
+    readonly_fields = fields
+
+    @admin.display(description=_("photos"))
+    def photo_links(self, obj):
+        return format_html(
+            " ".join(
+                f'<a href="{reverse("c2c:dispute_photo", args=[obj.dispute_id, p.pk])}">{p.pk}</a>'
+                for p in obj.photos.all()
+            )
+            or "—"
+        )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Dispute.Outcome.choices)
+    amount = forms.DecimalField(
+        label=_("amount to refund (partial refund only)"), required=False, max_digits=18, decimal_places=4
+    )
+    note = forms.CharField(
+        label=_("note to both sides (posted in the thread)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "order_number", "reason", "state", "outcome", "opened_at", "answer_by", "refund_amount")
+    list_filter = ("state", "reason", "outcome")
+    list_select_related = ("escrow__order",)
+    search_fields = ("escrow__order__number", "opened_by__email", "description")
+    readonly_fields = ("resolve_link",)
+    inlines = [DisputeMessageInline]
+
+    @admin.display(description=_("order"))
+    def order_number(self, obj):
+        return obj.escrow.order.number
+
+    @admin.display(description=_("resolve"))
+    def resolve_link(self, obj):
+        if obj.pk is None or obj.state not in Dispute.OPEN or obj.state == Dispute.State.RETURNING:
+            return "—"
+        url = reverse("admin:c2c_dispute_resolve", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, gettext("Resolve this dispute"))
+
+    def get_urls(self):
+        resolve = self.admin_site.admin_view(self.resolve_view)
+        return [path("<int:dispute_id>/resolve/", resolve, name="c2c_dispute_resolve"), *super().get_urls()]
+
+    def resolve_view(self, request, dispute_id: int):
+        dispute = Dispute.objects.select_related("escrow__order").filter(pk=dispute_id).first()
+        if dispute is None:
+            raise Http404("dispute not found")
+        form = ResolveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                dispute_services.resolve(
+                    actor=request.user,
+                    dispute_id=dispute.pk,
+                    outcome=form.cleaned_data["outcome"],
+                    amount=form.cleaned_data["amount"],
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                form.add_error("amount" if exc.field == "amount" else None, exc.message)
+            else:
+                messages.success(request, gettext("Dispute resolved."))
+                return redirect("admin:c2c_dispute_change", dispute.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Resolve dispute %(id)s") % {"id": dispute.pk},
+            "dispute": dispute,
+            "form": form,
+            "opts": self.model._meta,
+            "held": dispute_services.ledger.order_money(dispute.escrow.order).in_escrow,
+        }
+        return TemplateResponse(request, "admin/c2c/dispute_resolve.html", context, status=400 if form.errors else 200)
+
+
+@admin.register(DisputeMessage)
+class DisputeMessageAdmin(ReadOnlyAdmin):
+    list_display = ("dispute", "side", "author", "created_at")
+    list_filter = ("side",)
+    list_select_related = ("dispute", "author")
+    search_fields = ("text",)
+
+
+@admin.register(DisputePhoto)
+class DisputePhotoAdmin(ReadOnlyAdmin):
+    list_display = ("message", "image")
+    list_select_related = ("message",)

@@ -9,6 +9,11 @@ from tradeloop.c2c import watch_api  # noqa: E402
 
 router.add_router("", watch_api.router)
 
+from tradeloop.c2c import dispute_api, escrow_api  # noqa: E402
+
+router.add_router("", escrow_api.router)
+router.add_router("", dispute_api.router)
+
 from tradeloop.c2c import offer_api  # noqa: E402
 
 router.add_router("", offer_api.router)

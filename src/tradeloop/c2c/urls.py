@@ -15,6 +15,19 @@ urlpatterns += [
     path("watching/alerts/read/", watch_views.mark_read, name="alerts_read"),
 ]
 
+from tradeloop.c2c import dispute_views, escrow_views  # noqa: E402
+
+urlpatterns += [
+    path("orders/<int:order_id>/confirm-receipt/", escrow_views.confirm_receipt, name="confirm_receipt"),
+    path("orders/<int:order_id>/extend-receipt/", escrow_views.extend_receipt, name="extend_receipt"),
+    path("orders/<int:order_id>/dispute/", dispute_views.dispute_open, name="dispute_open"),
+    path("disputes/", dispute_views.my_disputes, name="disputes"),
+    path("disputes/<int:dispute_id>/", dispute_views.dispute_detail, name="dispute"),
+    path("disputes/<int:dispute_id>/photos/<int:photo_id>/", dispute_views.dispute_photo, name="dispute_photo"),
+    path("disputes/<int:dispute_id>/<str:action>/", dispute_views.dispute_action, name="dispute_action"),
+    path("console/<int:org_id>/disputes/", dispute_views.console_disputes, name="console_disputes"),
+]
+
 from tradeloop.c2c import offer_views  # noqa: E402
 
 urlpatterns += [
