@@ -113,7 +113,7 @@ def check_counter(negotiation: Negotiation, draft: Draft, side: str) -> None:
 
 
 def _locked_listing(*, listing_id: int | None = None, product_id: int | None = None) -> Listing:
-    qs = Listing.objects.select_for_update().select_related("product__seller")
+    qs = Listing.objects.select_for_update(of=("self",)).select_related("product__seller")
     found = qs.filter(pk=listing_id).first() if listing_id is not None else qs.filter(product_id=product_id).first()
     if found is None:
         raise NotFound(gettext("listing not found"), field="listing")
