@@ -169,7 +169,7 @@ def post_photos(
     request: HttpRequest,
     dispute_id: Id,
     photos: File[list[UploadedFile]],
-    text: Form[Text] = "",
+    text: Text = Form(""),
 ):
     disputes.add_message(actor=request.auth, dispute_id=dispute_id, text=text or "📷", photos=list(photos))
     return 201, _one(request, dispute_id)
