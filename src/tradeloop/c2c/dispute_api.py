@@ -10,6 +10,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from tradeloop.accounts.api_auth import SIGNED_IN
@@ -21,6 +22,7 @@ from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, PageOu
 router = Router(auth=SIGNED_IN, tags=["C2C"])
 READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+OPTIONAL_TEXT = Form("", description="The message (optional with photos)")
 Reason = Literal["not_received", "not_as_described", "counterfeit"]
 
 
@@ -169,9 +171,9 @@ def post_photos(
     request: HttpRequest,
     dispute_id: Id,
     photos: File[list[UploadedFile]],
-    text: Text = Form(""),
+    text: Text = OPTIONAL_TEXT,
 ):
-    disputes.add_message(actor=request.auth, dispute_id=dispute_id, text=text or "📷", photos=list(photos))
+    disputes.add_message(actor=request.auth, dispute_id=dispute_id, text=text or gettext("Photos"), photos=list(photos))
     return 201, _one(request, dispute_id)
 
 
