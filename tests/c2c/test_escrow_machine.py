@@ -5,7 +5,6 @@ negative, money is released at most once, the ledger balances, and every paid or
 from __future__ import annotations
 
 import contextlib
-
 from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
