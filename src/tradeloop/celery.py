@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "c2c-auto-confirm": {"task": "tradeloop.c2c.tasks.sweep_auto_confirm", "schedule": 300.0},
     "c2c-dispute-deadlines": {"task": "tradeloop.c2c.tasks.sweep_dispute_deadlines", "schedule": 300.0},
+    "c2c-refresh-standings": {
+        "task": "tradeloop.c2c.tasks.refresh_all_standings",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

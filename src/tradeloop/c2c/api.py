@@ -17,3 +17,7 @@ router.add_router("", dispute_api.router)
 from tradeloop.c2c import offer_api  # noqa: E402
 
 router.add_router("", offer_api.router)
+
+from tradeloop.c2c import rating_api  # noqa: E402
+
+router.add_router("", rating_api.router)

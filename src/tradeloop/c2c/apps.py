@@ -12,5 +12,8 @@ class C2cConfig(AppConfig):
         from tradeloop.c2c import escrow, offers, watching
 
         escrow.register()
+        from tradeloop.c2c import standing
+
+        standing.register()  # seller levels follow their escrow orders (c2c.standing)
         offers.register()  # the OFFER policy of the negotiation engine
         watching.connect()  # price drops and new listings → watchers' and saved searches' alerts

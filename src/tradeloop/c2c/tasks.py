@@ -18,3 +18,11 @@ def sweep_auto_confirm() -> int:
 def sweep_dispute_deadlines() -> int:
     """Unanswered disputes escalate; returned items the seller did not confirm are refunded."""
     return disputes.sweep_dispute_deadlines(clock.now())
+
+
+@shared_task
+def refresh_all_standings() -> int:
+    """Nightly: every private seller's level recomputed (blind ratings become visible with time alone)."""
+    from tradeloop.c2c import standing
+
+    return standing.refresh_all_standings()

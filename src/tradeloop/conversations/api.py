@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
-from tradeloop.conversations import selectors, services
+from tradeloop.conversations import masking, selectors, services
 from tradeloop.conversations.schemas import (
     ConversationIn,
     ConversationOut,
@@ -68,4 +68,5 @@ def post_message(request: HttpRequest, conversation_id: Id, payload: MessageIn):
     """Write in a conversation: as its buyer, or as the store's support staff."""
     message = services.reply(actor=request.auth, conversation_id=conversation_id, body=payload.body)
     message.author = request.auth
+    masking.mask_messages([message], masking.is_masked(message.conversation))
     return Status(201, message)

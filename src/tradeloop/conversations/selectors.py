@@ -13,6 +13,7 @@ from django.db.models.fields import BooleanField
 
 from tradeloop.accounts.models import Membership, Organization, User
 from tradeloop.accounts.selectors import require
+from tradeloop.conversations import masking
 from tradeloop.conversations.models import Conversation, Message
 from tradeloop.conversations.services import BUYER, REPLY, SELLER, Access, access, unread_q
 from tradeloop.core.pagination import Page, keyset_page
@@ -37,7 +38,16 @@ def buyer_inbox(*, actor: User, cursor: str | None = None, limit: int = 30) -> P
     qs = _listing(Conversation.objects.filter(buyer=actor), BUYER) if actor.is_authenticated else None
     if qs is None:
         return Page(items=[], next_cursor=None)
-    return keyset_page(qs, order=ORDER, cursor=cursor, limit=limit)
+    return _mask_previews(keyset_page(qs, order=ORDER, cursor=cursor, limit=limit))
+
+
+def _mask_previews(page: Page) -> Page:
+    """Previews of conversations with a private seller not paid yet hide contact details (masking; ≤ 1 query)."""
+    masked = masking.masked_pairs((c.buyer_id, c.seller_id, c.seller.kind) for c in page.items)
+    for c in page.items:
+        if (c.buyer_id, c.seller_id) in masked and getattr(c, "preview", None):
+            c.preview = masking.mask(c.preview)
+    return page
 
 
 def seller_inbox(
@@ -48,7 +58,7 @@ def seller_inbox(
     qs = Conversation.objects.filter(seller=seller)
     if unread_only:
         qs = qs.filter(unread_q(SELLER))
-    return keyset_page(_listing(qs, SELLER), order=ORDER, cursor=cursor, limit=limit)
+    return _mask_previews(keyset_page(_listing(qs, SELLER), order=ORDER, cursor=cursor, limit=limit))
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Thread:
     conversation: Conversation
     side: str
     messages: list[Message]
+    masked: bool = False  # contact details hidden until the buyer pays the private seller (masking)
 
     @property
     def other_party(self) -> str:
@@ -64,14 +75,17 @@ class Thread:
 
 
 def thread(*, actor: User, conversation_id: int) -> Thread:
-    """A conversation with its messages, oldest first (2 queries); 404 for anyone but its two sides."""
+    """A conversation with its messages, oldest first (2 queries, 3 with a private seller); 404 for anyone but its
+    two sides. With a private seller the buyer has not paid yet, contact details are masked (masking)."""
     found: Access = access(actor, conversation_id)
     messages = list(
         Message.objects.filter(conversation=found.conversation)
         .select_related("author")
         .order_by("created_at", "id")[:THREAD_LIMIT]
     )
-    return Thread(found.conversation, found.side, messages)
+    masked = masking.is_masked(found.conversation)
+    masking.mask_messages(messages, masked)
+    return Thread(found.conversation, found.side, messages, masked)
 
 
 UNREAD_TTL = 300
