@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F, Q
 
 from tradeloop.accounts.models import Organization
@@ -69,7 +70,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 
 def refresh(seller: Organization | int) -> SellerStanding:
-    """Recompute the seller's standing from its record (4 queries)."""
+    """Recompute the seller's standing from its record (5 queries)."""
     seller_id = seller if isinstance(seller, int) else seller.pk
     now = clock.now()
     orders = Order.objects.filter(seller_id=seller_id, mode=Order.Mode.C2C, held_in_escrow=True)
@@ -108,8 +109,14 @@ def refresh(seller: Organization | int) -> SellerStanding:
         ),
         "refreshed_at": now,
     }
-    found, _ = SellerStanding.objects.update_or_create(seller_id=seller_id, defaults=values)
-    return found
+    rows = SellerStanding.objects.filter(seller_id=seller_id)
+    if not rows.update(**values):
+        try:
+            with transaction.atomic():
+                return SellerStanding.objects.create(seller_id=seller_id, **values)
+        except IntegrityError:  # refreshed at the same moment elsewhere: ours is as good
+            rows.update(**values)
+    return rows.get()
 
 
 def refresh_all_standings() -> int:
