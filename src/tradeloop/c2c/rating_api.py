@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.c2c import rating_selectors as selectors
@@ -133,7 +133,7 @@ def order_ratings(request: HttpRequest, order_id: Id):
 )
 def rate_order(request: HttpRequest, order_id: Id, payload: C2cRatingIn):
     ratings.rate(actor=request.auth, order_id=order_id, **payload.dict())
-    return 201, _order_ratings(request, order_id)
+    return Status(201, _order_ratings(request, order_id))
 
 
 def _standing(found) -> dict:

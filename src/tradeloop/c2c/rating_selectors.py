@@ -33,6 +33,7 @@ class OrderRatings:
     can_rate: bool
     not_rateable: str | None  # why not, when the actor has not rated and cannot
     closes_at: datetime | None
+    mine_hidden: bool = False  # the actor's own rating is not shown to the other side yet
 
     @property
     def items(self) -> list[Rating]:
@@ -62,6 +63,7 @@ def for_order(actor: User | None, order_id: int) -> OrderRatings:
         can_rate=mine is None and reason is None,
         not_rateable=reason,
         closes_at=ratings.closes_at(order),
+        mine_hidden=mine is not None and mine.visible_from > now,
     )
 
 
@@ -123,14 +125,14 @@ class Profile:
 
 def _averages(qs: QuerySet[Rating], *, subs: bool) -> Averages:
     named = {f"n{n}": Count("id", filter=Q(stars=n)) for n in range(1, 6)}
-    extra = {name: Avg(name) for name in ratings.SUB_SCORES} if subs else {}
-    got = qs.aggregate(count=Count("id"), stars=Avg("stars"), **extra, **named)
+    extra = {f"avg_{name}": Avg(name) for name in ratings.SUB_SCORES} if subs else {}
+    got = qs.aggregate(n_all=Count("id"), avg_stars=Avg("stars"), **extra, **named)
     return Averages(
-        count=got["count"],
-        stars=got["stars"],
-        as_described=got.get("as_described"),
-        communication=got.get("communication"),
-        shipping=got.get("shipping"),
+        count=got["n_all"],
+        stars=got["avg_stars"],
+        as_described=got.get("avg_as_described"),
+        communication=got.get("avg_communication"),
+        shipping=got.get("avg_shipping"),
         histogram={n: got[f"n{n}"] for n in range(5, 0, -1)},
     )
 
@@ -169,9 +171,20 @@ def profile(org_id: int) -> Profile:
     )
 
 
-def seller_ratings_page(org_id: int, *, as_buyer: bool = False, cursor: str | None = None, limit: int = 20) -> Page:
+def seller_header(org_id: int) -> tuple[Organization, SellerStanding | None]:
+    """A private seller and its standing (1 query); else 404."""
+    seller = Organization.objects.filter(pk=org_id, kind=Organization.Kind.PERSONAL, is_active=True)
+    found = seller.select_related("c2c_standing").first()
+    if found is None:
+        raise NotFound(gettext("Seller not found."))
+    return found, getattr(found, "c2c_standing", None)  # RelatedObjectDoesNotExist is an AttributeError
+
+
+def seller_ratings_page(
+    org: int | Organization, *, as_buyer: bool = False, cursor: str | None = None, limit: int = 20
+) -> Page:
     """The visible ratings of a private seller (as seller, or what sellers said of its owner as a buyer), newest
     first, keyset-paginated (2–3 queries)."""
-    seller = _public_seller(org_id)
+    seller = org if isinstance(org, Organization) else _public_seller(org)
     qs = of_buyer(owner_id(seller)) if as_buyer else of_seller(seller.pk)
     return keyset_page(qs.select_related("rater", "order__seller"), order=ORDER, cursor=cursor, limit=limit)
