@@ -37,3 +37,11 @@ urlpatterns += [
     path("offers/<int:offer_id>/", offer_views.offer_detail, name="offer"),
     path("offers/<int:offer_id>/<str:action>/", offer_views.offer_action, name="offer_action"),
 ]
+
+from tradeloop.c2c import rating_views  # noqa: E402
+
+urlpatterns += [
+    path("orders/<int:order_id>/ratings/", rating_views.order_ratings, name="order_ratings"),
+    path("people/<int:org_id>/", rating_views.profile, name="profile"),
+    path("people/<int:org_id>/ratings/", rating_views.profile_ratings, name="profile_ratings"),
+]
