@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import b2b, content
+from tradeloop.demo import b2b, c2c, content
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -198,6 +198,8 @@ def load(say: Say | None = None) -> Report:
         buyer_org=orgs[content.LIANCHUANG.name],
         purchaser_email=content.LIANCHUANG.staff[0][0].email,
     )
+    loader.say("C2C: listings, an offer thread, escrow, a dispute, ratings")
+    c2c.load(sellers=[orgs[content.LI_NA.name], orgs[content.ZHOU_MING.name]], buyer=loader.person(content.CONSUMER))
     return loader.report
 
 
