@@ -203,3 +203,13 @@ def test_profile_api_and_keyset_pages(clock, django_assert_max_num_queries):
     assert len(seen) == len(set(seen)) == 5
     assert_error(anonymous.get(f"profiles/{factories.seller_with_owner().pk}"), 404)
     assert_error(anonymous.get(f"profiles/{seller.pk}/ratings", {"cursor": "garbage"}), 400)
+
+
+def test_the_order_pages_link_to_the_ratings():
+    order = completed_order()
+    page = web_as(order.buyer).get(f"/orders/{order.number}/").content.decode()
+    assert "Rate the seller" in page and f"/orders/{order.pk}/ratings/" in page
+    console = web_as(order.seller.owner).get(f"/console/{order.seller_id}/orders/{order.pk}/").content.decode()
+    assert "Rate the buyer" in console
+    shipped = shipped_c2c_order()
+    assert "Rate the seller" not in web_as(shipped.buyer).get(f"/orders/{shipped.number}/").content.decode()

@@ -150,3 +150,36 @@ class DisputeMessageAdmin(ReadOnlyAdmin):
 class DisputePhotoAdmin(ReadOnlyAdmin):
     list_display = ("message", "image")
     list_select_related = ("message",)
+
+
+# --- ratings and seller standing (ratings.py, standing.py) -------------------------------------------------------
+
+from tradeloop.c2c.models import Rating, SellerStanding  # noqa: E402
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ("order", "side", "rater", "ratee_org", "ratee_user", "stars", "created_at", "visible_from")
+    list_filter = ("side", "stars")
+    list_select_related = ("order", "rater", "ratee_org", "ratee_user")
+    search_fields = ("order__number", "rater__email", "ratee_org__name", "ratee_user__email", "text")
+    raw_id_fields = ("order", "rater", "ratee_org", "ratee_user")
+
+
+@admin.register(SellerStanding)
+class SellerStandingAdmin(ReadOnlyAdmin):
+    """Computed by c2c.standing.refresh (on every change of the record, and nightly)."""
+
+    list_display = (
+        "seller",
+        "level",
+        "completed_sales",
+        "rating_avg",
+        "rating_count",
+        "dispute_rate",
+        "late_shipment_rate",
+        "refreshed_at",
+    )
+    list_filter = ("level",)
+    list_select_related = ("seller",)
+    search_fields = ("seller__name",)
