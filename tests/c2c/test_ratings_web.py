@@ -82,7 +82,9 @@ def test_the_rating_box_tag():
     order = completed_order()
     request = RequestFactory().get("/")
     request.user = order.buyer
-    html = Template("{% load c2c_trust %}{% order_rating order %}").render(Context({"order": order, "request": request}))
+    html = Template("{% load c2c_trust %}{% order_rating order %}").render(
+        Context({"order": order, "request": request})
+    )
     assert "Rate the seller" in html and f"/orders/{order.pk}/ratings/" in html
     request.user = factories.UserFactory()
     assert "Rate" not in Template("{% load c2c_trust %}{% order_rating order %}").render(
@@ -194,7 +196,9 @@ def test_profile_api_and_keyset_pages(clock, django_assert_max_num_queries):
     seen, cursor = [], None
     while True:
         with django_assert_max_num_queries(4):
-            page = anonymous.get(f"profiles/{seller.pk}/ratings", {"limit": 2, **({"cursor": cursor} if cursor else {})})
+            page = anonymous.get(
+                f"profiles/{seller.pk}/ratings", {"limit": 2, **({"cursor": cursor} if cursor else {})}
+            )
         assert page.status_code == 200, page.content
         seen += [r["id"] for r in page.json()["items"]]
         cursor = page.json()["next_cursor"]

@@ -190,7 +190,5 @@ def profile(request: HttpRequest, org_id: Id):
     summary="A private seller's visible ratings, newest first (keyset pages)",
 )
 def profile_ratings(request: HttpRequest, org_id: Id, query: Query[C2cProfileRatingsQuery]):
-    page = selectors.seller_ratings_page(
-        org_id, as_buyer=query.role == "buyer", cursor=query.cursor, limit=query.limit
-    )
+    page = selectors.seller_ratings_page(org_id, as_buyer=query.role == "buyer", cursor=query.cursor, limit=query.limit)
     return {"items": [_rating(r) for r in page.items], "next_cursor": page.next_cursor}

@@ -22,16 +22,15 @@ def order_ratings(request: HttpRequest, order_id: int) -> HttpResponse:
         found = selectors.for_order(request.user, order_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    form = RatingForm(request.POST or None, side=found.side)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                ratings.rate(actor=request.user, order_id=order_id, **form.cleaned_data)
-            except DomainError as exc:
-                attach(form, exc)
-            else:
-                messages.success(request, gettext("Thank you for your rating."))
-                return redirect("c2c:order_ratings", order_id)
+    form = RatingForm(request.POST if request.method == "POST" else None, side=found.side)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratings.rate(actor=request.user, order_id=order_id, **form.cleaned_data)
+        except DomainError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, gettext("Thank you for your rating."))
+            return redirect("c2c:order_ratings", order_id)
     status = 400 if form.errors else 200
     return render(request, "c2c/rating_order.html", {"found": found, "order": found.order, "form": form}, status=status)
 

@@ -118,9 +118,7 @@ def rate(
     stars = _clean(stars, "stars", required=True)
     text = (text or "").replace("\x00", "").strip()
     if len(text) > MAX_TEXT:
-        raise ValidationFailed(
-            gettext("At most %(max)s characters, please.") % {"max": MAX_TEXT}, field="text"
-        )
+        raise ValidationFailed(gettext("At most %(max)s characters, please.") % {"max": MAX_TEXT}, field="text")
     given = {"as_described": as_described, "communication": communication, "shipping": shipping}
     if side == Side.BUYER:
         subs = {name: _clean(value, name, required=False) for name, value in given.items()}

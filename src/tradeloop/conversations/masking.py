@@ -40,7 +40,7 @@ RULES = (EMAIL, WECHAT, LINK, PHONE)
 
 
 def placeholder() -> str:
-    """"[hidden until payment]" (【付款后可见】 in Chinese)."""
+    """ "[hidden until payment]" (【付款后可见】 in Chinese)."""
     return gettext("[hidden until payment]")
 
 
