@@ -118,27 +118,22 @@ class ListingPage:
 
 
 def listing_page(*, actor: User | None, product: Product) -> ListingPage | None:
-    listing = Listing.objects.filter(product_id=product.pk).first()
+    listing = getattr(product, "c2c_listing", None) or Listing.objects.filter(product_id=product.pk).first()
     if listing is None:
         return None
-    listing.product = product
+    product.listing = listing  # the reverse one-to-one's cache (sets listing.product too): no query in the tags
     standing = SellerStanding.objects.filter(seller_id=product.seller_id).first()
     on_sale = listing.state == State.ACTIVE and product.status == Product.Status.PUBLISHED
     return ListingPage(listing=listing, standing=standing, own=sells(actor, listing), on_sale=on_sale)
 
 
 def annotate_cards(products) -> None:
-    """Sets `c2c_listing` (city, district, state) on the listing products among `products`: one query when there
-    are any, none otherwise."""
+    """Sets `c2c_listing` (the Listing row: city, district, state…) on the listing products among `products`: one
+    query when there are any, none otherwise."""
     wanted = [p for p in products if p.kind == Product.Kind.LISTING]
     if not wanted:
         return
-    by_product = {
-        row.product_id: row
-        for row in Listing.objects.filter(product_id__in=[p.pk for p in wanted]).only(
-            "id", "product_id", "city", "district", "state"
-        )
-    }
+    by_product = {row.product_id: row for row in Listing.objects.filter(product_id__in=[p.pk for p in wanted])}
     for p in wanted:
         p.c2c_listing = by_product.get(p.pk)
 
