@@ -31,6 +31,7 @@ app.conf.beat_schedule = {
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "c2c-auto-confirm": {"task": "tradeloop.c2c.tasks.sweep_auto_confirm", "schedule": 300.0},
     "c2c-dispute-deadlines": {"task": "tradeloop.c2c.tasks.sweep_dispute_deadlines", "schedule": 300.0},
+    "c2c-expire-listings": {"task": "tradeloop.c2c.tasks.sweep_expired_listings", "schedule": 900.0},
     "c2c-refresh-standings": {
         "task": "tradeloop.c2c.tasks.refresh_all_standings",
         "schedule": crontab(hour=2, minute=30),

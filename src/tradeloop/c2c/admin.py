@@ -183,3 +183,28 @@ class SellerStandingAdmin(ReadOnlyAdmin):
     list_filter = ("level",)
     list_select_related = ("seller",)
     search_fields = ("seller__name",)
+
+
+# --- listings (listings.py) ----------------------------------------------------------------------------------------
+
+from tradeloop.c2c.models import Listing, ProhibitedCategory  # noqa: E402
+
+
+@admin.register(Listing)
+class ListingAdmin(ReadOnlyAdmin):
+    """Private listings: changed by their sellers (renew, withdraw, edit) and the expiry sweep, not here."""
+
+    list_display = ("product", "state", "city", "district", "ships", "local_pickup", "expires_at", "renewals")
+    list_filter = ("state", "delivery_speed", "ships", "local_pickup")
+    list_select_related = ("product",)
+    search_fields = ("product__title", "product__title_zh", "city", "product__seller__name")
+
+
+@admin.register(ProhibitedCategory)
+class ProhibitedCategoryAdmin(admin.ModelAdmin):
+    """Categories private sellers may not list in (their subtrees too); the reason is shown to the seller."""
+
+    list_display = ("category", "reason", "reason_zh")
+    list_select_related = ("category",)
+    search_fields = ("category__name", "category__name_zh", "reason")
+    raw_id_fields = ("category",)

@@ -21,3 +21,7 @@ router.add_router("", offer_api.router)
 from tradeloop.c2c import rating_api  # noqa: E402
 
 router.add_router("", rating_api.router)
+
+from tradeloop.c2c import listing_api  # noqa: E402
+
+router.add_router("", listing_api.router)

@@ -8,6 +8,8 @@ class Code(StrEnum):
     PROHIBITED_CATEGORY = "prohibited_category"
     LISTING_NOT_ACTIVE = "listing_not_active"
     NOT_A_PRIVATE_SELLER = "not_a_private_seller"
+    NOT_RENEWABLE = "not_renewable"
+    ADDRESS_NEEDED = "address_needed"
     # offers (offers.py)
     TOO_MANY_OFFERS = "too_many_offers"
     OFFER_TOO_HIGH = "offer_too_high"

@@ -21,6 +21,14 @@ def sweep_dispute_deadlines() -> int:
 
 
 @shared_task
+def sweep_expired_listings() -> int:
+    """Listings past their expiry leave the storefront (renewed by their sellers)."""
+    from tradeloop.c2c import listings
+
+    return listings.sweep_expired_listings(clock.now())
+
+
+@shared_task
 def refresh_all_standings() -> int:
     """Nightly: every private seller's level recomputed (blind ratings become visible with time alone)."""
     from tradeloop.c2c import standing

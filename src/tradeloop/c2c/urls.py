@@ -38,6 +38,16 @@ urlpatterns += [
     path("offers/<int:offer_id>/<str:action>/", offer_views.offer_action, name="offer_action"),
 ]
 
+from tradeloop.c2c import listing_views  # noqa: E402
+
+urlpatterns += [
+    path("sell/item/", listing_views.sell_item, name="sell_item"),
+    path("sell/listings/", listing_views.my_listings, name="my_listings"),
+    path("sell/listings/<int:listing_id>/edit/", listing_views.edit_listing, name="edit_listing"),
+    path("sell/listings/<int:listing_id>/<str:action>/", listing_views.listing_action, name="listing_action"),
+    path("listings/<int:listing_id>/buy/", listing_views.buy_now, name="buy_now"),
+]
+
 from tradeloop.c2c import rating_views  # noqa: E402
 
 urlpatterns += [

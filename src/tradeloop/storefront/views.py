@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts import selectors as accounts
+from tradeloop.c2c import listing_selectors as c2c_listings
 from tradeloop.catalog import selectors as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.catalog.selectors import ProductFilters
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             strips.append({"kind": kind, "label": Product.Kind(kind).label, "products": page.items})
     featured = catalog.featured_products(limit=12)
     promotions.annotate_cards(featured + [p for strip in strips for p in strip["products"]], now=clock.now())
+    c2c_listings.annotate_cards(featured + [p for strip in strips for p in strip["products"]])
     context = {
         "categories": catalog.top_categories(),
         "featured": featured,
@@ -67,7 +69,10 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     try:
         product = catalog.product_detail(pk)
     except NotFound as exc:
-        raise Http404(str(exc)) from exc
+        try:  # a listing that left the storefront (sold, expired, withdrawn) says so instead of a 404
+            product = c2c_listings.listing_product(pk)
+        except NotFound:
+            raise Http404(str(exc)) from exc
     if slug != product.slug:
         return redirect("storefront:product", pk=product.pk, slug=product.slug, permanent=True)
     variants = list(product.variants.all())
@@ -75,8 +80,13 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     more = catalog.storefront_products(filters=ProductFilters(seller=product.seller), limit=STRIP_SIZE + 1).items
     prices = {product.pk: chosen.price} if chosen else {}
     promos = promotions.annotate_cards([*more, product], now=clock.now(), prices=prices)
+    c2c_listings.annotate_cards([product, *more])  # the listing page reads its own row from here too
+    listing = (
+        c2c_listings.listing_page(actor=request.user, product=product) if product.kind == Product.Kind.LISTING else None
+    )
     context = {
-        "promo": promos.get(product.pk) if chosen else None,
+        "promo": promos.get(product.pk) if chosen and listing is None else None,
+        "c2c": listing,
         "product": product,
         "images": list(product.images.all()),
         "variants": variants,
@@ -129,6 +139,7 @@ def _product_list_page(
             filters=form.filters(**(scope or {})), cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE
         )
         promotions.annotate_cards(context["page"].items, now=clock.now())
+        c2c_listings.annotate_cards(context["page"].items)
     except ValidationFailed as exc:
         context["problem"] = _friendly(exc)
         return render(request, template, context, status=400)
