@@ -314,3 +314,16 @@ def test_the_sweep_task_expires_listings(person, clock):
     assert tasks.sweep_expired_listings() == 1
     assert Listing.objects.get().state == Listing.State.EXPIRED
     assert core_clock.now()
+
+
+def test_the_pages_read_in_chinese(client, web):
+    item = listing(price="300.00")
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    client.force_login(_with_address(factories.UserFactory()))
+    client.cookies["django_language"] = "zh-hans"
+    web.cookies["django_language"] = "zh-hans"
+    page = client.get(_page(item), **zh).content.decode()
+    assert "立即购买" in page or "购买" in page
+    assert "Buy now" not in page
+    assert web.get("/sell/item/", **zh).status_code == 200
+    assert web.get("/sell/listings/", **zh).status_code == 200
