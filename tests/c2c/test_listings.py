@@ -230,3 +230,13 @@ def test_a_withdrawn_listing_cannot_be_bought(person, buyer):
     with pytest.raises(Conflict) as refused:
         listings.buy_now(actor=buyer, listing_id=item.pk)
     assert refused.value.code == "listing_not_active"
+
+
+def test_a_listing_waiting_for_its_buyers_payment_does_not_expire_meanwhile(buyer, clock):
+    item = listing(expires_at=core_clock.now() + timedelta(hours=1))
+    listings.buy_now(actor=buyer, listing_id=item.pk)
+    clock.advance(hours=2)
+    assert listings.sweep_expired_listings(core_clock.now()) == 0
+    clock.advance(days=2)  # the unpaid order lapsed (the orders sweep cancels it)
+    Order.objects.update(state=Order.State.CANCELLED)
+    assert listings.sweep_expired_listings(core_clock.now()) == 1

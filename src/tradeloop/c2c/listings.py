@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -42,7 +43,7 @@ from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, Validati
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import MAX_AMOUNT
 from tradeloop.orders import services as orders
-from tradeloop.orders.models import Adjustment, Order
+from tradeloop.orders.models import Adjustment, Order, OrderLine
 
 State = Listing.State
 RENEW_WINDOW = timedelta(days=7)  # an active listing may be renewed this close to its expiry
@@ -390,10 +391,22 @@ def withdraw(*, actor: User, listing_id: int) -> Listing:
     return listing
 
 
+def _awaiting_payment() -> Exists:
+    """An order of the listing's item waits for its payment (Buy now, an accepted offer): it expires after that."""
+    return Exists(
+        OrderLine.objects.filter(variant__product_id=OuterRef("product_id"), order__state=Order.State.PENDING_PAYMENT)
+    )
+
+
 def sweep_expired_listings(now: datetime) -> int:
-    """Active listings past their expiry expire and leave the storefront. Running it twice changes nothing."""
+    """Active listings past their expiry expire and leave the storefront — not while an order of the item waits for
+    its payment (the next sweep after it is paid or lapses decides). Running it twice changes nothing."""
     done = 0
-    due = Listing.objects.filter(state=State.ACTIVE, expires_at__lte=now).values_list("id", flat=True)
+    due = (
+        Listing.objects.filter(state=State.ACTIVE, expires_at__lte=now)
+        .exclude(_awaiting_payment())
+        .values_list("id", flat=True)
+    )
     for listing_id in list(due):
         with transaction.atomic():
             listing = Listing.objects.select_for_update(of=("self",)).select_related("product").get(pk=listing_id)
