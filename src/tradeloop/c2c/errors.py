@@ -7,7 +7,6 @@ class Code(StrEnum):
     # listings (listings.py)
     PROHIBITED_CATEGORY = "prohibited_category"
     LISTING_NOT_ACTIVE = "listing_not_active"
-    NOT_A_PRIVATE_SELLER = "not_a_private_seller"
     NOT_RENEWABLE = "not_renewable"
     ADDRESS_NEEDED = "address_needed"
     # offers (offers.py)
