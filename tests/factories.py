@@ -128,11 +128,7 @@ def paid_order(
     `discount`: an order-level discount, spread by after-sales over the lines when refunding."""
     import secrets
 
-    from tradeloop.core.money import Money
-    from tradeloop.ledger import services as ledger
     from tradeloop.orders import services as orders
-    from tradeloop.orders.models import Order
-    from tradeloop.payments.models import Payment
 
     seller = seller or seller_with_owner(kind="merchant")
     buyer = buyer or UserFactory()
@@ -157,16 +153,29 @@ def paid_order(
         shipping_method="Standard",
         shipping_address={"name": buyer.display_name, "line1": "1 Nanjing Road", "city": "Shanghai"},
     )
+    return pay_placed(order)
+
+
+def pay_placed(order):
+    """A placed order paid: a captured sandbox payment (so refunds go through the provider), then mark_paid."""
+    import secrets
+
+    from tradeloop.core.money import Money
+    from tradeloop.ledger import services as ledger
+    from tradeloop.orders import services as orders
+    from tradeloop.orders.models import Order
+    from tradeloop.payments.models import Payment
+
     payment = Payment.objects.create(
         token=secrets.token_hex(12),
-        payer=buyer,
+        payer=order.buyer,
         purpose="test",
         amount=order.total,
-        currency=currency,
+        currency=order.currency,
         captured_amount=order.total,
         state=Payment.State.CAPTURED,
     )
-    ledger.record_payment_received(payment_id=payment.pk, amount=Money(order.total, currency))
+    ledger.record_payment_received(payment_id=payment.pk, amount=Money(order.total, order.currency))
     Order.objects.filter(pk=order.pk).update(payment=payment)
     order.payment = payment
     return orders.mark_paid(order=order)

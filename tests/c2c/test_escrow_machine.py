@@ -1,4 +1,4 @@
-"""A state machine over buy → pay → ship → confirm / dispute / the clock: whatever happens, escrow never goes
+"""A state machine over buy or offer (⇄ counter) → pay → ship → confirm / dispute / the clock: whatever happens, escrow never goes
 negative, money is released at most once, the ledger balances, and every paid order ends released, refunded or split.
 """
 
@@ -13,7 +13,7 @@ from hypothesis.extra.django import TestCase
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from tests.books import assert_books_balance
-from tests.c2c.trading import paid_c2c_order
+from tests.c2c.trading import offered_c2c_order, paid_c2c_order
 from tests.factories import UserFactory
 from tradeloop.accounts.models import Membership
 from tradeloop.c2c import disputes
@@ -54,6 +54,11 @@ class EscrowMachine(RuleBasedStateMachine):
     @rule()
     def buy_and_pay(self):
         self.orders.append(paid_c2c_order().pk)
+
+    @precondition(lambda self: len(self.orders) < 4)
+    @rule(countered=st.booleans())
+    def offer_accept_and_pay(self, countered):
+        self.orders.append(offered_c2c_order(countered=countered).pk)
 
     @precondition(lambda self: self.orders)
     @rule(i=st.integers(0, 3))

@@ -32,6 +32,27 @@ def paid_c2c_order(*, item: Listing | None = None, buyer=None, shipping: str = "
     )
 
 
+def offered_c2c_order(*, countered: bool, buyer=None):
+    """A listing sold through an offer: the buyer offers 80 % of the asking price; the seller accepts, or counters
+    at 90 % and the buyer accepts that; the order the offer placed is paid."""
+    from tradeloop.c2c import offers
+    from tradeloop.checkout.models import Address
+    from tradeloop.orders.models import Order
+
+    item = listing()
+    buyer = buyer or factories.UserFactory()
+    Address.objects.get_or_create(user=buyer, defaults={"name": "Mei", "line1": "1 Road", "city": "Hangzhou"})
+    asking = offers.asking_price(item)
+    offer = offers.make_offer(actor=buyer, listing_id=item.pk, amount=asking * Decimal("0.8"))
+    seller = offers.seller_agent(item)
+    if countered:
+        offers.counter(actor=seller, offer_id=offer.pk, version=1, amount=asking * Decimal("0.9"))
+        offers.accept(actor=buyer, offer_id=offer.pk, version=2)
+    else:
+        offers.accept(actor=seller, offer_id=offer.pk, version=1)
+    return factories.pay_placed(Order.objects.get(checkout_ref=f"offer:{offer.pk}"))
+
+
 def shipped_c2c_order(**kwargs):
     order = paid_c2c_order(**kwargs)
     fulfilment.ship(
