@@ -101,9 +101,9 @@ def test_a_free_text_line_and_another_sellers_sku(quote, buyer, variant):
 
 
 def test_a_kind_without_a_policy_cannot_be_opened(supplier, buyer, variant):
-    with pytest.raises(ValidationFailed) as e:
+    with pytest.raises(ValidationFailed) as e:  # consumer requests (O2O) have no policy yet
         negotiation.open_negotiation(
-            actor=buyer, kind="offer", side="buyer", seller=supplier, currency="CNY", draft=draft(variant)
+            actor=buyer, kind="request", side="buyer", seller=supplier, currency="CNY", draft=draft(variant)
         )
     assert code_of(e) == "no_policy" and not Negotiation.objects.exists()
 
