@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "tradeloop.conversations",
     "tradeloop.negotiation",
     "tradeloop.notifications",
+    "tradeloop.reviews",
     "tradeloop.b2b",
     "tradeloop.c2c",
+    "tradeloop.o2o",
     "tradeloop.storefront",
     "tradeloop.console",
     "tradeloop.api",
@@ -229,6 +231,16 @@ TRADELOOP_C2C_EXTEND_DAYS = env_int("TRADELOOP_C2C_EXTEND_DAYS", 3)
 TRADELOOP_C2C_DISPUTE_ANSWER_DAYS = env_int("TRADELOOP_C2C_DISPUTE_ANSWER_DAYS", 3)
 TRADELOOP_C2C_RETURN_DAYS = env_int("TRADELOOP_C2C_RETURN_DAYS", 10)  # return-then-refund: the seller confirms by then
 TRADELOOP_C2C_RATING_BLIND_DAYS = env_int("TRADELOOP_C2C_RATING_BLIND_DAYS", 7)
+
+# O2O local services (o2o): payments, vouchers, redemption, bookings, reviews, requests
+TRADELOOP_O2O_PAYMENT_MINUTES = env_int("TRADELOOP_O2O_PAYMENT_MINUTES", 15)
+TRADELOOP_O2O_UNDO_MINUTES = env_int("TRADELOOP_O2O_UNDO_MINUTES", 60)  # a mistaken redemption can be undone
+TRADELOOP_O2O_WRONG_CODES = env_int("TRADELOOP_O2O_WRONG_CODES", 10)  # per staff account and place ...
+TRADELOOP_O2O_WRONG_CODES_MINUTES = env_int("TRADELOOP_O2O_WRONG_CODES_MINUTES", 15)  # ... in this window
+TRADELOOP_O2O_BOOKING_REVIEW_HOURS = env_int("TRADELOOP_O2O_BOOKING_REVIEW_HOURS", 12)  # unanswered: lapses
+TRADELOOP_O2O_REMIND_HOURS = env_int("TRADELOOP_O2O_REMIND_HOURS", 24)  # booking reminder before it starts
+TRADELOOP_O2O_REQUEST_DAYS = env_int("TRADELOOP_O2O_REQUEST_DAYS", 7)  # a consumer request stays open
+TRADELOOP_REVIEW_EDIT_DAYS = env_int("TRADELOOP_REVIEW_EDIT_DAYS", 30)
 
 LOGGING = {
     "version": 1,

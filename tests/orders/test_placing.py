@@ -117,7 +117,7 @@ def test_numbers_that_always_clash_are_a_clear_conflict(merchant, user, goods, m
 @pytest.mark.parametrize(
     ("override", "field"),
     [
-        ({"mode": Order.Mode.O2O}, "mode"),  # no O2O policy yet: refused, not half-made
+        ({"mode": "x2y"}, "mode"),  # no such mode: refused, not half-made
         ({"lines": []}, "lines"),
         ({"currency": "XX"}, "currency"),
         ({"adjustments": [orders.AdjustmentIn("discount", "Too much", Decimal("-500"))]}, "adjustments"),

@@ -320,6 +320,11 @@ def order_money(order) -> OrderMoney:
                 found.total += amount
             elif code.startswith("platform:revenue:"):
                 found.commission -= amount
+        elif part.startswith("release:"):  # a part of an escrow order released (or a release reversed)
+            if code.startswith("platform:escrow:"):
+                found.released += amount
+            elif code.startswith("platform:revenue:"):
+                found.commission -= amount
         elif part.startswith("refund:"):
             if code.startswith("platform:payments:"):
                 found.refunded -= amount
@@ -382,8 +387,8 @@ def record_refund(*, order, amount: Money, ref: str) -> Transaction:
     money = order_money(order)
     if not money.sold:
         raise Conflict(f"order {order.number} has no recorded payment to refund", code="not_paid")
-    if money.refunded + amount.amount > money.total:
-        left = Money(money.total - money.refunded, order.currency)
+    if money.refunded + money.released + amount.amount > money.total:
+        left = Money(money.total - money.refunded - money.released, order.currency)
         raise Conflict(
             f"only {left} of order {order.number} is left to refund", code="refund_too_large", field="amount"
         )
@@ -423,6 +428,45 @@ def _release_escrow(order, money: OrderMoney, ref: str) -> Transaction:
     if commission.amount:
         legs.append((platform_revenue(order.currency), -commission))
     return post(memo=f"order {order.number}: escrow released", ref=ref, legs=legs)
+
+
+def _existing(ref: str) -> Transaction | None:
+    return Transaction.objects.filter(ref=ref).first()
+
+
+@transaction.atomic
+def release_part(*, order, amount: Money, ref: str) -> Transaction:
+    """An escrow order gives `amount` of what escrow holds to the seller, minus the commission on it (an O2O
+    voucher redeemed). `ref` names the release (unique per release: posting it twice posts once)."""
+    ledger_ref = f"{_order_prefix(order)}release:{ref}"
+    if (existing := _existing(ledger_ref)) is not None:
+        return existing
+    amount = amount.rounded()
+    if not order.held_in_escrow or amount.amount <= 0:
+        raise ValidationFailed("only a positive part of an escrow order can be released", field="amount")
+    _lock(order)
+    money = order_money(order)
+    if money.settled or amount.amount > money.in_escrow:
+        raise Conflict(f"escrow holds less than {amount} for order {order.number}", code="escrow_closed")
+    commission = commission_of(amount, order.commission_rate)
+    legs = [(escrow(order.currency), amount), (seller_available(order.seller, order.currency), -(amount - commission))]
+    if commission.amount:
+        legs.append((platform_revenue(order.currency), -commission))
+    return post(memo=f"order {order.number}: {amount} released from escrow", ref=ledger_ref, legs=legs)
+
+
+@transaction.atomic
+def reverse_release(*, order, ref: str) -> Transaction:
+    """Takes back the release `ref` (a mistaken redemption undone): the same legs, negated, back into escrow."""
+    released = _existing(f"{_order_prefix(order)}release:{ref}")
+    if released is None:
+        raise Conflict(f"order {order.number} has no release {ref}", code="escrow_closed")
+    ledger_ref = f"{_order_prefix(order)}release:{ref}:reversed"
+    if (existing := _existing(ledger_ref)) is not None:
+        return existing
+    _lock(order)
+    legs = [(e.account, Money(-e.amount, e.account.currency)) for e in released.entries.select_related("account")]
+    return post(memo=f"order {order.number}: release {ref} reversed", ref=ledger_ref, legs=legs)
 
 
 @transaction.atomic

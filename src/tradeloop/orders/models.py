@@ -37,7 +37,8 @@ class Order(models.Model):
         State.AWAITING_APPROVAL: {State.PENDING_PAYMENT, State.CONFIRMED, State.CANCELLED},
         State.PENDING_PAYMENT: {State.PAID, State.CANCELLED},
         State.CONFIRMED: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
-        State.PAID: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.CANCELLED},
+        # an O2O order ships nothing: it completes when its vouchers are all used, refunded or expired
+        State.PAID: {State.PARTIALLY_SHIPPED, State.SHIPPED, State.COMPLETED, State.CANCELLED},
         State.PARTIALLY_SHIPPED: {State.SHIPPED, State.CANCELLED},
         # a shipped escrow order (C2C) whose dispute ended in a full refund is closed as cancelled
         State.SHIPPED: {State.DELIVERED, State.CANCELLED},

@@ -2,8 +2,7 @@
 
 `orders.services` reads them by `Order.mode`: how long a placed order waits for its payment (or its approval),
 whether stock is held meanwhile, what happens when the goods sold out before a (late) payment arrived, and the
-ship-by deadline. B2C, B2B and C2C are built; O2O adds its policy here when its flow is built (placing an order of a mode
-without a policy is refused). C2C's money is held in escrow: the ledger posts its sale to the escrow account, and
+ship-by deadline. All four modes have one (placing an order of a mode without a policy is refused). C2C's money is held in escrow: the ledger posts its sale to the escrow account, and
 the c2c app (not the completion sweep) releases it.
 
 Who buys, and on which terms, is answered by `buyer_context`: the B2B app registers how a company member buys
@@ -30,7 +29,7 @@ class Policy:
     payment_timeout: Callable[[], timedelta]  # read when used, so settings overrides (and tests) apply
     reserves_stock: bool  # hold the lines' stock from placing until payment_due_at
     sold_out_at_capture: str  # what a payment that arrives after the goods sold out does
-    ship_within: Callable[[], timedelta]  # ship_by = paid_at (or confirmed_at, on credit terms) + this
+    ship_within: Callable[[], timedelta | None]  # ship_by = paid_at (or confirmed_at) + this; None: nothing ships
     approval_timeout: Callable[[], timedelta] = lambda: timedelta(days=7)  # a held order waits this long
     allows_terms: bool = False  # may be placed on payment terms (orders.terms) other than prepay
     escrow: bool = False  # the ledger holds the payment in escrow until the mode releases it (not at completion)
@@ -71,7 +70,16 @@ C2C = Policy(
     escrow=True,
 )
 
-POLICIES: dict[str, Policy] = {B2C.mode: B2C, B2B.mode: B2B, C2C.mode: C2C}
+O2O = Policy(
+    mode="o2o",
+    payment_timeout=_minutes("TRADELOOP_O2O_PAYMENT_MINUTES", 15),
+    reserves_stock=True,  # a deal's stock cap, a service's slot
+    sold_out_at_capture=REFUND_AND_CANCEL,
+    ship_within=lambda: None,  # vouchers are redeemed and bookings served in the shop: no ship-by deadline
+    escrow=True,  # each voucher's share leaves escrow when it is redeemed (o2o.vouchers)
+)
+
+POLICIES: dict[str, Policy] = {B2C.mode: B2C, B2B.mode: B2B, C2C.mode: C2C, O2O.mode: O2O}
 
 
 def policy_for(mode: str) -> Policy:

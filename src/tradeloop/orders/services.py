@@ -81,6 +81,12 @@ def order_ref(order: Order) -> str:
     return f"order:{order.pk}"
 
 
+def ship_by(order: Order, now: datetime) -> datetime | None:
+    """The mode's ship-by deadline from `now`; None for a mode that ships nothing (O2O)."""
+    within = policy_for(order.mode).ship_within()
+    return None if within is None else now + within
+
+
 @transaction.atomic
 def advance(*, order: Order, to: str, actor: User | None = None, reason: str = "") -> Order:
     """Move an order to `to` (checked against Order.ALLOWED, recorded as an event) and stamp the time.
@@ -91,7 +97,7 @@ def advance(*, order: Order, to: str, actor: User | None = None, reason: str = "
     if stamp := STAMPS.get(to):
         setattr(order, stamp, now)
     if to in (State.PAID, State.CONFIRMED):
-        order.ship_by = now + policy_for(order.mode).ship_within()
+        order.ship_by = ship_by(order, now)
     states.transition(order, to, actor=actor, reason=reason)
     signals.order_changed.send(sender=Order, order=order, old=old, new=to, actor=actor)
     return order
@@ -330,7 +336,7 @@ def _confirm_on_terms(order: Order, now: datetime) -> None:
     """On credit terms: the goods are the buyer's now (stock taken), to ship by the mode's deadline."""
     _take_stock(order)
     order.state, order.confirmed_at = State.CONFIRMED, now
-    order.ship_by = now + policy_for(order.mode).ship_within()
+    order.ship_by = ship_by(order, now)
 
 
 def _open(order: Order, actor: User | None, now: datetime) -> None:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class O2oConfig(AppConfig):
+    name = "tradeloop.o2o"
+    label = "o2o"
+    verbose_name = _("O2O local services")
