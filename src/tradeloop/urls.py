@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("tradeloop.conversations.urls")),
     path("", include("tradeloop.b2b.urls")),
     path("", include("tradeloop.c2c.urls")),
+    path("", include("tradeloop.o2o.urls")),
+    path("", include("tradeloop.reviews.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]

@@ -1,7 +1,7 @@
 """The console's left navigation as data. A section appears when the member's role grants its capability.
 
-A new mode adds its entry here once its pages exist (B2B quotes, C2C offers, O2O deals and bookings, customers and
-analytics are still to come): label, URL name (reversed with the organization id) and capability. The console
+A new mode adds its entry here once its pages exist (customers and analytics are still to come; a mode's desk names the
+organization kinds that use it): label, URL name (reversed with the organization id) and capability. The console
 promises only what works, so nothing is listed before it is built.
 """
 
@@ -23,6 +23,7 @@ class Section:
     url_name: str
     capability: str | None  # None: every member sees it
     badge: str | None = None  # dotted path of f(membership) -> int, a count shown beside the label (0: none)
+    kinds: tuple[str, ...] | None = None  # Organization kinds that use it (a mode's desk); None: every kind
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -59,6 +60,8 @@ class NavLink:
 
 
 def _allowed(section: Section, membership: Membership) -> bool:
+    if section.kinds is not None and membership.organization.kind not in section.kinds:
+        return False
     return section.capability is None or membership.role.grants(section.capability)
 
 

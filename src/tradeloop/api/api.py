@@ -22,10 +22,12 @@ from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
 from tradeloop.invoicing import api as invoicing_api
 from tradeloop.ledger import api as ledger_api
+from tradeloop.o2o import api as o2o_api
 from tradeloop.orders import api as orders_api
 from tradeloop.payments import api as payments_api
 from tradeloop.pricing import api as pricing_api
 from tradeloop.promotions import api as promotions_api
+from tradeloop.reviews import api as reviews_api
 
 DESCRIPTION = """\
 Tradeloop's REST API.
@@ -100,3 +102,7 @@ api.add_router("", b2b_api.router)
 api.add_router("seller", b2b_api.seller_router)
 api.add_router("", c2c_api.router)
 api.add_router("seller", c2c_api.seller_router)
+api.add_router("", o2o_api.router)
+api.add_router("seller", o2o_api.seller_router)
+api.add_router("", reviews_api.router)
+api.add_router("seller", reviews_api.seller_router)
