@@ -430,16 +430,12 @@ def _release_escrow(order, money: OrderMoney, ref: str) -> Transaction:
     return post(memo=f"order {order.number}: escrow released", ref=ref, legs=legs)
 
 
-def _existing(ref: str) -> Transaction | None:
-    return Transaction.objects.filter(ref=ref).first()
-
-
 @transaction.atomic
 def release_part(*, order, amount: Money, ref: str) -> Transaction:
     """An escrow order gives `amount` of what escrow holds to the seller, minus the commission on it (an O2O
     voucher redeemed). `ref` names the release (unique per release: posting it twice posts once)."""
     ledger_ref = f"{_order_prefix(order)}release:{ref}"
-    if (existing := _existing(ledger_ref)) is not None:
+    if (existing := transaction_for(ledger_ref)) is not None:
         return existing
     amount = amount.rounded()
     if not order.held_in_escrow or amount.amount <= 0:
@@ -458,11 +454,11 @@ def release_part(*, order, amount: Money, ref: str) -> Transaction:
 @transaction.atomic
 def reverse_release(*, order, ref: str) -> Transaction:
     """Takes back the release `ref` (a mistaken redemption undone): the same legs, negated, back into escrow."""
-    released = _existing(f"{_order_prefix(order)}release:{ref}")
+    released = transaction_for(f"{_order_prefix(order)}release:{ref}")
     if released is None:
         raise Conflict(f"order {order.number} has no release {ref}", code="escrow_closed")
     ledger_ref = f"{_order_prefix(order)}release:{ref}:reversed"
-    if (existing := _existing(ledger_ref)) is not None:
+    if (existing := transaction_for(ledger_ref)) is not None:
         return existing
     _lock(order)
     legs = [(e.account, Money(-e.amount, e.account.currency)) for e in released.entries.select_related("account")]
