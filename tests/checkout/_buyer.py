@@ -12,14 +12,18 @@ ATTEMPTS = 5
 
 def checkout_with_retries(base_url: str, token: str, address_id: int, key: str) -> tuple[int, str]:
     """A burst of 50 connections can overflow a small test server's accept queue (connection reset): try again,
-    with the same Idempotency-Key, so a request that did get through is answered from memory, never run twice."""
+    with the same Idempotency-Key, so a request that did get through is answered from memory, never run twice.
+    A 503 `busy` (SQLite's writers queued past their timeout) is retried the same way, as its Retry-After asks."""
     for attempt in range(ATTEMPTS):
         try:
-            return checkout(base_url, token, address_id, key)
+            answer = checkout(base_url, token, address_id, key)
         except (ConnectionError, urllib.error.URLError):
             if attempt == ATTEMPTS - 1:
                 raise
-            time.sleep(0.2 * (attempt + 1))
+        else:
+            if answer != (503, "busy") or attempt == ATTEMPTS - 1:
+                return answer
+        time.sleep(0.2 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

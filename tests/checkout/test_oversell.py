@@ -147,6 +147,7 @@ def test_fifty_buyers_ten_units_on_sqlite(tmp_path: Path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    log = server.stdout.read() if server.stdout else ""
     db = sqlite3.connect(tmp_path / "tradeloop.sqlite3")
     levels = db.execute("SELECT on_hand, reserved FROM inventory_stock WHERE variant_id = ?", (variant.pk,)).fetchall()
     held = db.execute(
@@ -157,5 +158,8 @@ def test_fifty_buyers_ten_units_on_sqlite(tmp_path: Path):
     orders = db.execute("SELECT COUNT(*) FROM orders_orderline WHERE variant_id = ?", (variant.pk,)).fetchone()[0]
     available = db.execute("SELECT stock FROM catalog_variant WHERE id = ?", (variant.pk,)).fetchone()[0]
     db.close()
-    assert_exactly_ten_sold(answers, levels, held, orders)
+    try:
+        assert_exactly_ten_sold(answers, levels, held, orders)
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n--- the server's log ---\n{log[-6000:]}") from None
     assert available == 0

@@ -8,10 +8,12 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeloop.core import busy
 from tradeloop.core.api_parser import MalformedBody
 from tradeloop.core.errors import Code, DomainError
 
@@ -36,6 +38,7 @@ COMMON_ERRORS = {
     "400": ("bad_request", "The request is malformed: a body that is not JSON, a cursor that is not ours"),
     "413": ("too_large", "The body is larger than the API accepts (TRADELOOP_API_MAX_BODY_BYTES)"),
     "422": ("invalid", "A parameter or a body field is invalid; `field` names it"),
+    "503": ("busy", "The embedded database is busy: try again after `Retry-After` seconds (same Idempotency-Key)"),
 }
 ERROR_REF = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
@@ -113,6 +116,12 @@ def _forbidden(request: HttpRequest, exc: DjangoPermissionDenied, *, api: NinjaA
     return api.create_response(request, error_body("permission_denied", str(exc) or "not allowed"), status=403)
 
 
+def _database_error(request: HttpRequest, exc: OperationalError, *, api: NinjaAPI) -> HttpResponse:
+    if busy.is_busy(exc):
+        return busy.busy_response(request)
+    raise exc
+
+
 def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Callable]] = [
         (DomainError, _domain_error),
@@ -122,6 +131,7 @@ def install(api: NinjaAPI) -> None:
         (Http404, _not_found),
         (SuspiciousOperation, _suspicious),
         (DjangoPermissionDenied, _forbidden),
+        (OperationalError, _database_error),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, _bind(handler, api))

@@ -21,6 +21,7 @@ class Code(StrEnum):
     URI_TOO_LONG = "uri_too_long"
     HEADERS_TOO_LARGE = "headers_too_large"
     THROTTLED = "throttled"
+    BUSY = "busy"
 
 
 class DomainError(Exception):
