@@ -40,7 +40,7 @@ from django.http import Http404  # noqa: E402
 from django.shortcuts import redirect  # noqa: E402
 from django.template.response import TemplateResponse  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
+from django.utils.html import format_html, format_html_join  # noqa: E402
 from django.utils.translation import gettext  # noqa: E402
 from django.utils.translation import gettext_lazy as _  # noqa: E402
 
@@ -65,13 +65,12 @@ class DisputeMessageInline(ReadOnlyInline):
 
     @admin.display(description=_("photos"))
     def photo_links(self, obj):
-        return format_html(
-            " ".join(
-                f'<a href="{reverse("c2c:dispute_photo", args=[obj.dispute_id, p.pk])}">{p.pk}</a>'
-                for p in obj.photos.all()
-            )
-            or "—"
+        links = format_html_join(
+            " ",
+            '<a href="{}">{}</a>',
+            ((reverse("c2c:dispute_photo", args=[obj.dispute_id, p.pk]), p.pk) for p in obj.photos.all()),
         )
+        return links or "—"
 
 
 class ResolveForm(forms.Form):
