@@ -36,6 +36,9 @@ app.conf.beat_schedule = {
         "task": "tradeloop.c2c.tasks.refresh_all_standings",
         "schedule": crontab(hour=2, minute=30),
     },
+    # o2o bookings
+    "o2o-lapse-bookings": {"task": "tradeloop.o2o.tasks.sweep_lapsed_bookings", "schedule": 300.0},
+    "o2o-booking-reminders": {"task": "tradeloop.o2o.tasks.sweep_booking_reminders", "schedule": 900.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

@@ -6,3 +6,10 @@ class O2oConfig(AppConfig):
     name = "tradeloop.o2o"
     label = "o2o"
     verbose_name = _("O2O local services")
+
+    def ready(self) -> None:
+        # each feature module connects its receivers here, in its own block
+        # bookings: a booking's deposit order paid or cancelled
+        from tradeloop.o2o import bookings
+
+        bookings.register()

@@ -4,4 +4,11 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    pass  # each feature module adds its block: places, deals, vouchers, redemption, bookings, requests
+    # each feature module adds its block: places, deals, vouchers, redemption, bookings, requests
+    # bookings (bookings.py, staffing.py)
+    SLOT_TAKEN = "slot_taken"
+    SLOT_UNAVAILABLE = "slot_unavailable"
+    SERVICE_NOT_OFFERED = "service_not_offered"
+    DEPOSIT_UNPAID = "deposit_unpaid"
+    BOOKING_NOT_STARTED = "booking_not_started"
+    VOUCHER_NOT_USABLE = "voucher_not_usable"
