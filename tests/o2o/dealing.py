@@ -37,8 +37,6 @@ def net_of(order: Order, amount: Decimal) -> Decimal:
     return amount - (amount * order.commission_rate).quantize(Decimal("0.01"))
 
 
-def staff(deal: Deal):
-    """The business's owner (every capability)."""
-    return deal.product.seller.owner if hasattr(deal.product.seller, "owner") else (
-        deal.product.seller.memberships.first().user
-    )
+def owner(org):
+    """The organization's owner (every capability)."""
+    return org.memberships.select_related("user").filter(role__code="owner").first().user

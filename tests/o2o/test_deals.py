@@ -76,8 +76,13 @@ def test_staff_without_the_catalog_role_and_other_tenants_cannot_create_or_edit(
     clerk = factories.member(place.seller, "fulfilment")
     with pytest.raises(PermissionDenied):
         deals.create_deal(
-            actor=clerk, organization_id=place.seller_id, title="x", price="1", place_ids=[place.pk],
-            sale_starts_at=clock.now(), sale_ends_at=clock.now() + timedelta(days=1),
+            actor=clerk,
+            organization_id=place.seller_id,
+            title="x",
+            price="1",
+            place_ids=[place.pk],
+            sale_starts_at=clock.now(),
+            sale_ends_at=clock.now() + timedelta(days=1),
         )
     deal = _new(place)
     with pytest.raises(NotFound):

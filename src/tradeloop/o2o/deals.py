@@ -375,7 +375,8 @@ def _place(actor: User, deal_id: int, quantity: int) -> dict:
     held = units_held(actor, deal)
     if held + quantity > deal.per_person_limit:
         raise Conflict(
-            gettext("At most %(limit)s per person (you have %(held)s).") % {"limit": deal.per_person_limit, "held": held},
+            gettext("At most %(limit)s per person (you have %(held)s).")
+            % {"limit": deal.per_person_limit, "held": held},
             code=Code.OVER_PERSON_LIMIT,
             field="quantity",
         )

@@ -211,4 +211,8 @@ def undo(*, actor: User, voucher_id: int) -> Voucher:
 
 def undoable(voucher: Voucher, now: datetime | None = None) -> bool:
     now = now or clock.now()
-    return voucher.state == State.REDEEMED and voucher.redeemed_at is not None and voucher.redeemed_at + undo_window() >= now
+    return (
+        voucher.state == State.REDEEMED
+        and voucher.redeemed_at is not None
+        and voucher.redeemed_at + undo_window() >= now
+    )

@@ -141,7 +141,7 @@ def on_order_changed(sender, *, order: Order, old: str, new: str, actor=None, **
     if deal is None:
         return
     if new == Order.State.PAID:
-        _issue(order, deal, clock.now())
+        _issue(order, deal, order.paid_at or clock.now())
     elif new == Order.State.CANCELLED:
         _close_cancelled(order, deal, actor, paid=old not in ("", Order.State.PENDING_PAYMENT))
 
