@@ -13,3 +13,7 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import bookings
 
         bookings.register()
+        # reviews: vouchers redeemed and bookings completed are the records that let a consumer review a place
+        from tradeloop.o2o import review_records
+
+        review_records.register()

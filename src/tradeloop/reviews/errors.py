@@ -4,4 +4,14 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    pass
+    NOT_REVIEWABLE = "not_reviewable"
+    ALREADY_REVIEWED = "already_reviewed"
+    NOT_EDITABLE = "not_editable"
+    ALREADY_REPLIED = "already_replied"
+    NOT_REPLIED = "not_replied"
+    TOO_MANY_REVIEWS = "too_many_reviews"
+    UNKNOWN_SCORE = "unknown_score"
+    # the photo checks answer the same codes as dispute photos (c2c)
+    PHOTO_TYPE = "photo_type"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    TOO_MANY_PHOTOS = "too_many_photos"

@@ -1,0 +1,33 @@
+"""`{% target_reviews "place" place.pk %}`: a target's rating summary, histogram and recent reviews (3 queries), for
+the pages of the modes (o2o/_place_reviews.html). `review|review_mark`: the badge of the review's record kind."""
+
+from __future__ import annotations
+
+from django import template
+
+from tradeloop.core.errors import NotFound
+from tradeloop.reviews import records, selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/_target_block.html", takes_context=True)
+def target_reviews(context, target_kind: str, target_id: int, limit: int = selectors.RECENT) -> dict:
+    try:
+        summary = selectors.target_summary(target_kind, int(target_id))
+    except (NotFound, TypeError, ValueError):
+        return {"summary": None}
+    recent = selectors.recent_for_target(target_kind, int(target_id), limit) if summary.count else []
+    return {"summary": summary, "recent": recent, "request": context.get("request")}
+
+
+@register.filter
+def review_mark(review) -> str:
+    return str(selectors.mark_of(review))
+
+
+@register.simple_tag
+def score_label(review, key: str) -> str:
+    """The label of one of a review's sub-scores ("service" → Service / 服务)."""
+    kind = records.target_kind(review.target_kind)
+    return str(dict(kind.scores).get(key, key)) if kind else key
