@@ -4,3 +4,8 @@ from ninja import Router
 
 router = Router(tags=["O2O"])
 seller_router = Router(tags=["O2O"])
+
+from tradeloop.o2o import place_api  # noqa: E402  (places and nearby search)
+
+router.add_router("", place_api.router)
+seller_router.add_router("", place_api.seller_router)

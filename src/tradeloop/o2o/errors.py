@@ -12,3 +12,8 @@ class Code(StrEnum):
     DEPOSIT_UNPAID = "deposit_unpaid"
     BOOKING_NOT_STARTED = "booking_not_started"
     VOUCHER_NOT_USABLE = "voucher_not_usable"
+    # places (places.py)
+    NOT_LOCAL_BUSINESS = "not_local_business"
+    PLACE_PHOTO_TYPE = "place_photo_type"
+    PLACE_PHOTO_TOO_LARGE = "place_photo_too_large"
+    TOO_MANY_PLACE_PHOTOS = "too_many_place_photos"
