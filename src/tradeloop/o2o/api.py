@@ -9,3 +9,8 @@ from tradeloop.o2o import place_api  # noqa: E402  (places and nearby search)
 
 router.add_router("", place_api.router)
 seller_router.add_router("", place_api.seller_router)
+
+from tradeloop.o2o import booking_api  # noqa: E402  (services, free slots and bookings)
+
+router.add_router("", booking_api.router)
+seller_router.add_router("", booking_api.seller_router)

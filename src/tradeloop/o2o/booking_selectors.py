@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
@@ -34,6 +35,12 @@ class Slot:
     @property
     def key(self) -> str:
         return self.starts_at.isoformat()
+
+
+def price_of(service: Service):
+    """The service's price: its one SKU's (the variants prefetched)."""
+    variants = sorted(service.product.variants.all(), key=lambda v: (v.position, v.pk))
+    return variants[0].price if variants else None
 
 
 def step_for(duration_minutes: int) -> timedelta:
@@ -68,7 +75,7 @@ def public_service(service_id: int) -> Service:
     """An active service whose product is published, with its product and places; else 404."""
     service = (
         Service.objects.select_related("product__seller")
-        .prefetch_related(Prefetch("places", Place.objects.filter(is_active=True).order_by("id")))
+        .prefetch_related(Prefetch("places", Place.objects.filter(is_active=True).order_by("id")), "product__variants")
         .filter(pk=service_id, is_active=True, product__status=Product.Status.PUBLISHED)
         .first()
     )
@@ -236,6 +243,31 @@ def waiting_for_answer(seller: Organization) -> list[Booking]:
     )
 
 
+def zone_for(seller: Organization, place_id: int | None = None) -> ZoneInfo:
+    """The clock a seller's day is read on: the place's, else the first place's, else the site's."""
+    qs = Place.objects.filter(seller=seller)
+    if place_id is not None:
+        qs = qs.filter(pk=place_id)
+    found = qs.order_by("id").values_list("time_zone", flat=True).first()
+    return ZoneInfo(found or settings.TIME_ZONE)
+
+
+def org_services(seller: Organization) -> list[Service]:
+    return list(
+        Service.objects.filter(product__seller=seller)
+        .select_related("product")
+        .prefetch_related("places", "product__variants")
+        .order_by("id")
+    )
+
+
+def org_staff(seller: Organization, staff_id: int | None = None) -> list[StaffMember]:
+    qs = StaffMember.objects.filter(place__seller=seller).prefetch_related("services", "hours", "days_off")
+    if staff_id is not None:
+        qs = qs.filter(pk=staff_id)
+    return list(qs.order_by("place_id", "id"))
+
+
 def seller_places(seller: Organization) -> list[Place]:
     return list(Place.objects.filter(seller=seller).order_by("id"))
 
@@ -249,7 +281,7 @@ def services_at(places: list[Place]) -> dict[int, list[Service]]:
     services = (
         Service.objects.filter(places__in=places, is_active=True, product__status=Product.Status.PUBLISHED)
         .select_related("product")
-        .prefetch_related("places")
+        .prefetch_related("places", "product__variants")
         .distinct()
         .order_by("id")
     )
@@ -260,3 +292,9 @@ def services_at(places: list[Place]) -> dict[int, list[Service]]:
             if place.pk in wanted:
                 by_place[place.pk].append(service)
     return by_place
+
+
+def service_staff(service: Service) -> list[StaffMember]:
+    """Who performs the service at any of its (prefetched) places: one query."""
+    places = [p.pk for p in service.places.all()]
+    return list(StaffMember.objects.filter(place_id__in=places, services=service, is_active=True).order_by("id"))

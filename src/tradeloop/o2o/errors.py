@@ -8,7 +8,6 @@ class Code(StrEnum):
     # bookings (bookings.py, staffing.py)
     SLOT_TAKEN = "slot_taken"
     SLOT_UNAVAILABLE = "slot_unavailable"
-    SERVICE_NOT_OFFERED = "service_not_offered"
     DEPOSIT_UNPAID = "deposit_unpaid"
     BOOKING_NOT_STARTED = "booking_not_started"
     VOUCHER_NOT_USABLE = "voucher_not_usable"
