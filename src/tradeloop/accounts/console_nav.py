@@ -44,6 +44,14 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     # o2o places (a local business's shops, salons and offices)
     Section(_("Places"), "o2o:console_places", "catalog.manage", kinds=("local_business",)),
+    # reviews of a local business's places: unanswered ones counted beside the label
+    Section(
+        _("Reviews"),
+        "reviews:console_reviews",
+        "orders.view",
+        badge="tradeloop.reviews.selectors.unanswered_badge",
+        kinds=("local_business",),
+    ),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
     Section(_("Invoices"), "invoicing:console_invoices", "finance.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),

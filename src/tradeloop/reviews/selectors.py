@@ -160,3 +160,8 @@ def mark_of(review: Review) -> str | Promise:
     """The badge a review's record kind gives it, e.g. "Verified visit"."""
     kind = records.record_kind(review.record_kind)
     return kind.mark if kind else ""
+
+
+def unanswered_badge(membership) -> int:
+    """The console navigation's count beside Reviews: published reviews without an answer yet."""
+    return unanswered_count(membership.organization)
