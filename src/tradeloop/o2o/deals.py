@@ -431,5 +431,12 @@ class Progress:
         return max(0, (self.tipping_point or 0) - self.buyers)
 
 
+def discount_percent(price, original) -> int | None:
+    """How much off the original price, rounded down (none when there is no lower price)."""
+    if not price or not original or original <= price:
+        return None
+    return int((original - price) * 100 // original)
+
+
 def progress(deal: Deal) -> Progress:
     return Progress(deal.sold_count, deal.buyer_count, deal.tipping_point, deal.tips)
