@@ -204,3 +204,27 @@ def test_the_console_nav_links_reviews_for_local_businesses(client):
     client.force_login(owner_of(place))
     page = client.get(f"/console/{place.seller_id}/reviews/").content.decode()
     assert f'href="/console/{place.seller_id}/reviews/"' in page
+
+
+def test_the_operator_hides_a_review_in_the_back_office_and_the_rating_follows(client):
+    place = local.place()
+    review_of(visits.voucher(at=place), stars=5)
+    spam = review_of(visits.voucher(at=place), stars=1, text="Call 138 0000 0000 for cheap haircuts")
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/reviews/review/{spam.pk}/change/"
+    assert client.get(url).status_code == 200
+    refused = client.post(
+        url, {"state": "hidden", "hidden_reason": "", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
+    )
+    assert refused.status_code == 200 and Review.objects.get(pk=spam.pk).state == "published"
+    hidden = client.post(
+        url, {"state": "hidden", "hidden_reason": "Advertising", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
+    )
+    assert hidden.status_code == 302
+    spam.refresh_from_db()
+    place.refresh_from_db()
+    assert (spam.state, spam.hidden_reason) == ("hidden", "Advertising")
+    assert (place.rating_avg, place.rating_count) == (5, 1)
+    client.post("/admin/reviews/review/", {"action": "show_again", "_selected_action": [spam.pk]})
+    place.refresh_from_db()
+    assert place.rating_count == 2
