@@ -3,7 +3,7 @@ day and answers; another tenant's booking answers 404; the lists and the slots k
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 

@@ -44,6 +44,9 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     # o2o places (a local business's shops, salons and offices)
     Section(_("Places"), "o2o:console_places", "catalog.manage", kinds=("local_business",)),
+    # o2o bookings
+    Section(_("Bookings"), "o2o:console_bookings", "orders.fulfil", kinds=("local_business",)),
+    Section(_("Services & staff"), "o2o:console_services", "catalog.manage", kinds=("local_business",)),
     # reviews of a local business's places: unanswered ones counted beside the label
     Section(
         _("Reviews"),

@@ -21,7 +21,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog.models import Product
 from tradeloop.core import clock
 from tradeloop.core.errors import NotFound
-from tradeloop.o2o.models import Booking, DayOff, Place, Service, StaffMember, WorkingHours
+from tradeloop.o2o.models import Booking, DayOff, Place, Service, StaffMember, Voucher, WorkingHours
 
 DAYS_AHEAD = 14  # how far ahead a consumer can book
 
@@ -298,3 +298,20 @@ def service_staff(service: Service) -> list[StaffMember]:
     """Who performs the service at any of its (prefetched) places: one query."""
     places = [p.pk for p in service.places.all()]
     return list(StaffMember.objects.filter(place_id__in=places, services=service, is_active=True).order_by("id"))
+
+
+def usable_vouchers(actor: User, place: Place, now: datetime | None = None) -> list[Voucher]:
+    """The actor's vouchers that are ready to use, valid at the place, and not attached to a booking."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return list(
+        Voucher.objects.filter(
+            buyer=actor,
+            state=Voucher.State.VALID,
+            valid_until__gt=now or clock.now(),
+            deal__places=place,
+            booking__isnull=True,
+        )
+        .select_related("deal__product")
+        .order_by("valid_until", "id")[:20]
+    )

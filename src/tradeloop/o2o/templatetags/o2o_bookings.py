@@ -42,3 +42,14 @@ def booking_when(booking: Booking) -> str:
     ends = booking.ends_at.astimezone(selectors.zone_of(booking.place))
     day = formats.date_format(starts, "D j M Y")
     return f"{day}, {starts:%H:%M}–{ends:%H:%M}"
+
+
+@register.filter
+def place_time(moment: datetime | None, place: Place) -> str:
+    """"14:30" on the place's clock (Django's time filter would show the site's time zone)."""
+    return moment.astimezone(selectors.zone_of(place)).strftime("%H:%M") if moment else ""
+
+
+@register.filter
+def place_day(moment: datetime | None, place: Place) -> str:
+    return formats.date_format(moment.astimezone(selectors.zone_of(place)), "D j M") if moment else ""
