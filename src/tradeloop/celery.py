@@ -39,6 +39,8 @@ app.conf.beat_schedule = {
     # o2o bookings
     "o2o-lapse-bookings": {"task": "tradeloop.o2o.tasks.sweep_lapsed_bookings", "schedule": 300.0},
     "o2o-booking-reminders": {"task": "tradeloop.o2o.tasks.sweep_booking_reminders", "schedule": 900.0},
+    # o2o consumer requests
+    "o2o-expire-requests": {"task": "tradeloop.o2o.tasks.sweep_expired_requests", "schedule": 300.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

@@ -42,6 +42,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Quotes"), "b2b:console_rfqs", "orders.view"),
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
+    # o2o consumer requests (nearby open requests, the business's answers)
+    Section(_("Requests"), "o2o:console_requests", "orders.view", kinds=("local_business",)),
     # o2o places (a local business's shops, salons and offices)
     Section(_("Places"), "o2o:console_places", "catalog.manage", kinds=("local_business",)),
     # o2o bookings

@@ -14,3 +14,8 @@ from tradeloop.o2o import booking_api  # noqa: E402  (services, free slots and b
 
 router.add_router("", booking_api.router)
 seller_router.add_router("", booking_api.seller_router)
+
+from tradeloop.o2o import local_request_api  # noqa: E402  (consumer requests answered by nearby businesses)
+
+router.add_router("", local_request_api.router)
+seller_router.add_router("", local_request_api.seller_router)

@@ -13,6 +13,10 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import bookings
 
         bookings.register()
+        # consumer requests: the REQUEST policy of the negotiation engine
+        from tradeloop.o2o import local_requests
+
+        local_requests.register()
         # reviews: vouchers redeemed and bookings completed are the records that let a consumer review a place
         from tradeloop.o2o import review_records
 

@@ -16,3 +16,10 @@ class Code(StrEnum):
     PLACE_PHOTO_TYPE = "place_photo_type"
     PLACE_PHOTO_TOO_LARGE = "place_photo_too_large"
     TOO_MANY_PLACE_PHOTOS = "too_many_place_photos"
+    # consumer requests (local_requests.py)
+    REQUEST_CLOSED = "request_closed"
+    REQUEST_NOT_NEARBY = "request_not_nearby"
+    REQUEST_ANSWERED = "request_answered"
+    REQUEST_NOT_SERVICE = "request_not_service"
+    OWN_REQUEST = "own_request"
+    REQUEST_NOT_PAID = "request_not_paid"

@@ -21,3 +21,13 @@ def sweep_booking_reminders() -> int:
     from tradeloop.o2o import bookings
 
     return bookings.sweep_reminders(clock.now())
+
+
+# --- consumer requests: open requests expire at their expires_at, their open answers with them ---
+
+
+@shared_task
+def sweep_expired_requests() -> int:
+    from tradeloop.o2o import local_requests
+
+    return local_requests.sweep_expired_requests(clock.now())

@@ -19,3 +19,33 @@ urlpatterns += [
         name="console_place_photo_remove",
     ),
 ]
+
+from tradeloop.o2o import local_request_views  # noqa: E402  (consumer requests answered by nearby businesses)
+
+urlpatterns += [
+    path("local/requests/", local_request_views.my_requests, name="requests"),
+    path("local/requests/new/", local_request_views.request_new, name="request_new"),
+    path("local/requests/<int:request_id>/", local_request_views.request_detail, name="request"),
+    path("local/requests/<int:request_id>/cancel/", local_request_views.request_cancel, name="request_cancel"),
+    path(
+        "local/requests/<int:request_id>/answers/<int:answer_id>/<str:action>/",
+        local_request_views.request_answer_action,
+        name="request_answer_action",
+    ),
+    path("console/<int:org_id>/requests/", local_request_views.console_requests, name="console_requests"),
+    path(
+        "console/<int:org_id>/requests/<int:request_id>/answer/",
+        local_request_views.console_request_answer,
+        name="console_request_answer",
+    ),
+    path(
+        "console/<int:org_id>/requests/<int:request_id>/done/",
+        local_request_views.console_request_done,
+        name="console_request_done",
+    ),
+    path(
+        "console/<int:org_id>/request-answers/<int:answer_id>/<str:action>/",
+        local_request_views.console_answer_action,
+        name="console_request_answer_action",
+    ),
+]
