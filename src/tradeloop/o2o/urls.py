@@ -49,3 +49,40 @@ urlpatterns += [
         name="console_request_answer_action",
     ),
 ]
+
+from tradeloop.o2o import booking_views, staffing_views  # noqa: E402  (bookings, services and staff)
+
+urlpatterns += [
+    path("local/services/<int:service_id>/", booking_views.service_page, name="service"),
+    path("local/services/<int:service_id>/book/", booking_views.book, name="book"),
+    path("local/bookings/", booking_views.my_bookings, name="bookings"),
+    path("local/bookings/<int:booking_id>/", booking_views.booking_page, name="booking"),
+    path("local/bookings/<int:booking_id>/cancel/", booking_views.booking_cancel, name="booking_cancel"),
+    path("local/bookings/<int:booking_id>/pay/", booking_views.booking_pay, name="booking_pay"),
+    path("local/bookings/<int:booking_id>/calendar.ics", booking_views.booking_ics, name="booking_ics"),
+    path("console/<int:org_id>/bookings/", booking_views.console_bookings, name="console_bookings"),
+    path(
+        "console/<int:org_id>/bookings/<int:booking_id>/<str:action>/",
+        booking_views.console_booking_action,
+        name="console_booking_action",
+    ),
+    path("console/<int:org_id>/services/", staffing_views.console_services, name="console_services"),
+    path("console/<int:org_id>/services/new/", staffing_views.console_service_new, name="console_service_new"),
+    path(
+        "console/<int:org_id>/services/<int:service_id>/",
+        staffing_views.console_service_edit,
+        name="console_service_edit",
+    ),
+    path("console/<int:org_id>/staff/new/", staffing_views.console_staff_new, name="console_staff_new"),
+    path("console/<int:org_id>/staff/<int:staff_id>/", staffing_views.console_staff_edit, name="console_staff_edit"),
+    path(
+        "console/<int:org_id>/staff/<int:staff_id>/days-off/",
+        staffing_views.console_day_off_add,
+        name="console_day_off_add",
+    ),
+    path(
+        "console/<int:org_id>/staff/<int:staff_id>/days-off/<int:day_off_id>/remove/",
+        staffing_views.console_day_off_remove,
+        name="console_day_off_remove",
+    ),
+]
