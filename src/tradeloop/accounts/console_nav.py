@@ -49,6 +49,9 @@ SECTIONS: tuple[Section, ...] = (
     # o2o bookings
     Section(_("Bookings"), "o2o:console_bookings", "orders.fulfil", kinds=("local_business",)),
     Section(_("Services & staff"), "o2o:console_services", "catalog.manage", kinds=("local_business",)),
+    # o2o deals and redemption (deals sold as vouchers; staff redeem them at the counter)
+    Section(_("Deals"), "o2o:console_deals", "catalog.manage", kinds=("local_business",)),
+    Section(_("Redeem"), "o2o:console_redeem", "orders.fulfil", kinds=("local_business",)),
     # reviews of a local business's places: unanswered ones counted beside the label
     Section(
         _("Reviews"),

@@ -21,3 +21,7 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import review_records
 
         review_records.register()
+        # deals and vouchers: a deal's order paid → its vouchers; cancelled → its units back, its vouchers closed
+        from tradeloop.o2o import vouchers
+
+        vouchers.register()

@@ -31,3 +31,27 @@ def sweep_expired_requests() -> int:
     from tradeloop.o2o import local_requests
 
     return local_requests.sweep_expired_requests(clock.now())
+
+
+# --- deals and vouchers: deals end or fail at their sale end (refunds), unused vouchers expire, orders complete ---
+
+
+@shared_task
+def sweep_deals() -> int:
+    from tradeloop.o2o import vouchers
+
+    return vouchers.sweep_deals(clock.now())
+
+
+@shared_task
+def sweep_expired_vouchers() -> int:
+    from tradeloop.o2o import vouchers
+
+    return vouchers.sweep_expired_vouchers(clock.now())
+
+
+@shared_task
+def sweep_closed_voucher_orders() -> int:
+    from tradeloop.o2o import vouchers
+
+    return vouchers.sweep_closed_orders(clock.now())

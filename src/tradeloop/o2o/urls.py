@@ -50,6 +50,31 @@ urlpatterns += [
     ),
 ]
 
+from tradeloop.o2o import deal_views, redemption_views, voucher_views  # noqa: E402  (deals, vouchers, redemption)
+
+urlpatterns += [
+    path("local/deals/<int:deal_id>/", deal_views.deal_page, name="deal"),
+    path("local/deals/<int:deal_id>/buy/", deal_views.buy, name="deal_buy"),
+    path("local/vouchers/", voucher_views.my_vouchers, name="vouchers"),
+    path("local/vouchers/<int:voucher_id>/", voucher_views.voucher_page, name="voucher"),
+    path("local/vouchers/<int:voucher_id>/refund/", voucher_views.voucher_refund, name="voucher_refund"),
+    path("console/<int:org_id>/deals/", deal_views.console_deals, name="console_deals"),
+    path("console/<int:org_id>/deals/new/", deal_views.console_deal_new, name="console_deal_new"),
+    path("console/<int:org_id>/deals/<int:deal_id>/", deal_views.console_deal_edit, name="console_deal_edit"),
+    path(
+        "console/<int:org_id>/deals/<int:deal_id>/<str:action>/",
+        deal_views.console_deal_action,
+        name="console_deal_action",
+    ),
+    path("console/<int:org_id>/redeem/", redemption_views.console_redeem, name="console_redeem"),
+    path("console/<int:org_id>/redemptions/", redemption_views.console_redemptions, name="console_redemptions"),
+    path(
+        "console/<int:org_id>/redemptions/<int:voucher_id>/undo/",
+        redemption_views.console_undo,
+        name="console_undo",
+    ),
+]
+
 from tradeloop.o2o import booking_views, staffing_views  # noqa: E402  (bookings, services and staff)
 
 urlpatterns += [

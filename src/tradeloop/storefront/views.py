@@ -17,6 +17,7 @@ from tradeloop.catalog.selectors import ProductFilters
 from tradeloop.core import clock
 from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.core.pagination import Page
+from tradeloop.o2o import deal_selectors as o2o_deals
 from tradeloop.promotions import selectors as promotions
 from tradeloop.storefront import design_selectors
 from tradeloop.storefront.forms import SORT_CHOICES, ProductFilterForm
@@ -73,6 +74,8 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
             product = c2c_listings.listing_product(pk)
         except NotFound:
             raise Http404(str(exc)) from exc
+    if (o2o_page := o2o_deals.o2o_page_url(product)) is not None:  # a deal or a service has its own page
+        return redirect(o2o_page)
     if slug != product.slug:
         return redirect("storefront:product", pk=product.pk, slug=product.slug, permanent=True)
     variants = list(product.variants.all())
