@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tradeloop.reviews import records, services
 
@@ -53,7 +54,7 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     photos = PhotosField(
-        label=_("Photos"),
+        label=pgettext_lazy("review", "Photos"),
         required=False,
         help_text=_("Up to 9 photos (JPEG, PNG or WebP, 5 MB each)."),
     )

@@ -145,11 +145,14 @@ def own_review(actor: User, review_id: int) -> Review:
 
 
 def seller_page(seller: Organization, *, unanswered: bool = False, cursor: str | None = None, limit: int = 20) -> Page:
-    """A seller's reviews (hidden ones too), newest first; `unanswered`: only those without a reply yet."""
+    """A seller's reviews (hidden ones too), newest first, each with its `.target`; `unanswered`: only published ones without
+    a reply yet."""
     qs = Review.objects.filter(seller=seller)
     if unanswered:
-        qs = qs.filter(replied_at__isnull=True)
-    return keyset_page(with_parts(qs), order=ORDER, cursor=cursor, limit=limit)
+        qs = qs.filter(replied_at__isnull=True, state=Review.State.PUBLISHED)
+    page = keyset_page(with_parts(qs), order=ORDER, cursor=cursor, limit=limit)
+    attach_targets(page.items)
+    return page
 
 
 def unanswered_count(seller: Organization) -> int:
