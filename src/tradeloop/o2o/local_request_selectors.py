@@ -178,6 +178,13 @@ class AnswerView:
     km: float | None
     turn: str | None
     versions: list
+    by_buyer: bool = False  # the current version is the consumer's counter
+    seller_note: str = ""  # the business's latest message
+
+    @property
+    def previous_price(self) -> Decimal | None:
+        """The business's price the consumer's counter answers (None when the current version is the business's)."""
+        return price_of(self.versions[-2]) if self.by_buyer and len(self.versions) > 1 else None
 
 
 def answer_view(request: ConsumerRequest, answer: RequestAnswer) -> AnswerView:
@@ -194,6 +201,8 @@ def answer_view(request: ConsumerRequest, answer: RequestAnswer) -> AnswerView:
         km=km_between(request, answer.place) if answer.place else None,
         turn=turn(negotiation),
         versions=versions,
+        by_buyer=current is not None and current.author_side == Side.BUYER,
+        seller_note=next((v.note for v in reversed(versions) if v.author_side == Side.SELLER), ""),
     )
 
 
