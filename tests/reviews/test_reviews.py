@@ -314,3 +314,13 @@ def test_target_summary_has_the_histogram_and_sub_score_averages():
     ]
     assert {s.key: s.average for s in summary.scores} == {"service": 4.0, "environment": None, "value": 4.0}
     assert summary.average == Decimal("4.0")
+
+
+def test_a_revoked_record_takes_its_review_off_the_place():
+    voucher = visits.voucher()
+    review = write(voucher)
+    services.record_revoked(record_kind="voucher", record_id=voucher.pk)
+    review.refresh_from_db()
+    assert review.state == Review.State.HIDDEN and review.hidden_reason
+    assert Place.objects.get(pk=voucher.redeemed_place_id).rating_count == 0
+    assert services.record_revoked(record_kind="voucher", record_id=999_999) is None

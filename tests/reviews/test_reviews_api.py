@@ -178,3 +178,11 @@ def test_every_list_has_a_fixed_query_budget(django_assert_max_num_queries):
         assert len(mine.get("reviews/mine").json()["items"]) == 5
     with django_assert_max_num_queries(6):
         assert len(mine.get("reviews/pending").json()) == 8
+
+
+def test_a_hidden_place_has_no_public_reviews():
+    place = local.place()
+    voucher = visits.voucher(at=place)
+    services.write_review(actor=voucher.buyer, record_kind="voucher", record_id=voucher.pk, stars=5)
+    Place.objects.filter(pk=place.pk).update(is_active=False)
+    assert_error(Api(Client()).get("reviews", {"target": f"place:{place.pk}"}), 404)

@@ -184,6 +184,7 @@ def target_reviews(request: HttpRequest, query: Query[ReviewTargetQuery]):
     target_id = int(raw_id)
     if not 1 <= target_id < 2**63:
         raise NotFound(gettext("Nothing to review here."), field="target")
+    selectors.describe_target(kind, target_id)  # an unknown or hidden place: 404
     page = selectors.target_page(kind, target_id, cursor=query.cursor, limit=query.limit)
     return {
         "summary": _summary(selectors.target_summary(kind, target_id)),

@@ -403,3 +403,16 @@ def show(*, actor: User | None, review_id: int, reason: str = "") -> Review:
     states.transition(review, State.PUBLISHED, actor=actor, reason=reason or "shown again")
     refresh_target(review.target_kind, review.target_id)
     return review
+
+
+@transaction.atomic
+def record_revoked(*, record_kind: str, record_id: int, actor: User | None = None) -> Review | None:
+    """The record no longer proves a visit (a mistaken redemption undone): its review, if any, leaves the pages and
+    the target's rating. For the modes to call from the step that undoes the record."""
+    review = Review.objects.select_for_update().filter(record_kind=record_kind, record_id=record_id).first()
+    if review is None or review.state == State.HIDDEN:
+        return review
+    review.hidden_reason = gettext("The visit it was written for was undone.")
+    states.transition(review, State.HIDDEN, actor=actor, reason="record revoked")
+    refresh_target(review.target_kind, review.target_id)
+    return review
