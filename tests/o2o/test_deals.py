@@ -192,3 +192,20 @@ def test_bad_quantities_and_own_deals_are_refused():
     assert refused.value.code == "own_deal"
     with pytest.raises(NotFound):
         deals.buy(actor=factories.UserFactory(), deal_id=999_999)
+
+
+def test_places_show_their_cheapest_deal_and_count_what_sold():
+    place = local.place()
+    owner = place.seller.owner
+    deal = _new(place)
+    place.refresh_from_db()
+    assert place.price_from is None
+    deals.publish(actor=owner, deal_id=deal.pk)
+    place.refresh_from_db()
+    assert place.price_from == Decimal("39.00")
+    bought(deal, quantity=2)
+    place.refresh_from_db()
+    assert place.sold_count == 2
+    deals.withdraw(actor=owner, deal_id=deal.pk)
+    place.refresh_from_db()
+    assert place.price_from is None

@@ -293,8 +293,11 @@ def update_deal(*, actor: User, deal_id: int, **changes) -> Deal:
         )
     if fields:
         deal.save(update_fields=list(fields))
+    before = set(place_ids_of(deal))
     if places is not None:
         deal.places.set(places)
+    if deal.state == State.LIVE:
+        refresh_place_prices(before | set(place_ids_of(deal)))
     return deal
 
 
@@ -316,6 +319,7 @@ def publish(*, actor: User, deal_id: int) -> Deal:
     if deal.product.status != Product.Status.PUBLISHED:
         catalog.publish(actor=actor, product=deal.product)
     states.transition(deal, State.LIVE, actor=actor, reason="published")
+    refresh_place_prices(place_ids_of(deal))
     return deal
 
 
@@ -330,8 +334,38 @@ def withdraw(*, actor: User, deal_id: int) -> Deal:
     states.transition(deal, State.WITHDRAWN, actor=actor, reason="withdrawn by the seller")
     if deal.product.status == Product.Status.PUBLISHED:
         states.transition(deal.product, Product.Status.UNPUBLISHED, actor=actor)
+    refresh_place_prices(place_ids_of(deal))
     transaction.on_commit(lambda: vouchers.refund_untipped(deal.pk, reason=gettext("the deal was withdrawn")))
     return deal
+
+
+# --- the places' denormalised price and sales (lists sort by them) ------------------------------------------------
+
+
+def refresh_place_prices(place_ids) -> None:
+    """Each place's `price_from`: the cheapest deal on sale or active service there (None: neither)."""
+    from django.db.models import Min
+
+    from tradeloop.o2o.models import Service
+
+    ids = list(place_ids)
+    if not ids:
+        return
+    live = Deal.objects.filter(state=State.LIVE, product__status=Product.Status.PUBLISHED, places__in=ids)
+    deal_prices = dict(live.values("places").annotate(low=Min("product__price_from")).values_list("places", "low"))
+    active = Service.objects.filter(is_active=True, product__status=Product.Status.PUBLISHED, places__in=ids)
+    service_prices = dict(active.values("places").annotate(low=Min("product__price_from")).values_list("places", "low"))
+    for place_id in ids:
+        prices = [p for p in (deal_prices.get(place_id), service_prices.get(place_id)) if p is not None]
+        Place.objects.filter(pk=place_id).update(price_from=min(prices) if prices else None)
+
+
+def place_ids_of(deal: Deal) -> list[int]:
+    return list(deal.places.values_list("pk", flat=True))
+
+
+def count_sold(deal: Deal, quantity: int) -> None:
+    Place.objects.filter(pk__in=place_ids_of(deal)).update(sold_count=F("sold_count") + quantity)
 
 
 # --- buying -------------------------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ def _issue(order: Order, deal: Deal, now: datetime) -> list[Voucher]:
     Voucher.objects.bulk_create(made)
     made = list(Voucher.objects.filter(order=order))
     states.record_many(made, reason=f"order {order.number} paid", at=now)
+    deals.count_sold(deal, len(made))
     if first_time:
         Deal.objects.filter(pk=deal.pk).update(buyer_count=F("buyer_count") + 1)
     tip(deal.pk, now)
@@ -255,6 +256,7 @@ def _end(deal: Deal, to: str, reason: str) -> None:
     product = deal.product
     if product.status == Product.Status.PUBLISHED:
         states.transition(product, Product.Status.UNPUBLISHED, reason=reason)
+    deals.refresh_place_prices(deals.place_ids_of(deal))
 
 
 def sweep_deals(now: datetime | None = None) -> int:
