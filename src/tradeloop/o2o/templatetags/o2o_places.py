@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -22,3 +23,12 @@ def distance(km) -> str:
     if km < 1:
         return f"{max(10, round(km * 1000, -1)):.0f} m"
     return f"{number_format(km, 1)} km"
+
+
+@register.filter
+def full_address(place) -> str:
+    """As people write it: "中山路18号" after "南京玄武区" in Chinese, "18 Zhongshan Road, Xuanwu, Nanjing" in English."""
+    parts = [place.localized("address"), place.localized("district"), place.localized("city")]
+    if (get_language() or "").startswith("zh"):
+        return "".join(reversed([p for p in parts if p]))
+    return ", ".join(p for p in parts if p)
