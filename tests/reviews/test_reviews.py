@@ -324,3 +324,14 @@ def test_a_revoked_record_takes_its_review_off_the_place():
     assert review.state == Review.State.HIDDEN and review.hidden_reason
     assert Place.objects.get(pk=voucher.redeemed_place_id).rating_count == 0
     assert services.record_revoked(record_kind="voucher", record_id=999_999) is None
+
+
+def test_a_voucher_used_for_a_booking_is_one_visit_reviewed_through_the_booking():
+    buyer = factories.UserFactory()
+    booking = visits.booking(buyer)
+    voucher = visits.voucher(buyer, at=booking.place)
+    Booking.objects.filter(pk=booking.pk).update(voucher=voucher)
+    assert [(r.kind, r.id) for r in records.waiting(buyer)] == [("booking", booking.pk)]
+    with pytest.raises(NotFound):
+        write(voucher)
+    write(booking)

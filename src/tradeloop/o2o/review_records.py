@@ -44,8 +44,13 @@ def _reviewed(kind: str):
 
 
 def _redeemed_vouchers(user):
+    # a voucher used for a booking is one visit with it: the completed booking is the record that is reviewed
     return Voucher.objects.filter(
-        buyer=user, state=Voucher.State.REDEEMED, redeemed_place__isnull=False, redeemed_at__isnull=False
+        buyer=user,
+        state=Voucher.State.REDEEMED,
+        redeemed_place__isnull=False,
+        redeemed_at__isnull=False,
+        booking__isnull=True,
     ).select_related("deal__product", "redeemed_place")
 
 
