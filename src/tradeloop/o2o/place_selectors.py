@@ -327,9 +327,7 @@ def cities() -> list[City]:
     each), so a cache miss costs 1 + one query per city, and never a scan of the places."""
 
     def read() -> list[City]:
-        counts = (
-            Place.objects.filter(is_active=True).values_list("city").annotate(n=Count("id")).order_by("-n", "city")
-        )
+        counts = Place.objects.filter(is_active=True).values_list("city").annotate(n=Count("id")).order_by("-n", "city")
         found = []
         for city, n in counts[:MAX_CITIES]:
             best = Place.objects.filter(city=city, is_active=True).order_by("-rating_score", "id")
