@@ -175,3 +175,10 @@ def test_the_console_menu_shows_deals_and_redeem_to_a_local_business():
     merchant = factories.seller_with_owner(kind="merchant")
     page = web_as(merchant.owner).get(reverse("console:dashboard", args=[merchant.pk])).content.decode()
     assert "/deals/" not in page
+
+
+def test_the_storefront_sends_a_service_product_to_its_booking_page():
+    service = local.service()
+    product = service.product
+    answer = web_as().get(reverse("storefront:product", args=[product.pk, product.slug]))
+    assert answer.status_code == 302 and answer["Location"] == reverse("o2o:service", args=[service.pk])
