@@ -285,3 +285,21 @@ def test_deep_cleaning_is_served_by_a_housekeeping_place(consumer):
     assert deep_cleaning().pk in set(selectors.service_categories().values_list("pk", flat=True))
     request = request_for(consumer, category=deep_cleaning())
     assert [p.seller_id for p in selectors.places_near(request)] == [near.pk]
+
+
+def test_the_consumer_is_emailed_each_new_answer_in_their_language(
+    consumer, celery_eager, mailoutbox, django_capture_on_commit_callbacks
+):
+    consumer.language = "zh-hans"
+    consumer.save(update_fields=["language"])
+    near = cleaner("Sparkle Home")
+    request = request_for(consumer)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = answer_from(near, request, price="320.00")
+    assert [m.to for m in mailoutbox] == [[consumer.email]]
+    assert "Sparkle Home" in mailoutbox[0].subject and "报价" in mailoutbox[0].subject
+    assert "320.00" in mailoutbox[0].body and f"/local/requests/{request.pk}/" in mailoutbox[0].body
+    from tradeloop.o2o.local_request_mail import new_answer_email
+
+    assert new_answer_email(answer.pk) == 0  # once only

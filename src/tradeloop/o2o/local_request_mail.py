@@ -1,8 +1,8 @@
-"""Consumer-request e-mails: a new request near a business goes to its staff who may answer (orders.fulfil), in
-each recipient's language, from a worker after commit.
+"""Consumer-request e-mails, in each recipient's language, from a worker after commit: a new request near a business
+goes to its staff who may answer (orders.fulfil); a new answer goes to the consumer.
 
-Sent through the notifications app's once-only sending (EmailLog, kind `o2o_request`, ref `request:<id>`): a retried
-or duplicated job sends nothing twice."""
+Sent through the notifications app's once-only sending (EmailLog, kind `o2o_request` ref `request:<id>`, kind
+`o2o_request_answer` ref `answer:<id>`): a retried or duplicated job sends nothing twice."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.accounts.models import Membership
 from tradeloop.notifications.services import Recipient, _link, _send_once, _site_url
 from tradeloop.o2o import local_request_selectors as selectors
-from tradeloop.o2o.models import ConsumerRequest
+from tradeloop.o2o.models import ConsumerRequest, RequestAnswer
 
 KIND = "o2o_request"
 SUBJECT = _("A customer near %(place)s needs: %(title)s")
+ANSWER_KIND = "o2o_request_answer"
+ANSWER_SUBJECT = _("New offer from %(business)s for: %(title)s")
 
 
 def _staff(seller_ids: set[int]) -> dict[int, list[Recipient]]:
@@ -76,3 +78,45 @@ def send_new_request_emails(request_id: int) -> int:
 
 def queue_new_request(request_id: int) -> None:
     send_new_request_emails.delay(request_id)
+
+
+def new_answer_email(answer_id: int) -> int:
+    """Tell the consumer that a business answered their request (its price and time)."""
+    answer = RequestAnswer.objects.select_related("request__consumer", "request__category", "seller", "place").filter(
+        pk=answer_id
+    )
+    answer = answer.prefetch_related("negotiation__proposals__lines").first()
+    if answer is None or not answer.request.consumer.email:
+        return 0
+    request, consumer = answer.request, answer.request.consumer
+    versions = list(answer.negotiation.proposals.all())
+    if not versions:
+        return 0
+    recipient = Recipient(consumer.email, consumer.language or settings.LANGUAGE_CODE, consumer.display_name)
+    with translation.override(recipient.language):
+        context = {
+            "recipient": recipient,
+            "request": request,
+            "answer": answer,
+            "price": selectors.price_of(versions[0]),
+            "proposed_at": selectors.proposed_at_of(versions[0]),
+            "site_url": _site_url(),
+            "request_url": _link("o2o:request", request.pk),
+        }
+        subject = str(ANSWER_SUBJECT % {"business": answer.seller.name, "title": request.title})
+        text = render_to_string("o2o/email/request_answered.txt", context)
+        html = render_to_string("o2o/email/request_answered.html", context)
+    return int(
+        _send_once(
+            kind=ANSWER_KIND, ref=f"answer:{answer.pk}", to=consumer.email, subject=subject, text=text, html=html
+        )
+    )
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_kwargs={"max_retries": 8})
+def send_new_answer_email(answer_id: int) -> int:
+    return new_answer_email(answer_id)
+
+
+def queue_new_answer(answer_id: int) -> None:
+    send_new_answer_email.delay(answer_id)

@@ -215,10 +215,6 @@ def answer_views(request: ConsumerRequest) -> list[AnswerView]:
 # --- the merchant's side -----------------------------------------------------------------------------------------
 
 
-def _active_places(seller: Organization) -> list[Place]:
-    return list(Place.objects.filter(seller=seller, is_active=True).prefetch_related("categories").order_by("id"))
-
-
 @dataclass
 class NearbyRequest:
     request: ConsumerRequest
@@ -247,9 +243,17 @@ def _nearest_serving(request: ConsumerRequest, places: list[Place]) -> tuple[Pla
     return min(found, key=lambda pair: pair[1]) if found else None
 
 
-def open_requests_near(seller: Organization, *, limit: int = NEARBY_LIMIT) -> list[NearbyRequest]:
-    """Open requests a local business may answer, newest first, with its nearest serving place and its answer."""
-    places = _active_places(seller)
+def active_places(seller: Organization) -> list[Place]:
+    """The business's active places with their categories (two queries)."""
+    return list(Place.objects.filter(seller=seller, is_active=True).prefetch_related("categories").order_by("id"))
+
+
+def open_requests_near(
+    seller: Organization, *, places: list[Place] | None = None, limit: int = NEARBY_LIMIT
+) -> list[NearbyRequest]:
+    """Open requests a local business may answer, newest first, with its nearest serving place and its answer
+    (`places`: its active places, if already read)."""
+    places = active_places(seller) if places is None else places
     if not places:
         return []
     qs = (
@@ -276,7 +280,7 @@ def open_requests_near(seller: Organization, *, limit: int = NEARBY_LIMIT) -> li
 def nearby_request(seller: Organization, request_id: int) -> NearbyRequest:
     """One open request the business may answer (else 404: it is not theirs to see)."""
     request = ConsumerRequest.objects.select_related("category").filter(pk=request_id).first()
-    places = _active_places(seller)
+    places = active_places(seller)
     match = _nearest_serving(request, places) if request is not None else None
     if request is None or match is None:
         raise NotFound(gettext("request not found"), field="request")

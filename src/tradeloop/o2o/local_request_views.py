@@ -18,7 +18,7 @@ from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.o2o import local_request_selectors as selectors
 from tradeloop.o2o import local_requests
 from tradeloop.o2o.local_request_forms import AnswerForm, CounterForm, RequestForm, attach
-from tradeloop.o2o.models import ConsumerRequest, Place
+from tradeloop.o2o.models import ConsumerRequest
 from tradeloop.orders.models import Order
 
 PAGE_SIZE = 20
@@ -174,9 +174,9 @@ def _answer_form(console: Console, nearby: selectors.NearbyRequest, places, serv
 
 def _console(request: HttpRequest, console: Console, *, bound: tuple[int, AnswerForm] | None = None, status=200):
     org = console.organization
-    places = list(Place.objects.filter(seller=org, is_active=True).order_by("id"))
+    places = selectors.active_places(org)
     services = list(selectors.seller_services(org))
-    nearby = selectors.open_requests_near(org)
+    nearby = selectors.open_requests_near(org, places=places)
     rows = []
     for n in nearby:
         form = bound[1] if bound and bound[0] == n.request.pk else _answer_form(console, n, places, services)
@@ -209,7 +209,7 @@ def console_requests(request: HttpRequest, console: Console) -> HttpResponse:
 def console_request_answer(request: HttpRequest, console: Console, request_id: int) -> HttpResponse:
     org = console.organization
     nearby = selectors.nearby_request(org, request_id)
-    places = list(Place.objects.filter(seller=org, is_active=True).order_by("id"))
+    places = selectors.active_places(org)
     form = _answer_form(console, nearby, places, list(selectors.seller_services(org)), data=request.POST)
     if form.is_valid():
         try:

@@ -274,13 +274,17 @@ def answer(
     )
     try:
         with transaction.atomic():
-            return RequestAnswer.objects.create(
+            made = RequestAnswer.objects.create(
                 request=request, negotiation=negotiation, seller=seller, place=place, created_at=now
             )
     except IntegrityError:
         raise Conflict(
             gettext("Your business has answered this request already."), code=Code.REQUEST_ANSWERED
         ) from None
+    from tradeloop.o2o import local_request_mail
+
+    transaction.on_commit(lambda: local_request_mail.queue_new_answer(made.pk), robust=True)
+    return made
 
 
 def _answer_of(actor: User, answer_id: int) -> RequestAnswer:
