@@ -190,3 +190,17 @@ def test_withdrawing_a_deal_before_it_tips_refunds_its_buyers(django_capture_on_
         deals.withdraw(actor=owner(deal.product.seller), deal_id=deal.pk)
     order.refresh_from_db()
     assert order.state == Order.State.CANCELLED and order.refunded_total == order.total
+
+
+def test_a_refund_never_takes_more_than_escrow_still_holds():
+    from tradeloop.core.money import Money
+    from tradeloop.ledger import services as ledger
+
+    order = bought(local.deal(), quantity=2)
+    one, two = vouchers_of(order)
+    ledger.release_part(order=order, amount=Money(Decimal("50.00"), "CNY"), ref="test:part")  # 28.00 left
+    with pytest.raises(Conflict) as refused:
+        vouchers.refund(actor=order.buyer, voucher_id=one.pk)
+    assert refused.value.code == "voucher_not_refundable"
+    one.refresh_from_db()
+    assert one.state == State.VALID and in_escrow(order) == Decimal("28.00")
