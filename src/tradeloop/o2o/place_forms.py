@@ -39,7 +39,7 @@ class SearchForm(forms.Form):
     city = forms.CharField(label=_("City"), required=False, max_length=80)
     category = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
     near = forms.CharField(
-        label=_("Position"),
+        label=pgettext_lazy("map", "Position"),
         required=False,
         max_length=60,
         help_text=_("Latitude,longitude — or use “Near me” or the map."),
@@ -92,8 +92,8 @@ def hours_text(periods: list[list[str]]) -> str:
 class PlaceForm(forms.Form):
     """Add or edit a place: names, address and city in both languages, position, hours per weekday, photos."""
 
-    name = forms.CharField(label=_("Name (English)"), max_length=160, required=False)
-    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=160, required=False)
+    name = forms.CharField(label=pgettext_lazy("place", "Name (English)"), max_length=160, required=False)
+    name_zh = forms.CharField(label=pgettext_lazy("place", "Name (Chinese)"), max_length=160, required=False)
     address = forms.CharField(label=_("Address (English)"), max_length=240, required=False)
     address_zh = forms.CharField(label=_("Address (Chinese)"), max_length=240, required=False)
     city = forms.CharField(label=_("City (English)"), max_length=80)
@@ -112,7 +112,7 @@ class PlaceForm(forms.Form):
         max_value=180,
         widget=forms.NumberInput(attrs={"step": "any", "data-place-lng": ""}),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = forms.CharField(label=pgettext_lazy("place", "Phone"), max_length=40, required=False)
     time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial=settings.TIME_ZONE)
     categories = CategoryChoice(
         label=_("Service categories"),
