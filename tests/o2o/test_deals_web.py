@@ -35,7 +35,9 @@ def test_the_deal_page_shows_price_discount_progress_places_and_buy():
     assert "¥39.00" in text and "¥68.00" in text and "42% off" in text
     assert "3 of 20 bought to make it happen" in text and "data-countdown" in text
     assert reverse("o2o:place", args=[place.pk]) in text and "Book a day ahead." in text
-    assert reverse("o2o:deal_buy", args=[deal.pk]) in text
+    assert "Sign in to buy" in text
+    signed_in = web_as(factories.UserFactory()).get(reverse("o2o:deal", args=[deal.pk])).content.decode()
+    assert reverse("o2o:deal_buy", args=[deal.pk]) in signed_in
     zh = web_as().get(reverse("o2o:deal", args=[deal.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "莲花美发" in zh
 
