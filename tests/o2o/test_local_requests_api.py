@@ -113,6 +113,11 @@ def test_the_whole_flow_in_the_api(client, consumer):
     )
     assert accepted.status_code == 200, accepted.content
     number = accepted.json()["order_number"]
+    replay = client.post(
+        f"/api/v1/request-answers/{answer_id}/accept", {"version": 2}, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    assert replay.status_code == 200 and replay.json()["order_number"] == number  # the same key: no second order
+    assert Order.objects.filter(checkout_ref=f"request:{request.pk}").count() == 1
     order = Order.objects.get(number=number)
     assert order.total == Decimal("300.00") and order.mode == "o2o"
     client.force_login(consumer)

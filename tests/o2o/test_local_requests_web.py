@@ -185,3 +185,14 @@ def test_console_requests_query_budget(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(22):
         page = client.get(f"/console/{near.pk}/requests/")
     assert page.status_code == 200 and page.content.decode().count("Clean ") >= 6
+
+
+def test_a_support_member_reads_but_cannot_answer(client, consumer):
+    near = cleaner()
+    request = request_for(consumer)
+    support = factories.member(near, "support")
+    client.force_login(support)
+    page = client.get(f"/console/{near.pk}/requests/").content.decode()
+    assert request.title in page and "Send an offer" not in page
+    refused = client.post(f"/console/{near.pk}/requests/{request.pk}/answer/", {})
+    assert refused.status_code == 403 and not RequestAnswer.objects.exists()
