@@ -304,3 +304,9 @@ def test_api_list_query_budgets(salon, django_assert_max_num_queries):
     owner = _api(salon.owner)
     with django_assert_max_num_queries(9):
         assert owner.get("seller/places", {"organization": salon.pk, "limit": 30}).status_code == 200
+
+
+def test_the_search_form_speaks_chinese(client, salon):
+    place(salon)
+    html = client.get(reverse("o2o:local"), {"city": "Nanjing"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "3 公里" in html and "位置" in html

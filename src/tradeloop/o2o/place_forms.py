@@ -7,8 +7,9 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from tradeloop.catalog.models import Category
 from tradeloop.o2o.places import DAYS
@@ -24,6 +25,10 @@ DAY_LABELS = {
     "sun": pgettext_lazy("weekday", "Sunday"),
 }
 _PERIOD = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})\s*$")
+
+
+# a radius in the reader's language, decided when the form is shown (not when this module is imported)
+_km = lazy(lambda km: gettext("%(km)s km") % {"km": km}, str)
 
 
 def attach(form: forms.Form, error) -> None:
@@ -45,9 +50,7 @@ class SearchForm(forms.Form):
         help_text=_("Latitude,longitude — or use “Near me” or the map."),
         widget=forms.TextInput(attrs={"placeholder": "32.0416,118.7784", "inputmode": "decimal"}),
     )
-    radius_km = forms.ChoiceField(
-        label=_("Within"), required=False, initial="3", choices=[(r, _("%(km)s km") % {"km": r}) for r in RADII]
-    )
+    radius_km = forms.ChoiceField(label=_("Within"), required=False, initial="3", choices=[(r, _km(r)) for r in RADII])
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
