@@ -184,3 +184,18 @@ def test_the_storefront_sends_a_service_product_to_its_booking_page():
     product = service.product
     answer = web_as().get(reverse("storefront:product", args=[product.pk, product.slug]))
     assert answer.status_code == 302 and answer["Location"] == reverse("o2o:service", args=[service.pk])
+
+
+def test_the_deal_page_reads_a_fixed_number_of_queries(django_assert_max_num_queries):
+    place = local.place()
+    deal = local.deal(place, tipping_point=5)
+    buyer = factories.UserFactory()
+    client = web_as(buyer)
+    client.get(reverse("o2o:deal", args=[deal.pk]))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("o2o:deal", args=[deal.pk]))
+    for n in range(4):
+        deal.places.add(local.place(place.seller, name=f"Branch {n}"))
+        bought(deal)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "Branch 3" in client.get(reverse("o2o:deal", args=[deal.pk])).content.decode()

@@ -204,3 +204,19 @@ def test_a_refund_never_takes_more_than_escrow_still_holds():
     assert refused.value.code == "voucher_not_refundable"
     one.refresh_from_db()
     assert one.state == State.VALID and in_escrow(order) == Decimal("28.00")
+
+
+def test_the_sweeps_run_on_celery_beat(clock):
+    from tradeloop import celery
+    from tradeloop.o2o import tasks
+
+    tasks_run = {entry["task"] for entry in celery.app.conf.beat_schedule.values()}
+    assert {
+        "tradeloop.o2o.tasks.sweep_deals",
+        "tradeloop.o2o.tasks.sweep_expired_vouchers",
+        "tradeloop.o2o.tasks.sweep_closed_voucher_orders",
+    } <= tasks_run
+    deal = local.deal(tipping_point=2)
+    bought(deal)
+    clock.advance(days=8)
+    assert tasks.sweep_deals() == 1 and tasks.sweep_expired_vouchers() == 0 and tasks.sweep_closed_voucher_orders() == 0
