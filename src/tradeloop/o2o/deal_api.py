@@ -143,10 +143,7 @@ def _place_out(place) -> dict:
 
 def deal_out(request: HttpRequest, deal: Deal) -> dict:
     product = deal.product
-    variants = list(product.variants.all())
-    variant = variants[0] if variants else None
-    price = variant.price if variant else None
-    original = variant.compare_at_price if variant else None
+    price, original = deals.prices_of(deal)
     return {
         "id": deal.pk,
         "product_id": product.pk,

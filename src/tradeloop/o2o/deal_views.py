@@ -24,18 +24,12 @@ from tradeloop.o2o.models import Deal
 SECTION = "o2o:console_deals"
 
 
-def _price_of(deal: Deal) -> tuple:
-    variants = list(deal.product.variants.all())
-    variant = variants[0] if variants else None
-    return (variant.price, variant.compare_at_price) if variant else (None, None)
-
-
 def deal_page(request: HttpRequest, deal_id: int) -> HttpResponse:
     try:
         deal = selectors.public_deal(deal_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    price, original = _price_of(deal)
+    price, original = deals.prices_of(deal)
     held = deals.units_held(request.user, deal) if request.user.is_authenticated else 0
     return render(
         request,
@@ -98,13 +92,13 @@ def console_deals(request: HttpRequest, console: Console) -> HttpResponse:
         )
     except ValidationFailed:
         page = selectors.seller_deals(actor=request.user, organization_id=console.organization.pk)
-    rows = [(deal, deals.progress(deal), *_price_of(deal)) for deal in page.items]
+    rows = [(deal, deals.progress(deal), *deals.prices_of(deal)) for deal in page.items]
     return console.render(request, "o2o/deal_console.html", {"page": page, "rows": rows, "now": clock.now()})
 
 
 def _initial(deal: Deal) -> dict:
     product = deal.product
-    price, original = _price_of(deal)
+    price, original = deals.prices_of(deal)
 
     def plain(html: str) -> str:
         return strip_tags(html.replace("</p>", "\n\n").replace("<br>", "\n")).strip()

@@ -465,6 +465,12 @@ class Progress:
         return max(0, (self.tipping_point or 0) - self.buyers)
 
 
+def prices_of(deal: Deal) -> tuple[Decimal | None, Decimal | None]:
+    """The deal price and the original price, from the prefetched variants (no query with a selector's deal)."""
+    variants = list(deal.product.variants.all())
+    return (variants[0].price, variants[0].compare_at_price) if variants else (None, None)
+
+
 def discount_percent(price, original) -> int | None:
     """How much off the original price, rounded down (none when there is no lower price)."""
     if not price or not original or original <= price:

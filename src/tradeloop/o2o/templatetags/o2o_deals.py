@@ -16,9 +16,7 @@ def place_deals(place: Place) -> dict:
     """The place's deals on sale with price, discount and progress (four queries, whatever their number)."""
     items = []
     for deal in selectors.place_deals(place):
-        variants = list(deal.product.variants.all())
-        price = variants[0].price if variants else None
-        original = variants[0].compare_at_price if variants else None
+        price, original = deals.prices_of(deal)
         items.append(
             {
                 "deal": deal,
