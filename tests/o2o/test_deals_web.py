@@ -199,3 +199,35 @@ def test_the_deal_page_reads_a_fixed_number_of_queries(django_assert_max_num_que
         bought(deal)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "Branch 3" in client.get(reverse("o2o:deal", args=[deal.pk])).content.decode()
+
+
+def test_a_live_deal_is_edited_in_the_console_without_touching_what_was_sold():
+    place = local.place()
+    org = place.seller
+    deal = local.deal(place, tipping_point=5)
+    client = web_as(org.owner)
+    url = reverse("o2o:console_deal_edit", args=[org.pk, deal.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    from django.utils import timezone
+
+    local_time = "%Y-%m-%dT%H:%M"
+    saved = client.post(
+        url,
+        {
+            "title": "Haircut, wash and style",
+            "price": "39.00",
+            "original_price": "68.00",
+            "place_ids": [place.pk],
+            "sale_starts_at": timezone.localtime(deal.sale_starts_at).strftime(local_time),
+            "sale_ends_at": timezone.localtime(deal.sale_ends_at + timedelta(days=2)).strftime(local_time),
+            "voucher_valid_days": "90",
+            "per_person_limit": "5",
+            "tipping_point": "5",
+            "refundable_any_time": "on",
+            "at_expiry": "refund",
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    deal.refresh_from_db()
+    assert deal.product.title == "Haircut, wash and style" and deal.tipping_point == 5

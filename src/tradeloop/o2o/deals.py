@@ -271,6 +271,7 @@ def update_deal(*, actor: User, deal_id: int, **changes) -> Deal:
         for name in FIXED_ONCE_LIVE:
             if name in changes and _changed(deal, variant, name, changes[name]):
                 raise ValidationFailed(gettext("This cannot change once the deal is on sale."), field=name)
+            changes.pop(name, None)  # the same as sold: nothing to write
     texts = _product_texts(changes)
     fields = _clean_deal_fields(changes)
     places = _own_places(product.seller_id, changes["place_ids"]) if "place_ids" in changes else None
@@ -306,7 +307,8 @@ def _changed(deal: Deal, variant, name: str, value) -> bool:
         return _amount(value, field="price") != variant.price
     if name == "tipping_point":
         return _whole(value, field=name, minimum=2, optional=True) != deal.tipping_point
-    return _moment(value, field=name) != deal.sale_starts_at
+    minute = {"second": 0, "microsecond": 0}  # forms send minutes
+    return _moment(value, field=name).replace(**minute) != deal.sale_starts_at.replace(**minute)
 
 
 @transaction.atomic
