@@ -69,7 +69,7 @@ def places_near(request: ConsumerRequest) -> list[Place]:
 
 def service_categories() -> QuerySet[Category]:
     """What a consumer may ask for: the categories local places list, and the ones below them (two queries)."""
-    paths = set(Place.objects.filter(is_active=True).values_list("categories__path", flat=True)) - {None}
+    paths = set(Category.objects.filter(places__is_active=True).values_list("path", flat=True).distinct())
     if not paths:
         return Category.objects.none()
     wanted = Q()
