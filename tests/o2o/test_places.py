@@ -332,3 +332,20 @@ def test_the_city_list_counts_places_and_forgets_itself_when_a_place_is_saved(
     with django_capture_on_commit_callbacks(execute=True):
         new_place(salon, city="Wuxi")
     assert {c.city for c in selectors.cities()} == {"Suzhou", "Nanjing", "Wuxi"}
+
+
+def test_an_operator_moving_a_place_in_the_back_office_moves_its_cell(salon, admin_client):
+    made = new_place(salon)
+    url = f"/admin/o2o/place/{made.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "categories"}
+    data |= {"seller": salon.pk, "latitude": "31.2304", "longitude": "121.4737", "opening_hours": "{}"}
+    data |= {"photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
+    created = data.pop("created_at")
+    data |= {"created_at_0": created.date().isoformat(), "created_at_1": created.time().strftime("%H:%M:%S")}
+    answer = admin_client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+    made.refresh_from_db()
+    assert made.geo_cell == geo.cell_of(31.2304, 121.4737)

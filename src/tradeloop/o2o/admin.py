@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from tradeloop.core.admin import ReadOnlyAdmin
+from tradeloop.o2o import geo
 from tradeloop.o2o.models import (
     Booking,
     ConsumerRequest,
@@ -33,6 +34,12 @@ class PlaceAdmin(admin.ModelAdmin):
     raw_id_fields = ("seller",)
     filter_horizontal = ("categories",)
     inlines = [PlacePhotoInline]
+    readonly_fields = ("geo_cell",)
+
+    def save_model(self, request, obj, form, change):
+        # places: an operator who moves a place moves its grid cell with it (nearby search reads only the cells)
+        obj.geo_cell = geo.cell_of(obj.latitude, obj.longitude)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Deal)
