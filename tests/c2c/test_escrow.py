@@ -124,3 +124,13 @@ def test_a_partial_refund_splits_the_money():
     released = order.total - Decimal("100.00")
     assert _available(order) == released - (released * order.commission_rate).quantize(Decimal("0.01"))
     assert balance(ledger.escrow("CNY")).amount == 0
+
+
+@pytest.mark.django_db
+def test_an_o2o_order_in_escrow_gets_no_c2c_receipt_clock():
+    """O2O holds its money per voucher or booking: no C2C escrow box, no auto-confirm clock on its orders."""
+    from tests.o2o import dealing, local
+
+    order = dealing.bought(local.deal())
+    assert order.held_in_escrow
+    assert not Escrow.objects.filter(order=order).exists()

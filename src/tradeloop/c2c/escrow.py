@@ -94,7 +94,7 @@ def _close_cancelled(order: Order, actor: User | None) -> None:
 
 
 def on_order_changed(sender, *, order: Order, old: str, new: str, actor=None, **kwargs) -> None:
-    if not order.held_in_escrow:
+    if order.mode != Order.Mode.C2C or not order.held_in_escrow:  # O2O holds its money per voucher or booking
         return
     now = clock.now()
     if new == OrderState.PAID:
