@@ -232,6 +232,18 @@ def test_an_unpaid_deposit_releases_the_slot_when_the_payment_time_runs_out(cloc
     assert at(10) in [s.starts_at for s in selectors.free_slots(service, place, MONDAY)]
 
 
+def test_cancelling_or_declining_before_the_deposit_is_paid_cancels_its_order():
+    service = deposit_service(instant_confirm=False)
+    booking = book(service, factories.UserFactory(), at(10, day=MONDAY + timedelta(days=2)))
+    cancelled = bookings.cancel(actor=booking.consumer, booking_id=booking.pk)
+    assert cancelled.state == Booking.State.CANCELLED and cancelled.cancel_fee_charged == 0
+    assert Order.objects.get(pk=booking.order_id).state == Order.State.CANCELLED
+    other = book(service, factories.UserFactory(), at(12, day=MONDAY + timedelta(days=2)))
+    declined = bookings.decline(actor=shop_owner(service), booking_id=other.pk)
+    assert declined.state == Booking.State.DECLINED
+    assert Order.objects.get(pk=other.order_id).state == Order.State.CANCELLED
+
+
 def test_cancelling_before_the_free_limit_refunds_the_whole_deposit():
     service = deposit_service()
     booking = paid_booking(service, at(10, day=MONDAY + timedelta(days=2)))

@@ -342,12 +342,12 @@ def cancel(*, actor: User, booking_id: int) -> Booking:
         raise Conflict(gettext("This booking has started: it cannot be cancelled."), code="illegal_transition")
     fee = cancel_fee_now(booking)
     reason = gettext("cancelled by the customer")
+    booking.cancel_fee_charged = fee
+    _close(booking, State.CANCELLED, actor=actor, reason=reason)  # first: the order's signals find it closed
     if fee > 0:
         _keep_fee(booking, fee, reason)
     else:
         _refund_deposit(booking, reason)
-    booking.cancel_fee_charged = fee
-    _close(booking, State.CANCELLED, actor=actor, reason=reason)
     return booking
 
 
@@ -367,8 +367,8 @@ def decline(*, actor: User, booking_id: int, reason: str = "") -> Booking:
     why = gettext("declined by the shop") + (f": {reason.strip()}" if reason.strip() else "")
     if booking.state != State.REQUESTED:
         raise IllegalTransition("Booking", booking.state, State.DECLINED)
-    _refund_deposit(booking, why)
     _close(booking, State.DECLINED, actor=actor, reason=why)
+    _refund_deposit(booking, why)
     return booking
 
 
@@ -408,10 +408,10 @@ def no_show(*, actor: User, booking_id: int) -> Booking:
         _started(booking)
     fee = booking.order.total if _deposit_paid(booking) else ZERO
     reason = gettext("the customer did not come")
-    if fee:
-        _keep_fee(booking, fee, reason)
     booking.cancel_fee_charged = fee
     _close(booking, State.NO_SHOW, actor=actor, reason=reason)
+    if fee:
+        _keep_fee(booking, fee, reason)
     return booking
 
 
@@ -429,8 +429,8 @@ def sweep_lapsed(now: datetime | None = None) -> int:
             if booking.state != State.REQUESTED or booking.answer_by is None or booking.answer_by > now:
                 continue  # re-checked under the lock
             reason = gettext("the shop did not answer in time")
-            _refund_deposit(booking, reason)
             _close(booking, State.LAPSED, actor=None, reason=reason)
+            _refund_deposit(booking, reason)
             done += 1
     return done
 
