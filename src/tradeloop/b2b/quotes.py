@@ -36,6 +36,7 @@ from tradeloop.negotiation import policies
 from tradeloop.negotiation import services as engine
 from tradeloop.negotiation.models import Negotiation, Proposal, Side
 from tradeloop.negotiation.selectors import SELL
+from tradeloop.notifications import negotiations as reminders
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Adjustment, Order
 from tradeloop.orders.terms import parse_terms
@@ -132,6 +133,12 @@ POLICY = policies.Policy(validity=VALIDITY, on_accept=place_quote_order, check_c
 def register() -> None:
     """Called from B2bConfig.ready()."""
     policies.register(QUOTE, POLICY)
+    reminders.register_answer_pages(
+        QUOTE,
+        reminders.AnswerPages(
+            buyer=("b2b:quote", lambda n: (n.pk,)), seller=("b2b:console_quote", lambda n: (n.seller_id, n.pk))
+        ),
+    )
 
 
 # --- use cases --------------------------------------------------------------------------------------------------

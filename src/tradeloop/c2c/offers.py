@@ -40,6 +40,7 @@ from tradeloop.negotiation import services as engine
 from tradeloop.negotiation.errors import Code as NegotiationCode
 from tradeloop.negotiation.models import Negotiation, Proposal, Side
 from tradeloop.negotiation.selectors import SELL, org_ids, signed_in
+from tradeloop.notifications import negotiations as reminders
 from tradeloop.orders import services as orders
 from tradeloop.orders.models import Adjustment, Order
 
@@ -182,6 +183,8 @@ POLICY = policies.Policy(validity=timedelta(hours=48), on_accept=place_offer_ord
 def register() -> None:
     """Called from C2cConfig.ready()."""
     policies.register(OFFER, POLICY)
+    thread = ("c2c:offer", lambda n: (n.pk,))  # both sides answer on the offer's thread
+    reminders.register_answer_pages(OFFER, reminders.AnswerPages(buyer=thread, seller=thread))
 
 
 # --- use cases ------------------------------------------------------------------------------------------------------

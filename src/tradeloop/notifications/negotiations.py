@@ -6,6 +6,9 @@ e-mail per (version, recipient), in the recipient's language, from a worker once
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -19,11 +22,23 @@ from tradeloop.notifications.models import EmailLog
 from tradeloop.notifications.services import Recipient, _link, _site_url
 
 KIND = "proposal_expiring"
-SUBJECT = _("Your answer is awaited: the quote expires %(when)s")
-PAGES = {  # who answers → the page where they answer (reversed by name: notifications imports no mode)
-    Side.BUYER: ("b2b:quote", lambda n: (n.pk,)),
-    Side.SELLER: ("b2b:console_quote", lambda n: (n.seller_id, n.pk)),
-}
+SUBJECT = _("Your answer is awaited: the offer expires %(when)s")
+Page = tuple[str, Callable[[Negotiation], tuple]]  # a URL name and its arguments, reversed by name
+
+
+@dataclass(frozen=True)
+class AnswerPages:
+    """Where each side answers a negotiation of one kind; a mode registers its pages (notifications imports none)."""
+
+    buyer: Page
+    seller: Page
+
+
+PAGES: dict[str, AnswerPages] = {}
+
+
+def register_answer_pages(kind: str, pages: AnswerPages) -> None:
+    PAGES[kind] = pages
 
 
 def _recipients(negotiation: Negotiation, side: str) -> list[Recipient]:
@@ -43,8 +58,11 @@ def proposal_expiring_email(negotiation_id: int, version: int) -> int:
     proposal = negotiation and negotiation.proposals.filter(number=version).first()
     if proposal is None or negotiation.state != Negotiation.State.OPEN:
         return 0
+    pages = PAGES.get(negotiation.kind)
+    if pages is None:
+        return 0
     side = Side.SELLER if proposal.author_side == Side.BUYER else Side.BUYER
-    url_name, args = PAGES[side]
+    url_name, args = pages.buyer if side == Side.BUYER else pages.seller
     ref = f"negotiation:{negotiation.pk}:v{version}"
     sent = 0
     for recipient in _recipients(negotiation, side):
@@ -54,7 +72,7 @@ def proposal_expiring_email(negotiation_id: int, version: int) -> int:
                 "negotiation": negotiation,
                 "proposal": proposal,
                 "site_url": _site_url(),
-                "quote_url": _link(url_name, *args(negotiation)),
+                "answer_url": _link(url_name, *args(negotiation)),
             }
             subject = str(SUBJECT % {"when": proposal.valid_until.strftime("%Y-%m-%d %H:%M")})
             text = render_to_string(f"notifications/email/{KIND}.txt", context)

@@ -45,6 +45,7 @@ from tradeloop.negotiation import policies
 from tradeloop.negotiation import services as engine
 from tradeloop.negotiation.models import Negotiation, Proposal, Side
 from tradeloop.negotiation.selectors import SELL, signed_in
+from tradeloop.notifications import negotiations as reminders
 from tradeloop.o2o import local_request_selectors as selectors
 from tradeloop.o2o.errors import Code
 from tradeloop.o2o.models import ConsumerRequest, Place, RequestAnswer
@@ -390,6 +391,13 @@ POLICY = policies.Policy(validity=timedelta(days=7), max_rounds=10, on_accept=pl
 def register() -> None:
     """Called from O2oConfig.ready()."""
     policies.register(REQUEST, POLICY)
+    reminders.register_answer_pages(
+        REQUEST,
+        reminders.AnswerPages(
+            buyer=("o2o:request", lambda n: (RequestAnswer.objects.get(negotiation=n).request_id,)),
+            seller=("o2o:console_requests", lambda n: (n.seller_id,)),
+        ),
+    )
 
 
 # --- after the choice ---------------------------------------------------------------------------------------------
