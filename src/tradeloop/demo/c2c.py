@@ -16,13 +16,12 @@ from tradeloop.c2c import disputes, escrow, listings, offers, ratings
 from tradeloop.c2c.models import DeliverySpeed, Dispute, Listing, Rating
 from tradeloop.catalog.models import Product
 from tradeloop.checkout import addresses
-from tradeloop.checkout import services as checkout
 from tradeloop.checkout.models import Address
 from tradeloop.core import clock
+from tradeloop.demo.paying import pay_in_sandbox
 from tradeloop.fulfilment import services as fulfilment
 from tradeloop.negotiation.models import Negotiation
 from tradeloop.orders.models import Order
-from tradeloop.payments.providers import sandbox
 
 PICKUP_ONLY = {"ZM-BIKE"}  # "Pick up in Xianlin"
 POSTED = {"LN-3BODY", "ZM-PYBOOKS"}  # books go by ordinary post
@@ -74,20 +73,7 @@ def _bought(buyer: User, sku: str) -> Order:
     existing = Order.objects.filter(buyer=buyer, lines__variant__product=item.product).first()
     if existing is not None:
         return existing
-    order = listings.buy_now(actor=buyer, listing_id=item.pk)
-    placed = checkout.pay_placed_orders([order], buyer)
-    payment = placed.checkout.payment
-    sandbox.deliver_inline(
-        sandbox.new_event(
-            sandbox.PAYMENT_CAPTURED,
-            payment=payment.token,
-            amount=str(payment.amount),
-            currency=payment.currency,
-            provider_ref=payment.provider_ref,
-        )
-    )
-    order.refresh_from_db()
-    return order
+    return pay_in_sandbox(listings.buy_now(actor=buyer, listing_id=item.pk), buyer)
 
 
 def _shipped(order: Order, carrier: str, tracking: str) -> Order:

@@ -557,10 +557,7 @@ SALON = Seller(
             "Scalp care",
             "beauty-hair",
             "<p>Cleansing, massage and nourishing mask.</p>",
-            [
-                ("QH-SCALP-60", "60 minutes", "158.00", None, 40, {"Duration": "60 min"}),
-                ("QH-SCALP-90", "90 minutes", "218.00", None, 40, {"Duration": "90 min"}),
-            ],
+            _one("QH-SCALP", "158.00", stock=1000, name="60 minutes"),
             kind="service",
             title_zh="头皮护理",
             description_zh="<p>头皮清洁、按摩和滋养面膜。</p>",
@@ -586,10 +583,7 @@ HOUSEKEEPING = Seller(
             "Deep cleaning",
             "housekeeping",
             "<p>Kitchen, bathroom, windows and floors; we bring the equipment.</p>",
-            [
-                ("JL-DEEP-3", "3 hours", "240.00", None, 60, {"Duration": "3 h"}),
-                ("JL-DEEP-5", "5 hours", "380.00", "400.00", 40, {"Duration": "5 h"}),
-            ],
+            _one("JL-DEEP", "240.00", stock=1000, name="3 hours"),
             kind="service",
             featured=True,
             title_zh="家庭深度保洁",

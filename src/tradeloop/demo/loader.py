@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import b2b, c2c, content
+from tradeloop.demo import b2b, c2c, content, o2o
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -200,6 +200,12 @@ def load(say: Say | None = None) -> Report:
     )
     loader.say("C2C: listings, an offer thread, escrow, a dispute, ratings")
     c2c.load(sellers=[orgs[content.LI_NA.name], orgs[content.ZHOU_MING.name]], buyer=loader.person(content.CONSUMER))
+    loader.say("O2O: places, deals, vouchers redeemed and reviewed, a booking, a consumer request")
+    o2o.load(
+        salon=orgs[content.SALON.name],
+        housekeeping=orgs[content.HOUSEKEEPING.name],
+        buyer=loader.person(content.CONSUMER),
+    )
     return loader.report
 
 

@@ -253,7 +253,7 @@ def book(
 
 
 def _booking_of(order: Order) -> Booking | None:
-    if not order.checkout_ref.startswith(REF_PREFIX):
+    if order.mode != Order.Mode.O2O:  # found by the order itself: paying rewrites checkout_ref to the checkout's
         return None
     return (
         Booking.objects.select_for_update(of=("self",)).select_related("service", "order").filter(order=order).first()

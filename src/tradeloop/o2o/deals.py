@@ -382,7 +382,7 @@ def units_held(buyer: User, deal: Deal) -> int:
     """The buyer's vouchers of the deal not refunded, and the units of their orders of it waiting for payment."""
     vouchers = Voucher.objects.filter(deal=deal, buyer=buyer).exclude(state=Voucher.State.REFUNDED).count()
     waiting = OrderLine.objects.filter(
-        order__buyer=buyer, order__checkout_ref=checkout_ref(deal), order__state=Order.State.PENDING_PAYMENT
+        order__buyer=buyer, variant__product_id=deal.product_id, order__state=Order.State.PENDING_PAYMENT
     ).aggregate(n=Sum("quantity"))["n"]
     return vouchers + (waiting or 0)
 

@@ -67,9 +67,10 @@ def grouped(code: str) -> str:
 
 
 def deal_of(order: Order) -> Deal | None:
-    if order.mode != Order.Mode.O2O or not order.checkout_ref.startswith("deal:"):
+    """The deal an order buys vouchers of, read from its line (paying rewrites `checkout_ref` to the checkout's)."""
+    if order.mode != Order.Mode.O2O:
         return None
-    return Deal.objects.filter(pk=int(order.checkout_ref.split(":", 1)[1])).first()
+    return Deal.objects.filter(product_id__in=order.lines.values("variant__product_id")).first()
 
 
 # --- following the order ------------------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ def sweep_closed_orders(now: datetime | None = None) -> int:
     """Deal orders whose last voucher was redeemed (and the undo window passed), refunded or expired complete."""
     now = now or clock.now()
     done = 0
-    paid = Order.objects.filter(mode=Order.Mode.O2O, state=Order.State.PAID, checkout_ref__startswith="deal:")
+    paid = Order.objects.filter(mode=Order.Mode.O2O, state=Order.State.PAID, vouchers__isnull=False)
     for order_id in list(_closed_for_good(paid, now).values_list("id", flat=True).distinct()[:500]):
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
