@@ -119,6 +119,10 @@ CATEGORIES = [
 OPERATOR = Person("admin@example.com", "Site operator (运营)")
 OPERATOR_ORG = {"name": "Tradeloop Nanjing", "slug": "tradeloop-operator", "city": "Nanjing"}
 CONSUMER = Person("chen.xiao@example.com", "Chen Xiao (陈晓)", "zh-hans")
+NEIGHBOURS = [  # more consumers near the local businesses (so a group-buy can tip, a salon has today's bookings)
+    Person("li.hua@example.com", "Li Hua (李华)", "zh-hans"),
+    Person("sam.wu@example.com", "Sam Wu", "en"),
+]
 
 
 def _fruit(sku: str, prices: tuple[str, str, str], discounts: tuple = (None, None, None), stock: int = 80) -> list:

@@ -205,6 +205,7 @@ def load(say: Say | None = None) -> Report:
         salon=orgs[content.SALON.name],
         housekeeping=orgs[content.HOUSEKEEPING.name],
         buyer=loader.person(content.CONSUMER),
+        neighbours=[loader.person(person) for person in content.NEIGHBOURS],
     )
     return loader.report
 

@@ -5,7 +5,9 @@ both, a colour deal waiting to tip (30 buyers) and a bookable scalp treatment; J
 in Gulou, two cleaners, a four-visit cleaning deal and three services. Chen Xiao (the consumer) has: two wash-and-cut
 vouchers, one redeemed at Fuzimiao and reviewed (with the studio's answer), one ready to use; a colour voucher
 waiting for the deal to tip; a scalp treatment booked for tomorrow afternoon, deposit paid; and a request for a
-deep clean that Jinling Housekeeping answered with an offer.
+deep clean that Jinling Housekeeping answered with an offer. Two neighbours, Li Hua and Sam Wu, also bought the
+weekly cleaning, so it tipped; Li Hua refunded a wash-and-cut voucher, Sam Wu let one expire; both come to the
+salon today (a scalp treatment, a range hood cleaning at home), so the console calendars have today's bookings.
 
 The deal and service products come from `content` (the loader made them, with pictures); this module gives them
 their O2O side, the way the C2C demo gives listings theirs.
@@ -22,7 +24,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import clock
 from tradeloop.demo.paying import pay_in_sandbox
-from tradeloop.o2o import bookings, deals, local_requests, places, redemption, staffing
+from tradeloop.o2o import booking_selectors, bookings, deals, local_requests, places, redemption, staffing, vouchers
 from tradeloop.o2o.models import Booking, ConsumerRequest, Deal, Place, Service, Voucher
 from tradeloop.reviews import services as reviews
 from tradeloop.reviews.models import Review
@@ -142,8 +144,9 @@ DEALS = (
     DealRow(
         "JL-WEEKLY",
         (GULOU,),
-        "Four visits of 2 hours; one voucher per visit. Book 24 hours ahead.",
-        "共4次，每次2小时；每次上门核销一张。请提前24小时预约。",
+        "Four visits of 2 hours; one voucher per visit. Book 24 hours ahead. Goes ahead with 3 buyers.",
+        "共4次，每次2小时；每次上门核销一张。请提前24小时预约。满3人成团。",
+        tipping_point=3,
         per_person_limit=1,
     ),
 )
@@ -255,6 +258,17 @@ def _vouchers(buyer: User, sku: str, quantity: int) -> list[Voucher]:
     return list(Voucher.objects.filter(buyer=buyer, deal=deal).order_by("pk"))
 
 
+def _refunded(voucher: Voucher) -> None:
+    if voucher.state == Voucher.State.VALID:
+        vouchers.refund(actor=voucher.buyer, voucher_id=voucher.pk)
+
+
+def _expired(voucher: Voucher) -> None:
+    if voucher.state == Voucher.State.VALID:
+        Voucher.objects.filter(pk=voucher.pk).update(valid_until=clock.now() - timedelta(minutes=1))
+        vouchers.sweep_expired_vouchers(clock.now())
+
+
 def _redeemed_and_reviewed(voucher: Voucher, at: Place) -> None:
     owner = _owner(at.seller)
     if voucher.state == Voucher.State.VALID:
@@ -284,6 +298,20 @@ def _booked(buyer: User, sku: str, at: Place) -> None:
     )
     if booking.order is not None:
         pay_in_sandbox(booking.order, buyer)
+
+
+def _booked_today(consumer: User, sku: str, at: Place) -> None:
+    """The first free slot left today (none late in the evening: then nothing is booked)."""
+    service = _product(sku).service
+    if Booking.objects.filter(consumer=consumer, service=service).exists():
+        return
+    today = booking_selectors.today_at(at)
+    slots = booking_selectors.free_slots(service, at, today)
+    if not slots:
+        return
+    booking = bookings.book(actor=consumer, service_id=service.pk, place_id=at.pk, starts_at=slots[0].starts_at)
+    if booking.order is not None:
+        pay_in_sandbox(booking.order, consumer)
 
 
 def _request_answered(buyer: User, housekeeping: Organization, at: Place) -> None:
@@ -316,7 +344,7 @@ def _request_answered(buyer: User, housekeeping: Organization, at: Place) -> Non
     )
 
 
-def load(*, salon: Organization, housekeeping: Organization, buyer: User) -> None:
+def load(*, salon: Organization, housekeeping: Organization, buyer: User, neighbours: list[User]) -> None:
     salon_places = _places(salon, SALON_PLACES)
     housekeeping_places = _places(housekeeping, HOUSEKEEPING_PLACES)
     for org, at in ((salon, salon_places), (housekeeping, housekeeping_places)):
@@ -325,6 +353,13 @@ def load(*, salon: Organization, housekeeping: Organization, buyer: User) -> Non
         _staff(org, at)
     cut_vouchers = _vouchers(buyer, "QH-CUT", 2)
     _redeemed_and_reviewed(cut_vouchers[0], salon_places[FUZIMIAO])
-    _vouchers(buyer, "QH-COLOUR", 1)
+    _vouchers(buyer, "QH-COLOUR", 1)  # waits for 30 buyers
+    for person in (buyer, *neighbours):
+        _vouchers(person, "JL-WEEKLY", 1)  # the third buyer tips it
+    li_hua, sam_wu = neighbours
+    _refunded(_vouchers(li_hua, "QH-CUT", 1)[0])
+    _expired(_vouchers(sam_wu, "QH-CUT", 1)[0])
     _booked(buyer, "QH-SCALP", salon_places[FUZIMIAO])
+    _booked_today(li_hua, "QH-SCALP", salon_places[FUZIMIAO])
+    _booked_today(sam_wu, "JL-HOOD", housekeeping_places[GULOU])
     _request_answered(buyer, housekeeping, housekeeping_places[GULOU])
