@@ -6,7 +6,9 @@
                 a place where its deal is valid; the voucher's price leaves escrow for the merchant minus
                 commission (`ledger.release_part`, ref `voucher:<id>:<n>`: the n-th redemption, so that a voucher
                 redeemed again after an undo is released again)
-    undo        within TRADELOOP_O2O_UNDO_MINUTES: valid again, the release reversed (`ledger.reverse_release`)
+    undo        within TRADELOOP_O2O_UNDO_MINUTES: valid again, the release reversed (`ledger.reverse_release`), and a
+                review written for it leaves the place and its rating (`reviews.record_revoked`); redeemed again,
+                that review comes back about the new visit (`reviews.record_restored`: one review per voucher)
 
 Staff need the capability orders.fulfil in the place's organization. A code that is unknown, or belongs to another
 merchant's deal, is "not found" alike and recorded as a FailedRedemption; after TRADELOOP_O2O_WRONG_CODES of them
@@ -32,6 +34,7 @@ from tradeloop.ledger import services as ledger
 from tradeloop.o2o import vouchers
 from tradeloop.o2o.errors import Code
 from tradeloop.o2o.models import FailedRedemption, Place, Voucher
+from tradeloop.reviews import services as reviews
 
 State = Voucher.State
 CAPABILITY = "orders.fulfil"
@@ -175,6 +178,7 @@ def redeem(*, actor: User, place_id: int, code: str) -> Voucher:
                 amount=Money(voucher.price, voucher.currency),
                 ref=release_ref(voucher, _redemption_number(voucher)),
             )
+        reviews.record_restored(record_kind="voucher", record_id=voucher.pk, actor=actor)
     return voucher
 
 
@@ -206,6 +210,7 @@ def undo(*, actor: User, voucher_id: int) -> Voucher:
     voucher.redeemed_by = None
     voucher.redeemed_place = None
     states.transition(voucher, State.VALID, actor=actor, reason=gettext("redemption undone"))
+    reviews.record_revoked(record_kind="voucher", record_id=voucher.pk, actor=actor)
     return voucher
 
 

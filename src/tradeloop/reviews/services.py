@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 
 from tradeloop.accounts.models import User
 from tradeloop.accounts.selectors import memberships_of
-from tradeloop.catalog.services import verified_image
+from tradeloop.catalog.services import checked_photo
 from tradeloop.core import clock, states
 from tradeloop.core.errors import (
     Conflict,
@@ -45,10 +45,10 @@ State = Review.State
 MAX_TEXT = 2000
 MAX_REPLY = 1000
 MAX_PHOTOS = 9  # per review, all uploads together
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 POSITIVE_STARS = 4  # 4 and 5 stars count as positive for the confidence-aware score
 Z_95 = 1.959964
 REPLY_CAPABILITIES = ("support.reply", "orders.view")
+REVOKED = "record revoked"  # the reason of the hiding that record_restored may take back
 
 
 class TooManyReviews(DomainError):
@@ -151,22 +151,13 @@ def _text(value: str | None, *, field: str, limit: int, required: bool = False) 
 
 
 def _checked_photo(index: int, upload: UploadedFile) -> str:
-    """The file's extension once it is a JPEG, PNG or WebP of at most the size allowed."""
-    where = f"photos.{index}"
-    if upload.size is None or upload.size > max_photo_bytes():
-        raise ValidationFailed(
-            gettext("A photo may be at most %(mb)s MB.") % {"mb": max(1, max_photo_bytes() // (1024 * 1024))},
-            field=where,
-            code=Code.PHOTO_TOO_LARGE,
-        )
-    try:
-        image = verified_image(upload)
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.message, field=where, code=Code.PHOTO_TYPE) from exc
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationFailed(gettext("Send photos as JPEG, PNG or WebP."), field=where, code=Code.PHOTO_TYPE)
-    upload.seek(0)
-    return PHOTO_FORMATS[image.format]
+    return checked_photo(
+        upload,
+        field=f"photos.{index}",
+        max_bytes=max_photo_bytes(),
+        too_large=Code.PHOTO_TOO_LARGE,
+        wrong_type=Code.PHOTO_TYPE,
+    )
 
 
 def _check_photos(photos: list[UploadedFile], *, already: int = 0) -> list[str]:
@@ -413,6 +404,34 @@ def record_revoked(*, record_kind: str, record_id: int, actor: User | None = Non
     if review is None or review.state == State.HIDDEN:
         return review
     review.hidden_reason = gettext("The visit it was written for was undone.")
-    states.transition(review, State.HIDDEN, actor=actor, reason="record revoked")
+    states.transition(review, State.HIDDEN, actor=actor, reason=REVOKED)
+    refresh_target(review.target_kind, review.target_id)
+    return review
+
+
+def _hidden_by_revocation(review: Review) -> bool:
+    last = states.history(review).order_by("-id").first()
+    return last is not None and last.reason == REVOKED
+
+
+@transaction.atomic
+def record_restored(*, record_kind: str, record_id: int, actor: User | None = None) -> Review | None:
+    """The record proves a visit again (a voucher redeemed again after an undo): the review its revocation hid comes
+    back, about the visit the record proves now (its place and time) and editable for TRADELOOP_REVIEW_EDIT_DAYS
+    from now, so the author can bring it in line. The record keeps its one review; one the operator hid stays hidden."""
+    review = Review.objects.select_for_update().filter(record_kind=record_kind, record_id=record_id).first()
+    if review is None or review.state != State.HIDDEN or not _hidden_by_revocation(review):
+        return review
+    record = records.resolve(record_kind, record_id, review.author)
+    if record is None or record.author_id != review.author_id:
+        return review
+    before = (review.target_kind, review.target_id)
+    review.target_kind, review.target_id, review.visited_at = record.target_kind, record.target_id, record.visited_at
+    review.editable_until = max(review.editable_until, clock.now() + edit_days())
+    review.hidden_reason = ""
+    review.save(update_fields=["target_kind", "target_id", "visited_at", "editable_until"])
+    states.transition(review, State.PUBLISHED, actor=actor, reason="record restored")
+    if before != (review.target_kind, review.target_id):
+        refresh_target(*before)
     refresh_target(review.target_kind, review.target_id)
     return review
