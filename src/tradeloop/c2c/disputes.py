@@ -34,7 +34,7 @@ from tradeloop.accounts.selectors import memberships_of
 from tradeloop.c2c import escrow as escrows
 from tradeloop.c2c.errors import Code
 from tradeloop.c2c.models import Dispute, DisputeMessage, DisputePhoto, Escrow
-from tradeloop.catalog.services import verified_image
+from tradeloop.catalog.services import checked_photo
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.money import Money
@@ -47,7 +47,6 @@ Side = DisputeMessage.Side
 
 MAX_PHOTOS = 5  # per message (the opening one included)
 MAX_TEXT = 4000
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 ANSWERING = (State.AWAITING_SELLER, State.ANSWERED)  # the two sides still talk; the platform has not stepped in
 
 
@@ -88,22 +87,13 @@ PHOTOS = _PrivateStorage()
 
 
 def _checked_photo(index: int, upload: UploadedFile) -> str:
-    """The file's extension once it is a JPEG, PNG or WebP of at most the size allowed (else 422 on photos.N)."""
-    where = f"photos.{index}"
-    if upload.size is None or upload.size > max_photo_bytes():
-        raise ValidationFailed(
-            gettext("A photo may be at most %(mb)s MB.") % {"mb": max(1, max_photo_bytes() // (1024 * 1024))},
-            field=where,
-            code=Code.PHOTO_TOO_LARGE,
-        )
-    try:
-        image = verified_image(upload)
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.message, field=where, code=Code.PHOTO_TYPE) from exc
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationFailed(gettext("Send photos as JPEG, PNG or WebP."), field=where, code=Code.PHOTO_TYPE)
-    upload.seek(0)
-    return PHOTO_FORMATS[image.format]
+    return checked_photo(
+        upload,
+        field=f"photos.{index}",
+        max_bytes=max_photo_bytes(),
+        too_large=Code.PHOTO_TOO_LARGE,
+        wrong_type=Code.PHOTO_TYPE,
+    )
 
 
 def _check_photos(photos: list[UploadedFile]) -> list[str]:

@@ -440,3 +440,25 @@ def create_category(*, name: str, slug: str = "", parent: Category | None = None
 def verified_image(upload: UploadedFile) -> Image.Image:
     """An uploaded file opened and verified by Pillow (at most 8 MB); anything else raises ValidationFailed("image")."""
     return _open_image(upload)
+
+
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # what people may attach as photos, and its extension
+
+
+def checked_photo(upload: UploadedFile, *, field: str, max_bytes: int, too_large: str, wrong_type: str) -> str:
+    """The photo's extension once it is a JPEG, PNG or WebP of at most `max_bytes`; else ValidationFailed on `field`
+    with the caller's code for a file too large or of the wrong type."""
+    if upload.size is None or upload.size > max_bytes:
+        raise ValidationFailed(
+            gettext("A photo may be at most %(mb)s MB.") % {"mb": max(1, max_bytes // (1024 * 1024))},
+            field=field,
+            code=too_large,
+        )
+    try:
+        image = verified_image(upload)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, field=field, code=wrong_type) from exc
+    if image.format not in PHOTO_FORMATS:
+        raise ValidationFailed(gettext("Send photos as JPEG, PNG or WebP."), field=field, code=wrong_type)
+    upload.seek(0)
+    return PHOTO_FORMATS[image.format]

@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import Membership, Organization, User
 from tradeloop.accounts.selectors import membership
 from tradeloop.catalog.models import Category
-from tradeloop.catalog.services import verified_image
+from tradeloop.catalog.services import checked_photo
 from tradeloop.core import clock
 from tradeloop.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tradeloop.o2o import geo
@@ -42,7 +42,6 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 CAPABILITIES = ("org.manage", "catalog.manage")
 MAX_PHOTOS = 12
 MAX_PERIODS = 4  # opening periods per day (e.g. lunch and dinner)
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 TEXT_LIMITS = {
     "name": 160,
     "name_zh": 160,
@@ -284,22 +283,13 @@ def deactivate(*, actor: User, place_id: int) -> Place:
 
 
 def _checked_photo(index: int, upload: UploadedFile) -> str:
-    """The file's extension once it is a JPEG, PNG or WebP of at most the size allowed (else 400 on photos.N)."""
-    where = f"photos.{index}"
-    if upload.size is None or upload.size > max_photo_bytes():
-        raise ValidationFailed(
-            gettext("A photo may be at most %(mb)s MB.") % {"mb": max(1, max_photo_bytes() // (1024 * 1024))},
-            field=where,
-            code=Code.PLACE_PHOTO_TOO_LARGE,
-        )
-    try:
-        image = verified_image(upload)
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.message, field=where, code=Code.PLACE_PHOTO_TYPE) from exc
-    if image.format not in PHOTO_FORMATS:
-        raise ValidationFailed(gettext("Send photos as JPEG, PNG or WebP."), field=where, code=Code.PLACE_PHOTO_TYPE)
-    upload.seek(0)
-    return PHOTO_FORMATS[image.format]
+    return checked_photo(
+        upload,
+        field=f"photos.{index}",
+        max_bytes=max_photo_bytes(),
+        too_large=Code.PLACE_PHOTO_TOO_LARGE,
+        wrong_type=Code.PLACE_PHOTO_TYPE,
+    )
 
 
 def _refresh_cover(place: Place) -> None:
