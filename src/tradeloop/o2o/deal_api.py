@@ -87,7 +87,12 @@ class DealOut(MoneyOut):
 
 
 class SellerDealOut(DealOut):
+    vouchers_sold: int = Field(..., description="Vouchers issued (paid for), refunded ones included")
     redeemed_count: int
+    refunded_count: int
+    redemption_rate: int | None = Field(
+        ..., description="redeemed_count ÷ vouchers_sold as a whole percent; null when none are sold"
+    )
     usage_rules_en: str
     usage_rules_zh: str
 
@@ -178,9 +183,13 @@ def deal_out(request: HttpRequest, deal: Deal) -> dict:
 
 
 def _seller_out(request: HttpRequest, deal: Deal) -> dict:
+    figures = selectors.figures(deal)
     return {
         **deal_out(request, deal),
-        "redeemed_count": deal.redeemed,
+        "vouchers_sold": figures.sold,
+        "redeemed_count": figures.redeemed,
+        "refunded_count": figures.refunded,
+        "redemption_rate": figures.redemption_rate,
         "usage_rules_en": deal.usage_rules,
         "usage_rules_zh": deal.usage_rules_zh,
     }

@@ -3,6 +3,9 @@ their progress, and where the storefront sends a deal's or a service's product p
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
@@ -61,11 +64,37 @@ def place_deals(place: Place, limit: int = 12) -> list[Deal]:
 
 
 def _with_redeemed(qs: QuerySet[Deal]) -> QuerySet[Deal]:
-    return qs.annotate(redeemed=Count("vouchers", filter=Q(vouchers__state=Voucher.State.REDEEMED)))
+    """Each deal's vouchers counted in the same query: sold (every voucher issued, i.e. paid for), redeemed, refunded."""
+    return qs.annotate(
+        vouchers_sold=Count("vouchers"),
+        redeemed=Count("vouchers", filter=Q(vouchers__state=Voucher.State.REDEEMED)),
+        refunded=Count("vouchers", filter=Q(vouchers__state=Voucher.State.REFUNDED)),
+    )
+
+
+@dataclass(frozen=True)
+class DealFigures:
+    """A deal's sales as the console shows them."""
+
+    sold: int
+    redeemed: int
+    refunded: int
+
+    @property
+    def redemption_rate(self) -> int | None:
+        """Redeemed ÷ sold as a whole percent; None when nothing is sold."""
+        if not self.sold:
+            return None
+        return int((Decimal(100) * self.redeemed / self.sold).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def figures(deal: Deal) -> DealFigures:
+    """The figures of a deal read by seller_deals / seller_deal (annotated there)."""
+    return DealFigures(sold=deal.vouchers_sold, redeemed=deal.redeemed, refunded=deal.refunded)
 
 
 def seller_deals(*, actor: User, organization_id: int, cursor: str | None = None, limit: int = 50) -> Page:
-    """The organization's deals (catalog.manage), newest first, with `redeemed` counted."""
+    """The organization's deals (catalog.manage), newest first, with their vouchers counted (see `figures`)."""
     require(actor, organization_id, "catalog.manage")
     qs = _with_redeemed(_base().filter(product__seller_id=organization_id))
     return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)

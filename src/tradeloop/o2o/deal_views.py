@@ -92,7 +92,7 @@ def console_deals(request: HttpRequest, console: Console) -> HttpResponse:
         )
     except ValidationFailed:
         page = selectors.seller_deals(actor=request.user, organization_id=console.organization.pk)
-    rows = [(deal, deals.progress(deal), *deals.prices_of(deal)) for deal in page.items]
+    rows = [(deal, deals.progress(deal), *deals.prices_of(deal), selectors.figures(deal)) for deal in page.items]
     return console.render(request, "o2o/deal_console.html", {"page": page, "rows": rows, "now": clock.now()})
 
 
