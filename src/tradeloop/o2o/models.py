@@ -206,6 +206,7 @@ class Voucher(models.Model):
             models.Index(fields=["state", "valid_until"], name="voucher_due"),
             models.Index(fields=["buyer", "-created_at"], name="voucher_buyer"),
             models.Index(fields=["redeemed_place", "-redeemed_at"], name="voucher_redeemed"),
+            models.Index(fields=["state", "redeemed_at"], name="voucher_redeemed_when"),  # review invitations
         ]
 
     def __str__(self) -> str:
@@ -363,6 +364,7 @@ class Booking(models.Model):
             models.Index(fields=["place", "starts_at"], name="booking_place_time"),
             models.Index(fields=["state", "answer_by"], name="booking_due"),
             models.Index(fields=["consumer", "-starts_at"], name="booking_consumer"),
+            models.Index(fields=["state", "closed_at"], name="booking_closed"),  # review invitations
         ]
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_span")]
 
