@@ -45,6 +45,8 @@ app.conf.beat_schedule = {
     "o2o-sweep-deals": {"task": "tradeloop.o2o.tasks.sweep_deals", "schedule": 300.0},
     "o2o-expire-vouchers": {"task": "tradeloop.o2o.tasks.sweep_expired_vouchers", "schedule": 900.0},
     "o2o-complete-voucher-orders": {"task": "tradeloop.o2o.tasks.sweep_closed_voucher_orders", "schedule": 900.0},
+    # o2o review invitations
+    "o2o-review-invitations": {"task": "tradeloop.o2o.tasks.sweep_review_invitations", "schedule": 300.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

@@ -21,7 +21,7 @@ from tradeloop.checkout import services as checkout
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound
 from tradeloop.o2o import booking_selectors as selectors
-from tradeloop.o2o import bookings
+from tradeloop.o2o import bookings, review_records
 from tradeloop.o2o.booking_calendar import ics_for
 from tradeloop.o2o.booking_forms import BookForm
 from tradeloop.o2o.models import Booking
@@ -149,8 +149,15 @@ def booking_page(request: HttpRequest, booking_id: int) -> HttpResponse:
             "fee_now": bookings.cancel_fee_now(booking) if open_ else None,
             "free_until": bookings.free_cancel_until(booking),
             "awaits_payment": bookings.awaits_payment(booking),
+            "visit_review": _visit_review(request, booking),
         },
     )
+
+
+def _visit_review(request: HttpRequest, booking: Booking) -> review_records.VisitReview | None:
+    """Write a review / Your review, once the booking is completed."""
+    done = [booking.pk] if booking.state == Booking.State.COMPLETED else []
+    return review_records.visit_reviews("booking", done, request.user).get(booking.pk)
 
 
 @login_required

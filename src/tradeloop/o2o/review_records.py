@@ -8,6 +8,7 @@ place     the target: service, environment and value as sub-scores; its rating_a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,15 +44,19 @@ def _reviewed(kind: str):
 # --- vouchers ----------------------------------------------------------------------------------------------------
 
 
-def _redeemed_vouchers(user):
+def reviewable_vouchers():
+    """Every voucher that lets its buyer review: redeemed in a place, not used for a booking."""
     # a voucher used for a booking is one visit with it: the completed booking is the record that is reviewed
     return Voucher.objects.filter(
-        buyer=user,
         state=Voucher.State.REDEEMED,
         redeemed_place__isnull=False,
         redeemed_at__isnull=False,
         booking__isnull=True,
     ).select_related("deal__product", "redeemed_place")
+
+
+def _redeemed_vouchers(user):
+    return reviewable_vouchers().filter(buyer=user)
 
 
 def _voucher_record(voucher: Voucher) -> records.Record:
@@ -82,10 +87,13 @@ def waiting_vouchers(user, limit: int) -> list[records.Record]:
 # --- bookings ----------------------------------------------------------------------------------------------------
 
 
+def reviewable_bookings():
+    """Every booking that lets its consumer review: completed."""
+    return Booking.objects.filter(state=Booking.State.COMPLETED).select_related("service__product", "place")
+
+
 def _completed_bookings(user):
-    return Booking.objects.filter(consumer=user, state=Booking.State.COMPLETED).select_related(
-        "service__product", "place"
-    )
+    return reviewable_bookings().filter(consumer=user)
 
 
 def _booking_record(booking: Booking) -> records.Record:
@@ -114,6 +122,34 @@ def resolve_booking(record_id: int, user) -> records.Record | None:
 def waiting_bookings(user, limit: int) -> list[records.Record]:
     found = _completed_bookings(user).exclude(pk__in=_reviewed("booking")).order_by("-starts_at", "-id")[:limit]
     return [_booking_record(b) for b in found]
+
+
+# --- the review of a visit, as the voucher and booking pages show it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitReview:
+    """A record the user may review (`review` None: "Write a review") or has reviewed ("Your review")."""
+
+    kind: str
+    record_id: int
+    review: Review | None = None
+
+
+_REVIEWABLE = {"voucher": reviewable_vouchers, "booking": reviewable_bookings}
+_AUTHOR = {"voucher": "buyer", "booking": "consumer"}
+
+
+def visit_reviews(kind: str, record_ids: list[int], user) -> dict[int, VisitReview]:
+    """For the user's records of `kind` among `record_ids`: those that may be reviewed or were (two queries, none
+    without ids). A record missing from the answer offers no review."""
+    if not record_ids or not getattr(user, "is_authenticated", False):
+        return {}
+    written = {r.record_id: r for r in Review.objects.filter(record_kind=kind, record_id__in=record_ids, author=user)}
+    open_ = _REVIEWABLE[kind]().filter(pk__in=record_ids, **{_AUTHOR[kind]: user}).values_list("pk", flat=True)
+    found = {pk: VisitReview(kind, pk) for pk in open_}
+    found.update({pk: VisitReview(kind, pk, review) for pk, review in written.items()})
+    return found
 
 
 # --- places ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task  # noqa: F401
 
 from tradeloop.core import clock  # noqa: F401
@@ -55,3 +57,20 @@ def sweep_closed_voucher_orders() -> int:
     from tradeloop.o2o import vouchers
 
     return vouchers.sweep_closed_orders(clock.now())
+
+
+# --- review invitations: a redeemed voucher (once its undo window is over) or a completed booking invites a review ---
+
+
+@shared_task
+def sweep_review_invitations() -> int:
+    from tradeloop.o2o import review_invitations
+
+    return review_invitations.sweep_invitations(clock.now())
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_kwargs={"max_retries": 8})
+def send_review_invitation(record_kind: str, record_id: int) -> int:
+    from tradeloop.o2o import review_invitations
+
+    return review_invitations.invitation_email(record_kind, record_id)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
+from tradeloop.o2o import review_records, vouchers
 from tradeloop.o2o import voucher_selectors as selectors
-from tradeloop.o2o import vouchers
+from tradeloop.o2o.models import Voucher
 
 TABS = tuple(selectors.TABS)
 
@@ -27,7 +28,20 @@ def my_vouchers(request: HttpRequest) -> HttpResponse:
         page = selectors.my_vouchers(actor=request.user, tab=tab, cursor=cursor)
     except ValidationFailed:  # a damaged or stale cursor: the first page
         page = selectors.my_vouchers(actor=request.user, tab=tab)
+    _attach_visit_reviews(request, page.items)
     return render(request, "o2o/voucher_list.html", {"tab": tab, "page": page})
+
+
+def _visit_reviews(request: HttpRequest, found: list[Voucher]) -> dict[int, review_records.VisitReview]:
+    used = [v.pk for v in found if v.state == Voucher.State.REDEEMED]
+    return review_records.visit_reviews("voucher", used, request.user)
+
+
+def _attach_visit_reviews(request: HttpRequest, found: list[Voucher]) -> None:
+    """Each used voucher's `visit_review` (Write a review / Your review), two queries for the page."""
+    visits = _visit_reviews(request, found)
+    for voucher in found:
+        voucher.visit_review = visits.get(voucher.pk)
 
 
 @login_required
@@ -48,6 +62,7 @@ def voucher_page(request: HttpRequest, voucher_id: int) -> HttpResponse:
             "qr": mark_safe(selectors.qr_svg(voucher.code, scale=10)) if usable else "",  # segno's own SVG
             "code": vouchers.grouped(voucher.code),
             "refundable": vouchers.refundable(voucher),
+            "visit_review": _visit_reviews(request, [voucher]).get(voucher.pk),
         },
     )
 
