@@ -50,7 +50,7 @@ def test_the_console_deals_page_shows_the_figures_in_a_fixed_number_of_queries(d
     url = reverse("o2o:console_deals", args=[place.seller.pk])
     with django_assert_max_num_queries(30) as few:
         html = client.get(url).content.decode()
-    assert "Redemption rate" in html and "33%" in html and "Refunded" in html
+    assert "Redeemed · rate" in html and "1 · <span" in html and "33%" in html and "Refunded" in html
     for _ in range(3):
         sold_three_redeemed_one_refunded_one(local.place(place.seller, name="Branch"))
     local.deal(place)
