@@ -26,6 +26,9 @@ class Section:
     kinds: tuple[str, ...] | None = None  # Organization kinds that use it (a mode's desk); None: every kind
 
 
+# Who sells goods that travel; a local business serves at its places instead (no shipping methods, no RFQs).
+SHIPS_GOODS = ("merchant", "supplier", "personal")
+
 SECTIONS: tuple[Section, ...] = (
     Section(_("Dashboard"), "console:dashboard", None),
     Section(_("Catalog"), "console:products", "catalog.manage"),
@@ -39,7 +42,7 @@ SECTIONS: tuple[Section, ...] = (
         "support.reply",
         badge="tradeloop.conversations.selectors.seller_unread_badge",
     ),
-    Section(_("Quotes"), "b2b:console_rfqs", "orders.view"),
+    Section(_("Quotes"), "b2b:console_rfqs", "orders.view", kinds=("merchant", "supplier")),
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
     # o2o consumer requests (nearby open requests, the business's answers)
@@ -60,7 +63,7 @@ SECTIONS: tuple[Section, ...] = (
         badge="tradeloop.reviews.selectors.unanswered_badge",
         kinds=("local_business",),
     ),
-    Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil"),
+    Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil", kinds=SHIPS_GOODS),
     Section(_("Invoices"), "invoicing:console_invoices", "finance.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
