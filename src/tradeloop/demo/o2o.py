@@ -20,10 +20,14 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tradeloop.accounts.models import Organization, User
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import clock
+from tradeloop.demo import content
 from tradeloop.demo.paying import pay_in_sandbox
+from tradeloop.demo.pictures import picture
 from tradeloop.o2o import booking_selectors, bookings, deals, local_requests, places, redemption, staffing, vouchers
 from tradeloop.o2o.models import Booking, ConsumerRequest, Deal, Place, Service, Voucher
 from tradeloop.reviews import services as reviews
@@ -78,11 +82,13 @@ class ServiceRow:
     cancel_fee: str = "0"
 
 
-FUZIMIAO, XINJIEKOU, GULOU = "Fuzimiao salon", "Xinjiekou salon", "Gulou office"
+FUZIMIAO = "Qinhuai Hair Studio · Fuzimiao"
+XINJIEKOU = "Qinhuai Hair Studio · Xinjiekou"
+GULOU = "Jinling Housekeeping · Gulou"
 SALON_PLACES = (
     PlaceRow(
         FUZIMIAO,
-        "夫子庙店",
+        "秦淮美发 · 夫子庙店",
         "36 Changle Road, Qinhuai District",
         "秦淮区长乐路36号",
         "Qinhuai",
@@ -94,7 +100,7 @@ SALON_PLACES = (
     ),
     PlaceRow(
         XINJIEKOU,
-        "新街口店",
+        "秦淮美发 · 新街口店",
         "2F, 88 Zhongshan Road, Xuanwu District",
         "玄武区中山路88号2楼",
         "Xuanwu",
@@ -108,7 +114,7 @@ SALON_PLACES = (
 HOUSEKEEPING_PLACES = (
     PlaceRow(
         GULOU,
-        "鼓楼服务中心",
+        "金陵家政 · 鼓楼服务中心",
         "Room 201, 15 Zhongshan North Road, Gulou District",
         "鼓楼区中山北路15号201室",
         "Gulou",
@@ -166,29 +172,44 @@ def _product(sku: str) -> Product:
     return Product.objects.get(variants__sku=sku)
 
 
+def _photo(place: Place, row: PlaceRow) -> None:
+    """A cover drawn like the demo's product pictures: the place's district under its category's motif."""
+    colours, motif = next((c[4], c[5]) for c in content.CATEGORIES if c[0] == row.category)
+    jpeg = picture(row.district, colours=colours, motif=motif)
+    upload = SimpleUploadedFile(f"{row.district.lower()}.jpg", jpeg, content_type="image/jpeg")
+    places.add_photos(actor=_owner(place.seller), place_id=place.pk, photos=[upload], alt=row.name)
+
+
 def _places(org: Organization, rows: tuple[PlaceRow, ...]) -> dict[str, Place]:
     made = {}
     for row in rows:
         found = Place.objects.filter(seller=org, name=row.name).first()
-        made[row.name] = found or places.create_place(
-            actor=_owner(org),
-            organization_id=org.pk,
-            name=row.name,
-            name_zh=row.name_zh,
-            address=row.address,
-            address_zh=row.address_zh,
-            city="Nanjing",
-            city_zh="南京",
-            district=row.district,
-            district_zh=row.district_zh,
-            latitude=row.at[0],
-            longitude=row.at[1],
-            time_zone="Asia/Shanghai",
-            phone=row.phone,
-            opening_hours={day: [list(row.hours)] for day in DAYS},
-            categories=[row.category],
-        )
+        if found is None:
+            found = _place(org, row)
+            _photo(found, row)
+        made[row.name] = found
     return made
+
+
+def _place(org: Organization, row: PlaceRow) -> Place:
+    return places.create_place(
+        actor=_owner(org),
+        organization_id=org.pk,
+        name=row.name,
+        name_zh=row.name_zh,
+        address=row.address,
+        address_zh=row.address_zh,
+        city="Nanjing",
+        city_zh="南京",
+        district=row.district,
+        district_zh=row.district_zh,
+        latitude=row.at[0],
+        longitude=row.at[1],
+        time_zone="Asia/Shanghai",
+        phone=row.phone,
+        opening_hours={day: [list(row.hours)] for day in DAYS},
+        categories=[row.category],
+    )
 
 
 def _deal_rows(at: dict[str, Place]) -> None:
@@ -351,6 +372,7 @@ def load(*, salon: Organization, housekeeping: Organization, buyer: User, neighb
         _deal_rows(at)
         _service_rows(at)
         _staff(org, at)
+        deals.refresh_place_prices(place.pk for place in at.values())  # "from ¥68" on the place cards
     cut_vouchers = _vouchers(buyer, "QH-CUT", 2)
     _redeemed_and_reviewed(cut_vouchers[0], salon_places[FUZIMIAO])
     _vouchers(buyer, "QH-COLOUR", 1)  # waits for 30 buyers
