@@ -12,6 +12,7 @@ from django.core import mail
 
 from tests import factories
 from tests.o2o import local
+from tests.o2o.booking_clock import MONDAY, SHANGHAI, at, monday_morning  # noqa: F401
 from tradeloop.core import clock as tl_clock
 from tradeloop.core.errors import Conflict, IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.ledger import services as ledger
@@ -23,20 +24,6 @@ from tradeloop.orders.models import Order
 from tradeloop.orders.services import sweep_unpaid_orders
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def monday_morning(clock):
-    """Monday 7 December 2026, 08:00 in Nanjing."""
-    clock.travel(datetime(2026, 12, 7, 8, 0, tzinfo=SHANGHAI))
-    yield clock
-    clock.reset()
-
-
-def at(hour: int, minute: int = 0, day: date = MONDAY, zone=SHANGHAI) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
 
 
 def book(service, consumer, starts_at, **kwargs) -> Booking:

@@ -3,41 +3,16 @@ day and answers; another tenant's booking answers 404; the lists and the slots k
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests import factories
 from tests.o2o import local
-from tradeloop.o2o import bookings
-from tradeloop.o2o.models import Booking
+from tests.o2o.booking_clock import MONDAY, SHANGHAI, at, booked, monday_morning  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def monday_morning(clock):
-    clock.travel(datetime(2026, 12, 7, 8, 0, tzinfo=SHANGHAI))
-    yield clock
-    clock.reset()
-
-
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-def booked(service, consumer=None, starts_at=None) -> Booking:
-    return bookings.book(
-        actor=consumer or factories.UserFactory(),
-        service_id=service.pk,
-        place_id=service.places.get().pk,
-        starts_at=starts_at or at(10),
-    )
 
 
 def test_a_service_and_its_slots_in_the_place_time_zone(client):

@@ -3,13 +3,11 @@ the booking redeems it (the merchant is paid the voucher's price); a cancelled b
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from tests import factories
 from tests.o2o import local
+from tests.o2o.booking_clock import MONDAY, SHANGHAI, at, monday_morning  # noqa: F401
 from tests.o2o.dealing import available, bought, net_of, vouchers_of
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.o2o import booking_selectors as selectors
@@ -17,19 +15,6 @@ from tradeloop.o2o import bookings
 from tradeloop.o2o.models import Booking, Voucher
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def monday_morning(clock):
-    clock.travel(datetime(2026, 12, 7, 8, 0, tzinfo=SHANGHAI))
-    yield clock
-    clock.reset()
-
-
-def at(hour: int) -> datetime:
-    return datetime(MONDAY.year, MONDAY.month, MONDAY.day, hour, tzinfo=SHANGHAI)
 
 
 def book(service, consumer, hour: int, voucher=None) -> Booking:

@@ -3,40 +3,17 @@ My bookings; a booking with cancel and its .ics; the console calendar with the a
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests import factories
 from tests.o2o import local
-from tradeloop.o2o import bookings
+from tests.o2o.booking_clock import MONDAY, SHANGHAI, at, booked, monday_morning  # noqa: F401
 from tradeloop.o2o.models import Booking, Service, StaffMember
 
 pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY = date(2026, 12, 7)
-
-
-@pytest.fixture(autouse=True)
-def monday_morning(clock):
-    clock.travel(datetime(2026, 12, 7, 8, 0, tzinfo=SHANGHAI))
-    yield clock
-    clock.reset()
-
-
-def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
-
-
-def booked(service, consumer=None, starts_at=None) -> Booking:
-    return bookings.book(
-        actor=consumer or factories.UserFactory(),
-        service_id=service.pk,
-        place_id=service.places.get().pk,
-        starts_at=starts_at or at(10),
-    )
 
 
 def test_the_service_page_shows_terms_staff_days_and_slots(client):
