@@ -25,6 +25,10 @@ urlpatterns = [
     path("", include("tradeloop.c2c.urls")),
     path("", include("tradeloop.o2o.urls")),
     path("", include("tradeloop.reviews.urls")),
+    path("", include("tradeloop.search.urls")),
+    path("", include("tradeloop.analytics.urls")),
+    path("", include("tradeloop.crm.urls")),
+    path("", include("tradeloop.feedback.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]

@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from tradeloop.accounts import api as accounts_api
 from tradeloop.aftersales import api as aftersales_api
+from tradeloop.analytics import api as analytics_api
 from tradeloop.b2b import api as b2b_api
 from tradeloop.c2c import api as c2c_api
 from tradeloop.catalog import api as catalog_api
@@ -18,6 +19,8 @@ from tradeloop.checkout import api as checkout_api
 from tradeloop.conversations import api as conversations_api
 from tradeloop.core import api_errors as errors
 from tradeloop.core.api_parser import StrictJsonParser
+from tradeloop.crm import api as crm_api
+from tradeloop.feedback import api as feedback_api
 from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
 from tradeloop.invoicing import api as invoicing_api
@@ -28,6 +31,7 @@ from tradeloop.payments import api as payments_api
 from tradeloop.pricing import api as pricing_api
 from tradeloop.promotions import api as promotions_api
 from tradeloop.reviews import api as reviews_api
+from tradeloop.search import api as search_api
 
 DESCRIPTION = """\
 Tradeloop's REST API.
@@ -106,3 +110,11 @@ api.add_router("", o2o_api.router)
 api.add_router("seller", o2o_api.seller_router)
 api.add_router("", reviews_api.router)
 api.add_router("seller", reviews_api.seller_router)
+api.add_router("", search_api.router)
+api.add_router("seller", search_api.seller_router)
+api.add_router("", analytics_api.router)
+api.add_router("seller", analytics_api.seller_router)
+api.add_router("", crm_api.router)
+api.add_router("seller", crm_api.seller_router)
+api.add_router("", feedback_api.router)
+api.add_router("seller", feedback_api.seller_router)
