@@ -547,6 +547,7 @@ def refund(*, order: Order, amount, ref: str, reason: str, actor: User | None = 
         if made.state == Refund.State.FAILED:
             raise Conflict(gettext("The payment provider refused the refund; try again later."), code="refund_failed")
     ledger.record_refund(order=order, amount=money, ref=ref)
+    signals.order_refunded.send(sender=Order, order=order, amount=money, ref=ref)
     states.record(
         order,
         old=order.state,

@@ -7,3 +7,5 @@ from django.dispatch import Signal
 
 # order=Order, old=str ("" when the order was just placed), new=str, actor=User | None
 order_changed = Signal()
+# order=Order, amount=Money, ref=str: part of a paid order was given back (order.refunded_total is raised already)
+order_refunded = Signal()
