@@ -57,6 +57,11 @@ class Promotion(models.Model):
         _("show in the store's coupon strip"), default=True, help_text="A coupon only some buyers are told about: off"
     )
     is_active = models.BooleanField(default=True)
+    audience = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="Empty: anyone with the code. Else the registered rule (promotions.eligibility) naming who may use it",
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -26,7 +26,7 @@ from tradeloop.catalog.models import Category, Product
 from tradeloop.core import clock
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.core.money import Money, check_currency, parse_amount
-from tradeloop.promotions import engine
+from tradeloop.promotions import eligibility, engine
 from tradeloop.promotions.engine import PricedLine, Problem
 from tradeloop.promotions.models import Promotion, Redemption
 
@@ -209,7 +209,13 @@ def _codes_elsewhere(codes: list[str]) -> set[str]:
 
 
 def _check_codes(
-    found: list[Promotion], wanted: list[str], *, buyer_uses: dict[int, int], now: datetime, currency: str
+    found: list[Promotion],
+    wanted: list[str],
+    *,
+    buyer_uses: dict[int, int],
+    now: datetime,
+    currency: str,
+    refused: frozenset[int] = frozenset(),
 ) -> tuple[list[engine.Rule], list[Problem]]:
     coupons: list[engine.Rule] = []
     problems: list[Problem] = []
@@ -217,6 +223,9 @@ def _check_codes(
     for promotion in sorted((p for p in found if p.code), key=lambda p: wanted.index(normalise_code(p.code))):
         matched.add(normalise_code(promotion.code))
         problem = unusable_reason(promotion, now=now, uses=buyer_uses.get(promotion.pk, 0), currency=currency)
+        if problem is None and promotion.pk in refused:
+            code = normalise_code(promotion.code)
+            problem = Problem(code, "not_eligible", _("Coupon %(code)s is not for this account.") % {"code": code})
         if problem:
             problems.append(problem)
         else:
@@ -257,7 +266,10 @@ def price(
         for p in found
         if not p.code and unusable_reason(p, now=now, uses=buyer_uses.get(p.pk, 0), currency=currency) is None
     ]
-    coupons, problems = _check_codes(found, wanted, buyer_uses=buyer_uses, now=now, currency=currency)
+    refused = eligibility.refused(buyer, [p for p in found if p.code])  # no query unless a coupon has an audience
+    coupons, problems = _check_codes(
+        found, wanted, buyer_uses=buyer_uses, now=now, currency=currency, refused=refused
+    )
     outcome = engine.run(lines=lines, currency=currency, automatic=automatic, coupons=coupons)
     return _breakdown(outcome, currency=currency, shipping=shipping, problems=problems + outcome.problems)
 
@@ -656,6 +668,19 @@ def create_promotion(*, actor: User, seller: Organization, data: PromotionInput)
     require(actor, seller, MANAGE)
     fields = clean_promotion(data, seller=seller, now=clock.now())
     return _save(Promotion(seller=seller, created_at=clock.now()), fields)
+
+
+@transaction.atomic
+def create_targeted_coupon(*, actor: User, seller: Organization, data: PromotionInput, audience: str) -> Promotion:
+    """A coupon only the buyers of a registered audience may use (`promotions.eligibility`); not in the coupon strip."""
+    if not eligibility.known(audience):
+        raise ValidationFailed(_("Unknown audience."), field="audience")
+    if not data.code:
+        raise ValidationFailed(_("A targeted coupon needs a code."), field="code")
+    data.is_public = False
+    require(actor, seller, MANAGE)
+    fields = clean_promotion(data, seller=seller, now=clock.now())
+    return _save(Promotion(seller=seller, created_at=clock.now(), audience=audience), fields)
 
 
 def seller_promotion(*, actor: User, seller: Organization, promotion_id: int) -> Promotion:
