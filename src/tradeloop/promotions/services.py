@@ -267,9 +267,7 @@ def price(
         if not p.code and unusable_reason(p, now=now, uses=buyer_uses.get(p.pk, 0), currency=currency) is None
     ]
     refused = eligibility.refused(buyer, [p for p in found if p.code])  # no query unless a coupon has an audience
-    coupons, problems = _check_codes(
-        found, wanted, buyer_uses=buyer_uses, now=now, currency=currency, refused=refused
-    )
+    coupons, problems = _check_codes(found, wanted, buyer_uses=buyer_uses, now=now, currency=currency, refused=refused)
     outcome = engine.run(lines=lines, currency=currency, automatic=automatic, coupons=coupons)
     return _breakdown(outcome, currency=currency, shipping=shipping, problems=problems + outcome.problems)
 
