@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tradeloop.notifications.models import EmailLog
+from tradeloop.notifications.models import EmailLog, Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(EmailLog)
@@ -16,3 +16,48 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """In-site notices: a support desk checks whether a seller was told about a new order."""
+
+    list_display = ("created_at", "kind", "ref", "recipient", "title", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("ref", "title", "recipient__email")
+    raw_id_fields = ("recipient",)
+    readonly_fields = ("recipient", "kind", "ref", "title", "body", "link", "created_at", "read_at")
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "status_code", "duration_ms", "error", "response_excerpt")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("url", "organization", "active", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url", "organization__name")
+    raw_id_fields = ("organization",)
+    exclude = ("secret",)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "event_type", "event_id", "endpoint", "state", "attempts", "last_status")
+    list_filter = ("state", "event_type")
+    search_fields = ("event_id", "endpoint__url")
+    raw_id_fields = ("endpoint",)
+    readonly_fields = ("endpoint", "event_id", "event_key", "event_type", "payload", "created_at")
+    inlines = [WebhookAttemptInline]
+    show_full_result_count = False

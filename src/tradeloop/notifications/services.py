@@ -7,19 +7,23 @@ EMAIL_BACKEND / EMAIL_HOST …).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.accounts.models import User
-from tradeloop.core.errors import ValidationFailed
-from tradeloop.notifications.models import EmailLog
+from tradeloop.core import clock
+from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.notifications.models import EmailLog, Notification
 from tradeloop.orders.models import Order
 
 SUBJECTS = {
@@ -140,7 +144,11 @@ def render(order: Order, kind: str, ref: str, recipient: Recipient) -> tuple[str
     return subject, text, html
 
 
-def _send_once(*, kind: str, ref: str, to: str, subject: str, text: str, html: str) -> bool:
+def _send_once(
+    *, kind: str, ref: str, to: str, subject: str, text: str, html: str, link: str | None = None, twin: bool = True
+) -> bool:
+    """Every e-mail goes out here, once per (kind, ref, to); a site member also finds it in-site (its twin notice,
+    linked to `link` or else the first link into the site in the text)."""
     try:
         with transaction.atomic():
             EmailLog.objects.create(kind=kind, ref=ref, to=to, subject=subject[:200])
@@ -153,7 +161,137 @@ def _send_once(*, kind: str, ref: str, to: str, subject: str, text: str, html: s
     except Exception:
         EmailLog.objects.filter(kind=kind, ref=ref, to=to).delete()  # let the retry send it
         raise
+    if twin:
+        _in_site_twin(kind=kind, ref=ref, to=to, subject=subject, text=text, link=link)
     return True
+
+
+_SITE_LINK = re.compile(r"https?://\S+")
+
+
+def _site_path(url: str) -> str:
+    """A link into this site as a path ("/orders/T-1/"); "" for anything else."""
+    base = _site_url()
+    if url.startswith(base + "/"):
+        return url[len(base) :][:300]
+    return url[:300] if url.startswith("/") and not url.startswith("//") else ""
+
+
+def _in_site_twin(*, kind: str, ref: str, to: str, subject: str, text: str, link: str | None) -> None:
+    user = User.objects.filter(email__iexact=to, is_active=True).order_by("pk").first()
+    if user is None:
+        return
+    if link is None:
+        link = next((p for p in map(_site_path, _SITE_LINK.findall(text)) if p), "")
+    _create_notice(recipient=user, kind=kind, ref=ref, title=subject, body="", link=_site_path(link) or "")
+
+
+# --- in-site notifications ------------------------------------------------------------------------------------------
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def forget_unread(user_id: int) -> None:
+    """The header's cached unread count is stale: drop it now and once more after the commit."""
+    key = unread_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+
+def _create_notice(*, recipient: User, kind: str, ref: str, title: str, body: str, link: str) -> Notification | None:
+    try:
+        with transaction.atomic():
+            notice = Notification.objects.create(
+                recipient=recipient,
+                kind=kind[:40],
+                ref=ref[:80],
+                title=title[:200],
+                body=body[:1000],
+                link=link[:300],
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return None  # sent already (a retried job): nothing twice
+    forget_unread(recipient.pk)
+    return notice
+
+
+def _text(value, params: dict | None) -> str:
+    text = str(value) if value else ""
+    if params:
+        text = text % {k: str(v) for k, v in params.items()}
+    return text
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    ref: str,
+    title,
+    body="",
+    params: dict | None = None,
+    link: str = "",
+    email: bool = False,
+) -> Notification | None:
+    """Tell `recipient` something in-site (and by e-mail when `email`), once per (kind, ref, recipient).
+
+    `title` and `body` are (lazy) message ids with `%(name)s` placeholders filled from `params`; they are rendered
+    in the recipient's language now, as e-mails are. `link` is a path on this site (or a full URL to it). Returns the
+    new notice, or None when this (kind, ref) was sent to them before."""
+    if not kind or not ref:
+        raise ValidationFailed("a notification needs a kind and a ref", field="kind")
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        title_text, body_text = _text(title, params), _text(body, params)
+        if email and recipient.email and not EmailLog.objects.filter(kind=kind, ref=ref, to=recipient.email).exists():
+            context = {
+                "title": title_text,
+                "body": body_text,
+                "link": (_site_url() + link) if link.startswith("/") else link,
+                "recipient": Recipient(recipient.email, recipient.language, recipient.display_name),
+                "site_url": _site_url(),
+            }
+            text = render_to_string("notifications/email/notice.txt", context)
+            html = render_to_string("notifications/email/notice.html", context)
+            from tradeloop.notifications.tasks import send_notice_email
+
+            mail = {"kind": kind, "ref": ref, "to": recipient.email, "subject": title_text, "text": text, "html": html}
+            transaction.on_commit(lambda: send_notice_email.delay(**mail), robust=True)
+    return _create_notice(
+        recipient=recipient, kind=kind, ref=ref, title=title_text, body=body_text, link=_site_path(link) or ""
+    )
+
+
+def notify_many(*, recipients, **kwargs) -> int:
+    """notify() each distinct person once; returns how many new notices."""
+    seen: set[int] = set()
+    made = 0
+    for person in recipients:
+        if person is None or person.pk in seen or not person.is_active:
+            continue
+        seen.add(person.pk)
+        made += notify(recipient=person, **kwargs) is not None
+    return made
+
+
+def mark_read(*, actor: User, notification_id: int) -> Notification:
+    notice = Notification.objects.filter(pk=notification_id, recipient=actor).first()
+    if notice is None:
+        raise NotFound(gettext("No such notification."), field="id")
+    if notice.read_at is None:
+        now = clock.now()
+        Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
+        notice.read_at = now
+        forget_unread(actor.pk)
+    return notice
+
+
+def mark_all_read(*, actor: User) -> int:
+    done = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())
+    forget_unread(actor.pk)
+    return done
 
 
 def order_email(*, order: Order, kind: str, ref: str | None = None) -> int:

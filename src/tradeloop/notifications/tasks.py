@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from tradeloop.notifications.services import order_email
+from tradeloop.notifications.services import _send_once, order_email
 from tradeloop.orders.models import Order
 
 
@@ -13,3 +13,9 @@ def send_order_email(order_id: int, kind: str, ref: str | None = None) -> int:
     if order is None:
         return 0
     return order_email(order=order, kind=kind, ref=ref)
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_kwargs={"max_retries": 8})
+def send_notice_email(*, kind: str, ref: str, to: str, subject: str, text: str, html: str) -> bool:
+    """The e-mail beside an in-site notice (notify(email=True)); once per (kind, ref, to)."""
+    return _send_once(kind=kind, ref=ref, to=to, subject=subject, text=text, html=html, twin=False)
