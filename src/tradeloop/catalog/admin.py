@@ -41,7 +41,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ("title", "title_zh", "seller__name", "variants__sku")
     list_select_related = ("seller", "category")
     autocomplete_fields = ("seller", "category")
-    readonly_fields = ("price_from", "compare_at_from", "in_stock", "cover", "rating_avg", "rating_count")
+    readonly_fields = ("price_from", "compare_at_from", "in_stock", "cover", "rating_avg", "rating_count", "sold_count")
     date_hierarchy = "created_at"
     inlines = [VariantInline, ProductImageInline]
     show_full_result_count = False

@@ -104,6 +104,8 @@ class Product(models.Model):
     cover = models.CharField(max_length=300, blank=True)
     rating_avg = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(default=0)
+    # units of its paid (or confirmed on terms) order lines, less those of cancelled ones (orders.receivers)
+    sold_count = models.PositiveIntegerField(_("sold"), default=0)
     is_featured = models.BooleanField(default=False)
     return_window_days = models.PositiveSmallIntegerField(
         _("return window (days)"),

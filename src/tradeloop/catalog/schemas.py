@@ -89,6 +89,7 @@ class ProductCardOut(MoneyOut):
     cover_url: str | None = Field(None, description="Absolute URL of the cover thumbnail")
     rating_avg: DecimalOut = Field(..., examples=["4.50"])
     rating_count: int
+    sold_count: int = Field(0, description="Units bought in paid orders (less cancelled ones)")
     created_at: datetime
     seller: SellerRef
     category: CategoryBrief | None

@@ -50,6 +50,7 @@ def _card_query(qs: QuerySet[Product]) -> QuerySet[Product]:
         "cover",
         "rating_avg",
         "rating_count",
+        "sold_count",
         "created_at",
         "updated_at",
         "condition",

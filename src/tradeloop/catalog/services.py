@@ -9,7 +9,7 @@ import nh3
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, Min, OuterRef, Subquery, Value
+from django.db.models import CharField, Exists, F, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -331,6 +331,19 @@ def refresh_summaries(product_ids: Iterable[int]) -> None:
             cover=Coalesce(Subquery(first_image), Value(""), output_field=CharField()),
             updated_at=clock.now(),
         )
+
+
+def count_sold(units_by_product: dict[int, int]) -> None:
+    """Add (or, negative, take back) sold units: one guarded UPDATE per product, never below zero."""
+    for product_id, units in sorted(units_by_product.items()):
+        if units > 0:
+            Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + units)
+        elif units < 0:
+            taken = Product.objects.filter(pk=product_id, sold_count__gte=-units).update(
+                sold_count=F("sold_count") + units
+            )
+            if not taken:
+                Product.objects.filter(pk=product_id).update(sold_count=0)
 
 
 def refresh_stock_flags(product_ids: list[int]) -> None:
