@@ -206,3 +206,34 @@ def test_two_thousand_rows_import_in_batches(merchant, fruit, django_assert_max_
     assert Variant.objects.filter(product__seller=merchant).count() == 2001
     assert not Product.objects.filter(price_from=None).exists()
     assert Product.objects.get(title="Product 4").compare_at_from == Decimal("24.00")
+
+
+@pytest.mark.django_db
+def test_a_file_broken_far_down_imports_nothing(merchant, tmp_path):
+    """The file is checked as a whole before the first chunk is written, although it is read a chunk at a time."""
+    path = tmp_path / "catalog.csv"
+    good = "".join(f"h{n},Product {n},SKU-{n},5,,1,,,,\n" for n in range(1200))
+    path.write_bytes((HEADER + "\n" + good).encode() + b"h-bad,Caf\xe9,SKU-X,5,,1,,,,\n")
+    with pytest.raises(ImportFileError) as broken:
+        run(merchant, path, chunk_rows=100)
+    assert broken.value.field == "file"
+    assert not Product.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_handle_whose_rows_are_apart_in_a_long_file_is_still_one_product(merchant):
+    fillers = [f"f{n},Filler {n},F-{n},5,,1,,,," for n in range(30)]
+    source = csv_text("boxes,Boxes,BX-S,5,,1,,,Size=S,", *fillers, "boxes,,BX-L,7,,1,,,Size=L,")
+    result = run(merchant, source, chunk_rows=10)
+    assert result.ok and result.rows == 32
+    boxes = Product.objects.get(title="Boxes")
+    assert sorted(boxes.variants.values_list("sku", flat=True)) == ["BX-L", "BX-S"]
+
+
+@pytest.mark.django_db
+def test_a_sku_repeated_chunks_apart_is_reported_with_its_first_row(merchant):
+    fillers = [f"f{n},Filler {n},F-{n},5,,1,,,," for n in range(30)]
+    result = run(merchant, csv_text("a,Apples,AP-1,9.90,,1,,,,", *fillers, "b,Bananas,AP-1,3,,1,,,,"), chunk_rows=10)
+    assert [(e.row, e.field) for e in result.errors] == [(33, "sku")]
+    assert "row 2" in result.errors[0].reason
+    assert not Product.objects.filter(title="Bananas").exists()

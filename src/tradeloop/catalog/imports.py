@@ -43,14 +43,22 @@ Every row is validated with the same rules as the seller console (``catalog.serv
 a bad row becomes a :class:`RowError` (row = line number in the file, the header being line 1) and the
 good rows are still imported. The work is done in chunks of whole handles, one transaction per chunk,
 with bulk inserts and updates and a set-based refresh of the products' list fields.
+
+The file is streamed: it is read once to check it (so a file that is not UTF-8 or not CSV imports nothing) and
+count its rows, then again a chunk at a time; the SKUs already met are kept in a scratch SQLite file. Memory
+stays flat whatever the size of the file or of the catalog. The rows of a handle are grouped within a chunk;
+a handle that comes back later in the file updates the product an earlier chunk wrote.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -92,7 +100,7 @@ PRODUCT_UPDATE_FIELDS = (*CONTENT_COLUMNS, "slug", "kind", "condition", "categor
 VARIANT_UPDATE_FIELDS = ("name", "name_zh", "options", "price", "compare_at_price", "currency", "weight_grams")
 CHUNK_ROWS = 500
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int | None], None]
 
 
 class ImportFileError(ValidationFailed):
@@ -173,36 +181,86 @@ def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def read_rows(source: str | Path | TextIO) -> tuple[list[Row], list[str], Path | None]:
-    """The data rows (with their line numbers), the ignored columns, and the folder of the file if any."""
-    stream, folder = _open(source)
+@dataclass
+class CsvFile:
+    """An opened catalog file: its data rows as a stream, the columns it ignores, where it lies, how many rows."""
+
+    rows: Iterator[Row]
+    ignored: list[str]
+    folder: Path | None
+    total: int | None  # data rows, when the file could be read ahead (a file on disk or a seekable stream)
+
+
+def _file_error(reader, exc: Exception) -> ImportFileError:
+    if isinstance(exc, UnicodeDecodeError):
+        return ImportFileError(gettext("the file is not UTF-8 text"), field="file")
+    return ImportFileError(gettext("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}, field="file")
+
+
+def _lines(stream: TextIO) -> tuple[Iterator[str], csv.Dialect | type[csv.Dialect]]:
+    """The stream's lines and its dialect, sniffed from its first 4 KB (read to the end of their last line)."""
     try:
-        text = stream.read()
+        sample = (stream.read(4096) + stream.readline()).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ImportFileError(gettext("the file is not UTF-8 text"), field="file") from exc
-    finally:
-        if folder is not None:
-            stream.close()
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text[:4096]))
+    return itertools.chain(io.StringIO(sample, newline=""), stream), _dialect(sample[:4096])
+
+
+def _header(reader) -> list[str]:
+    header = [_normalise_header(name) for name in next(reader, [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            gettext("missing required column(s): %(columns)s") % {"columns": ", ".join(missing)}, field="columns"
+        )
+    return header
+
+
+def _count_rows(stream: TextIO) -> int | None:
+    """Read the whole stream once, keeping nothing, and rewind it: the number of data rows; a broken file fails
+    here, before anything is written. None when the stream cannot be rewound (it is then checked as it goes)."""
+    if not (hasattr(stream, "seekable") and stream.seekable()):
+        return None
+    start = stream.tell()
+    lines, dialect = _lines(stream)
+    reader = csv.reader(lines, dialect)
     try:
-        header = [_normalise_header(name) for name in next(reader, [])]
-        missing = [column for column in REQUIRED_COLUMNS if column not in header]
-        if missing:
-            raise ImportFileError(
-                gettext("missing required column(s): %(columns)s") % {"columns": ", ".join(missing)}, field="columns"
-            )
-        rows, line = [], reader.line_num
+        _header(reader)
+        total = sum(1 for values in reader if any(value.strip() for value in values))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _file_error(reader, exc) from exc
+    stream.seek(start)
+    return total
+
+
+def _stream_rows(reader, header: list[str]) -> Iterator[Row]:
+    line = reader.line_num
+    try:
         for values in reader:
             start, line = line + 1, reader.line_num
             if any(value.strip() for value in values):
-                rows.append(Row(start, {k: v.strip() for k, v in zip(header, values, strict=False) if k in COLUMNS}))
-    except csv.Error as exc:
-        raise ImportFileError(
-            gettext("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}, field="file"
-        ) from exc
-    ignored = [name for name in header if name and name not in COLUMNS]
-    return rows, ignored, folder
+                yield Row(start, {k: v.strip() for k, v in zip(header, values, strict=False) if k in COLUMNS})
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise _file_error(reader, exc) from exc
+
+
+@contextmanager
+def open_rows(source: str | Path | TextIO) -> Iterator[CsvFile]:
+    """The file's rows, one at a time (with their line numbers); raises ImportFileError for an unusable file."""
+    stream, folder = _open(source)
+    try:
+        total = _count_rows(stream)
+        lines, dialect = _lines(stream)
+        reader = csv.reader(lines, dialect)
+        try:
+            header = _header(reader)
+        except csv.Error as exc:
+            raise _file_error(reader, exc) from exc
+        ignored = [name for name in header if name and name not in COLUMNS]
+        yield CsvFile(_stream_rows(reader, header), ignored, folder, total)
+    finally:
+        if folder is not None:
+            stream.close()
 
 
 def parse_pairs(text: str, *, field: str) -> dict[str, str]:
@@ -232,63 +290,76 @@ def _title(row: Row) -> str:
     return row.get("title") or row.get("title_zh")
 
 
-def group_rows(rows: Iterable[Row]) -> list[list[Row]]:
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[list[Row]]]:
+    """The rows in file order, about `size` at a time, each chunk as the rows of its handles (a handle is never
+    cut at a chunk's edge, unless its rows are apart in the file)."""
     groups: dict[tuple[str, str], list[Row]] = {}
+    count, last = 0, None
     for row in rows:
-        groups.setdefault(_group_key(row), []).append(row)
-    return list(groups.values())
-
-
-def _chunks(groups: list[list[Row]], size: int) -> Iterator[list[list[Row]]]:
-    chunk, count = [], 0
-    for group in groups:
-        chunk.append(group)
-        count += len(group)
-        if count >= size:
-            yield chunk
-            chunk, count = [], 0
-    if chunk:
-        yield chunk
+        key = _group_key(row)
+        if count >= size and key != last:
+            yield list(groups.values())
+            groups, count = {}, 0
+        groups.setdefault(key, []).append(row)
+        count, last = count + 1, key
+    if groups:
+        yield list(groups.values())
 
 
 # --- planning: validate rows and decide what to create or update ----------------------------------------
 
 
-class _SellerIndex:
-    """Which SKUs and slugs the seller already has (two queries per import), so that each chunk then
-    fetches its rows by primary key, whatever the size of the catalog."""
+class _SeenSkus:
+    """The SKUs met so far in the file, with their line, in a scratch SQLite file (not in memory)."""
 
-    def __init__(self, seller: Organization):
-        self.variant_ids: dict[str, list[int]] = defaultdict(list)
-        for sku, pk in Variant.objects.filter(product__seller=seller).values_list("sku", "pk").order_by("pk"):
-            self.variant_ids[sku].append(pk)
-        self.product_ids: dict[str, int] = {}
-        for slug, pk in seller.products.values_list("slug", "pk").order_by("-pk"):
-            self.product_ids[slug] = pk  # the oldest wins when slugs repeat
+    BATCH = 500  # bound variables per statement
 
-    def remember(self, products: Iterable[Product]) -> None:
-        for product in products:
-            self.product_ids.setdefault(product.slug, product.pk)
+    def __init__(self):
+        self.db = sqlite3.connect("")  # "": a private temporary database on disk, gone when closed
+        self.db.execute("CREATE TABLE seen (sku TEXT PRIMARY KEY, line INTEGER NOT NULL)")
+
+    def lines_of(self, skus: Iterable[str]) -> dict[str, int]:
+        found, skus = {}, list(skus)
+        for start in range(0, len(skus), self.BATCH):
+            batch = skus[start : start + self.BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(self.db.execute(f"SELECT sku, line FROM seen WHERE sku IN ({marks})", batch))
+        return found
+
+    def add(self, lines: dict[str, int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", lines.items())
+
+    def close(self) -> None:
+        self.db.close()
 
 
 class _Chunk:
-    """What the database already knows about one chunk's SKUs, handles and categories (a few queries)."""
+    """What the database already knows about one chunk's SKUs, handles and categories (a few indexed queries,
+    whatever the size of the catalog)."""
 
-    def __init__(self, seller: Organization, groups: list[list[Row]], index: _SellerIndex):
+    def __init__(self, seller: Organization, groups: list[list[Row]]):
         rows = [row for group in groups for row in group]
-        variant_ids = {pk for row in rows for pk in index.variant_ids.get(row.get("sku"), ())}
-        variants = list(Variant.objects.select_for_update().filter(pk__in=variant_ids).order_by("product_id", "pk"))
+        skus = {row.get("sku") for row in rows}
+        variants = list(
+            Variant.objects.select_for_update()
+            .filter(product__seller=seller, sku__in=skus)
+            .order_by("product_id", "pk")
+        )
         slugs = {_handle_slug(group[0]) for group in groups}
-        product_ids = {v.product_id for v in variants} | {index.product_ids[s] for s in slugs if s in index.product_ids}
+        slug_ids: dict[str, int] = {}
+        for slug, pk in seller.products.filter(slug__in=slugs).order_by("-pk").values_list("slug", "pk"):
+            slug_ids[slug] = pk  # the oldest wins when slugs repeat
+        product_ids = {v.product_id for v in variants} | set(slug_ids.values())
         products = {p.pk: p for p in seller.products.select_for_update().filter(pk__in=product_ids)}
         self.variants_by_sku: dict[str, list[Variant]] = defaultdict(list)
         for variant in variants:
             variant.product = products[variant.product_id]
             self.variants_by_sku[variant.sku].append(variant)
-        self.products_by_slug = {s: products[index.product_ids[s]] for s in slugs if s in index.product_ids}
+        self.products_by_slug = {slug: products[pk] for slug, pk in slug_ids.items()}
         category_slugs = {row.get("category") for row in rows if row.get("category")}
         self.categories = {c.slug: c for c in Category.objects.filter(slug__in=category_slugs)}
         self.variant_counts: dict[int, int] = {}
+        self.seen_skus: dict[str, int] = {}  # the SKUs of earlier chunks met again here, then this chunk's own
 
     def count_variants(self, products: Iterable[Product]) -> None:
         ids = {p.pk for p in products if p.pk}
@@ -368,16 +439,18 @@ class _Planner:
 
     def __init__(self, seller: Organization, folder: Path | None, result: ImportResult):
         self.seller, self.folder, self.result = seller, folder, result
-        self.seen_skus: dict[str, int] = {}
-        self.index = _SellerIndex(seller)
+        self.seen = _SeenSkus()
 
     def plan(self, rows_of_groups: list[list[Row]]) -> list[_Group]:
-        known = _Chunk(self.seller, rows_of_groups, self.index)
+        known = _Chunk(self.seller, rows_of_groups)
+        known.seen_skus = self.seen.lines_of({row.get("sku") for rows in rows_of_groups for row in rows})
+        earlier = dict(known.seen_skus)
         groups = [self._plan_product(rows, known) for rows in rows_of_groups]
         known.count_variants(group.product for group in groups if group.product)
         for group in groups:
             if group.product is not None:
                 self._plan_variants(group, known)
+        self.seen.add({sku: line for sku, line in known.seen_skus.items() if sku not in earlier})
         return [group for group in groups if group.variants]
 
     def _fail(self, errors: Iterable[RowError]) -> None:
@@ -415,7 +488,7 @@ class _Planner:
         for row in group.rows:
             try:
                 image = _image_path(row, self.folder)
-                variant = self._plan_variant(row, product, own.get(row.get("sku")))
+                variant = self._plan_variant(row, product, own.get(row.get("sku")), known.seen_skus)
             except ValidationFailed as exc:
                 self._fail([RowError(row.line, exc.field or "row", exc.message)])
                 continue
@@ -425,11 +498,11 @@ class _Planner:
             if image and group.image is None:
                 group.image = (image, row.line)
 
-    def _plan_variant(self, row: Row, product: Product, existing: Variant | None) -> Variant:
+    def _plan_variant(self, row: Row, product: Product, existing: Variant | None, seen: dict[str, int]) -> Variant:
         sku = row.get("sku")
-        if sku in self.seen_skus:
+        if sku in seen:
             raise ValidationFailed(
-                gettext("SKU %(sku)s already appears on row %(line)s") % {"sku": sku, "line": self.seen_skus[sku]},
+                gettext("SKU %(sku)s already appears on row %(line)s") % {"sku": sku, "line": seen[sku]},
                 field="sku",
             )
         values = services.clean_variant_fields(_variant_input(row, existing), default_currency=product.currency)
@@ -438,7 +511,7 @@ class _Planner:
                 gettext("all variants of a product share one currency (%(currency)s)") % {"currency": product.currency},
                 field="currency",
             )
-        self.seen_skus[sku] = row.line
+        seen[sku] = row.line
         variant = existing or Variant(product=product)
         units = values.pop("stock")
         for name, value in values.items():
@@ -582,24 +655,32 @@ def import_catalog(
     require(actor, seller, "catalog.manage")
     if not seller.sells:
         raise ValidationFailed(gettext("this organization does not sell"), field="seller")
-    rows, ignored, folder = read_rows(source)
-    result = ImportResult(rows=len(rows), ignored_columns=ignored)
-    planner = _Planner(seller, folder, result)
-    images, done = [], 0
+    with open_rows(source) as file:
+        result = ImportResult(ignored_columns=file.ignored)
+        planner = _Planner(seller, file.folder, result)
+        try:
+            _import_chunks(file, planner, actor=actor, publish=publish, progress=progress, chunk_rows=chunk_rows)
+        finally:
+            planner.seen.close()
+    result.errors.sort(key=lambda error: error.row)
+    return result
+
+
+def _import_chunks(
+    file: CsvFile, planner: _Planner, *, actor: User, publish: bool, progress: Progress | None, chunk_rows: int
+) -> None:
+    result = planner.result
     if progress:
-        progress(0, len(rows))
-    for chunk in _chunks(group_rows(rows), chunk_rows):
+        progress(0, file.total)
+    for chunk in _chunks(file.rows, chunk_rows):
         with transaction.atomic():
             groups = planner.plan(chunk)
             touched = _write(groups, actor=actor, result=result)
-            planner.index.remember(group.product for group in groups)
             services.refresh_summaries(touched)
             if publish:
                 result.published += _publish(touched, actor)
-        images += [(g.product, *g.image) for g in groups if g.image]
-        done += sum(len(rows_of_group) for rows_of_group in chunk)
+        # A product's picture is added after its chunk (a file per product, outside the chunk's transaction).
+        _add_images([(g.product, *g.image) for g in groups if g.image], actor=actor, result=result)
+        result.rows += sum(len(rows_of_group) for rows_of_group in chunk)
         if progress:
-            progress(done, len(rows))
-    _add_images(images, actor=actor, result=result)
-    result.errors.sort(key=lambda error: error.row)
-    return result
+            progress(result.rows, file.total)
