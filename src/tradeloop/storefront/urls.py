@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeloop.storefront import views
+from tradeloop.storefront import seo_sitemaps, views
 
 app_name = "storefront"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("p/<int:pk>/", views.product_detail, name="product_short"),
     path("p/<int:pk>/<str:slug>/", views.product_detail, name="product"),
     path("store/<slug:slug>/", views.store, name="store"),
+    path("robots.txt", seo_sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", seo_sitemaps.sitemap_index, name="sitemap"),
+    path("sitemaps/<slug:name>-<int:page>.xml", seo_sitemaps.sitemap_section, name="sitemap_section"),
 ]
