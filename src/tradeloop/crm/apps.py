@@ -6,3 +6,8 @@ class CrmConfig(AppConfig):
     name = "tradeloop.crm"
     label = "crm"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from tradeloop.crm import receivers
+
+        receivers.connect()
