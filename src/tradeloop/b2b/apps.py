@@ -9,11 +9,12 @@ class B2bConfig(AppConfig):
 
     def ready(self) -> None:
         """Registers b2b's policies with the lower layers (placement gates, buyer context, quote policy)."""
-        from tradeloop.b2b import approvals, companies, credit, quotes
+        from tradeloop.b2b import approvals, companies, credit, quotes, unmet_demand
         from tradeloop.orders import policies, signals
         from tradeloop.orders import services as orders
 
         quotes.register()  # the quote policy: validity, counters, accept → B2B order
+        unmet_demand.register()  # the value ring: RFQs nobody quoted count as unmet demand (feedback.demand)
         # companies: on credit terms within the credit limit; over a spending limit waits for an approver
         orders.register_placement_gate("b2b.credit", credit.credit_gate)
         orders.register_placement_gate("b2b.spending_limit", approvals.spending_gate)
