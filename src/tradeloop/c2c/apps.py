@@ -17,3 +17,9 @@ class C2cConfig(AppConfig):
         standing.register()  # seller levels follow their escrow orders (c2c.standing)
         offers.register()  # the OFFER policy of the negotiation engine
         watching.connect()  # price drops and new listings → watchers' and saved searches' alerts
+        from tradeloop.c2c import reputation
+
+        reputation.register()  # its ratings and disputes on the sellers' reputation pages (reviews.reputation)
+        from tradeloop.c2c import search_levels
+
+        search_levels.register()  # sellers' levels as a search facet and in ranking (search.ranking)

@@ -25,3 +25,7 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import vouchers
 
         vouchers.register()
+        # search: places are a document source of the one search box, followed when they change
+        from tradeloop.o2o import search_source
+
+        search_source.register()

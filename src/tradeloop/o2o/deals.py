@@ -33,6 +33,7 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import MAX_AMOUNT
+from tradeloop.o2o import search_source
 from tradeloop.o2o.errors import Code
 from tradeloop.o2o.models import AtExpiry, Deal, Place, Voucher
 from tradeloop.orders import services as orders
@@ -360,6 +361,7 @@ def refresh_place_prices(place_ids) -> None:
     for place_id in ids:
         prices = [p for p in (deal_prices.get(place_id), service_prices.get(place_id)) if p is not None]
         Place.objects.filter(pk=place_id).update(price_from=min(prices) if prices else None)
+    search_source.place_changed(ids)  # the search index carries the places' lowest prices
 
 
 def place_ids_of(deal: Deal) -> list[int]:
@@ -367,7 +369,9 @@ def place_ids_of(deal: Deal) -> list[int]:
 
 
 def count_sold(deal: Deal, quantity: int) -> None:
-    Place.objects.filter(pk__in=place_ids_of(deal)).update(sold_count=F("sold_count") + quantity)
+    place_ids = place_ids_of(deal)
+    Place.objects.filter(pk__in=place_ids).update(sold_count=F("sold_count") + quantity)
+    search_source.place_changed(place_ids)
 
 
 # --- buying -------------------------------------------------------------------------------------------------------

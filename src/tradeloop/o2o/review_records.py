@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tradeloop.o2o import search_source
 from tradeloop.o2o.models import Booking, Place, Voucher
 from tradeloop.reviews import records
 from tradeloop.reviews.models import Review
@@ -171,6 +172,7 @@ def place_rating_changed(place_id: int, summary: records.Summary) -> None:
     Place.objects.filter(pk=place_id).update(
         rating_avg=summary.average, rating_count=summary.count, rating_score=summary.score
     )
+    search_source.place_changed([place_id])  # the search index carries the place's rating
 
 
 def register() -> None:
