@@ -127,6 +127,7 @@ class Product(models.Model):
             models.Index(fields=["status", "-created_at", "-id"], name="product_feed"),
             models.Index(fields=["status", "price_from", "id"], name="product_price"),
             models.Index(fields=["seller", "status"], name="product_seller"),
+            models.Index(fields=["seller", "slug"], name="product_seller_slug"),  # the importer's handle lookup
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"),
@@ -187,6 +188,7 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         ordering = ["position", "id"]
+        indexes = [models.Index(fields=["sku"], name="variant_sku")]  # the importer's and the stock feed's lookup
         constraints = [
             models.UniqueConstraint(fields=["product", "sku"], name="variant_sku_unique_per_product"),
             models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_ge_0"),
