@@ -6,3 +6,8 @@ class ReviewsConfig(AppConfig):
     name = "tradeloop.reviews"
     label = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from tradeloop.reviews import product_records
+
+        product_records.register()  # delivered order lines review their products

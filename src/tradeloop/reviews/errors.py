@@ -11,6 +11,8 @@ class Code(StrEnum):
     NOT_REPLIED = "not_replied"
     TOO_MANY_REVIEWS = "too_many_reviews"
     UNKNOWN_SCORE = "unknown_score"
+    OWN_REVIEW = "own_review"
+    ALREADY_REPORTED = "already_reported"
     # the photo checks answer the same codes as dispute photos (c2c)
     PHOTO_TYPE = "photo_type"
     PHOTO_TOO_LARGE = "photo_too_large"

@@ -16,7 +16,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.core.errors import NotFound
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.reviews import records, services
-from tradeloop.reviews.models import Review, ReviewPhoto
+from tradeloop.reviews.models import HelpfulVote, Review, ReviewPhoto
 
 ORDER = ("-created_at", "-id")
 RECENT = 5
@@ -168,3 +168,32 @@ def mark_of(review: Review) -> str | Promise:
 def unanswered_badge(membership) -> int:
     """The console navigation's count beside Reviews: published reviews without an answer yet."""
     return unanswered_count(membership.organization)
+
+
+# --- other shoppers' side: helpful votes ----------------------------------------------------------------------------
+
+
+def voted(user, reviews: list[Review]) -> set[int]:
+    """The ids among `reviews` the user found helpful (one query; none for a visitor or no reviews)."""
+    if not reviews or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        HelpfulVote.objects.filter(user=user, review_id__in=[r.pk for r in reviews]).values_list("review_id", flat=True)
+    )
+
+
+def public_review(review_id: int) -> Review:
+    found = with_parts(Review.objects.filter(pk=review_id, state=Review.State.PUBLISHED)).first()
+    if found is None:
+        raise NotFound(gettext("Review not found."))
+    return found
+
+
+# --- the operator's moderation queue --------------------------------------------------------------------------------
+
+
+def moderation_queue() -> QuerySet[Review]:
+    """Reviews waiting for the operator: reported ones first (most reports first), then held ones, oldest first."""
+    return Review.objects.filter(Q(open_reports__gt=0) | Q(state=Review.State.HELD)).order_by(
+        "-open_reports", "created_at", "id"
+    )

@@ -13,6 +13,7 @@ Whenever the published reviews of a target change, its summary (average, count, 
 
 from __future__ import annotations
 
+import difflib
 import math
 import uuid
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -39,7 +40,7 @@ from tradeloop.core.errors import (
 )
 from tradeloop.reviews import records
 from tradeloop.reviews.errors import Code
-from tradeloop.reviews.models import Review, ReviewPhoto
+from tradeloop.reviews.models import HelpfulVote, Review, ReviewPhoto, ReviewReport
 
 State = Review.State
 MAX_TEXT = 2000
@@ -186,7 +187,10 @@ def _signed_in(actor: User | None) -> User:
 
 
 def _not_reviewable() -> NotFound:
-    return NotFound(gettext("Only a visit you have completed can be reviewed."), code=Code.NOT_REVIEWABLE)
+    return NotFound(
+        gettext("Only a visit you have completed or an order delivered to you can be reviewed."),
+        code=Code.NOT_REVIEWABLE,
+    )
 
 
 def _within_daily_limit(actor: User, now: datetime) -> None:
@@ -223,7 +227,7 @@ def write_review(
     # one writer per person at a time: the daily count and the one-per-record check hold under concurrent posts
     User.objects.select_for_update().filter(pk=actor.pk).first()
     if Review.objects.filter(record_kind=record.kind, record_id=record.id).exists():
-        raise Conflict(gettext("You have reviewed this visit already."), code=Code.ALREADY_REVIEWED)
+        raise Conflict(_already_reviewed(record.kind), code=Code.ALREADY_REVIEWED)
     now = clock.now()
     _within_daily_limit(actor, now)
     try:
@@ -244,11 +248,66 @@ def write_review(
                 created_at=now,
             )
     except IntegrityError:
-        raise Conflict(gettext("You have reviewed this visit already."), code=Code.ALREADY_REVIEWED) from None
-    states.record(review, new=review.state, actor=actor, reason="review written")
+        raise Conflict(_already_reviewed(record.kind), code=Code.ALREADY_REVIEWED) from None
+    twin = near_duplicate(review)
+    if twin is not None:  # the same words from another account: the operator looks before anyone sees it
+        review.held_reason = f"near duplicate of #{twin.pk}"
+        review.save(update_fields=["held_reason"])
+        Review.objects.filter(pk=review.pk).update(state=State.HELD)
+        review.state = State.HELD
+        states.record(review, new=State.HELD, actor=actor, reason=review.held_reason)
+    else:
+        states.record(review, new=review.state, actor=actor, reason="review written")
     _save_photos(review, photos, extensions, start=0)
     refresh_target(review.target_kind, review.target_id)
     return review
+
+
+def _already_reviewed(kind: str) -> str:
+    if kind in ("voucher", "booking"):
+        return gettext("You have reviewed this visit already.")
+    return gettext("You have reviewed this purchase already.")
+
+
+# --- near duplicates --------------------------------------------------------------------------------------------
+
+DUPLICATE_MIN_CHARS = 20  # shorter texts ("Great!") are too common to say anything
+DUPLICATE_RATIO = 0.85  # how alike two normalised texts are (difflib) to count as the same review
+DUPLICATE_WINDOW = timedelta(days=90)
+DUPLICATE_SCAN = 200  # recent reviews of the same seller or target compared
+
+
+def normalised(text: str) -> str:
+    """Lower case, letters and digits only, whitespace collapsed: "Great  tea!!" and "great tea" are the same."""
+    kept = "".join(ch if ch.isalnum() else " " for ch in (text or "").casefold())
+    return " ".join(kept.split())
+
+
+def near_duplicate(review: Review) -> Review | None:
+    """A recent review by another account, of the same seller or target, whose text is nearly the same (one query
+    over at most DUPLICATE_SCAN reviews); None when the text is too short to tell."""
+    mine = normalised(review.text)
+    if len(mine) < DUPLICATE_MIN_CHARS:
+        return None
+    recent = (
+        Review.objects.filter(
+            Q(seller_id=review.seller_id) | Q(target_kind=review.target_kind, target_id=review.target_id),
+            created_at__gte=review.created_at - DUPLICATE_WINDOW,
+        )
+        .exclude(author_id=review.author_id)
+        .exclude(pk=review.pk)
+        .exclude(text="")
+        .only("id", "text")
+        .order_by("-created_at", "-id")[:DUPLICATE_SCAN]
+    )
+    for other in recent:
+        theirs = normalised(other.text)
+        if len(theirs) < DUPLICATE_MIN_CHARS:
+            continue
+        matcher = difflib.SequenceMatcher(None, mine, theirs, autojunk=False)
+        if min(matcher.real_quick_ratio(), matcher.quick_ratio(), matcher.ratio()) >= DUPLICATE_RATIO:
+            return other  # the cheap upper bounds first: ratio() runs only when they pass
+    return None
 
 
 def _own_review(actor: User, review_id: int) -> Review:
@@ -376,24 +435,99 @@ def answer(*, actor: User, review_id: int, text: str) -> Review:
 # --- the operator's side ----------------------------------------------------------------------------------------
 
 
+def _close_reports(review: Review) -> int:
+    closed = ReviewReport.objects.filter(review=review, resolved_at__isnull=True).update(resolved_at=clock.now())
+    Review.objects.filter(pk=review.pk).update(open_reports=0)
+    review.open_reports = 0
+    return closed
+
+
 @transaction.atomic
 def hide(*, actor: User | None, review_id: int, reason: str) -> Review:
-    """Take a review off the pages (the back office); its target's rating is recomputed without it."""
+    """Take a review off the pages (the back office), a held one too; its target's rating is recomputed without
+    it and its open reports are closed."""
     reason = _text(reason, field="hidden_reason", limit=240, required=True)
     review = Review.objects.select_for_update().get(pk=review_id)
     review.hidden_reason = reason
     states.transition(review, State.HIDDEN, actor=actor, reason=reason)
+    _close_reports(review)
     refresh_target(review.target_kind, review.target_id)
     return review
 
 
 @transaction.atomic
 def show(*, actor: User | None, review_id: int, reason: str = "") -> Review:
+    """Publish a hidden or held review (the operator found nothing wrong); its open reports are closed."""
     review = Review.objects.select_for_update().get(pk=review_id)
     review.hidden_reason = ""
+    review.held_reason = ""
     states.transition(review, State.PUBLISHED, actor=actor, reason=reason or "shown again")
+    _close_reports(review)
     refresh_target(review.target_kind, review.target_id)
     return review
+
+
+@transaction.atomic
+def dismiss_reports(*, actor: User | None, review_id: int, reason: str = "") -> Review:
+    """The operator keeps a reported review as it is: its open reports are closed, and the decision recorded."""
+    review = Review.objects.select_for_update().get(pk=review_id)
+    closed = _close_reports(review)
+    states.record(review, actor=actor, reason=reason or f"{closed} reports dismissed")
+    return review
+
+
+# --- other shoppers: helpful votes and reports ------------------------------------------------------------------
+
+
+def _public_review(review_id: int) -> Review:
+    review = Review.objects.select_for_update().filter(pk=review_id, state=State.PUBLISHED).first()
+    if review is None:
+        raise NotFound(gettext("Review not found."))
+    return review
+
+
+@transaction.atomic
+def toggle_helpful(*, actor: User, review_id: int) -> tuple[Review, bool]:
+    """The actor finds a published review helpful, or takes the vote back (one per person; not on one's own).
+    Answers the review with its new count and whether the actor's vote now stands."""
+    _signed_in(actor)
+    review = _public_review(review_id)
+    if review.author_id == actor.pk:
+        raise PermissionDenied(gettext("You cannot vote for your own review."), code=Code.OWN_REVIEW)
+    taken, _ = HelpfulVote.objects.filter(review=review, user=actor).delete()
+    if taken:
+        Review.objects.filter(pk=review.pk, helpful_count__gt=0).update(helpful_count=F("helpful_count") - 1)
+    else:
+        HelpfulVote.objects.create(review=review, user=actor)
+        Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+    review.refresh_from_db(fields=["helpful_count"])
+    return review, not taken
+
+
+MAX_REPORT_NOTE = 500
+
+
+@transaction.atomic
+def report(*, actor: User, review_id: int, reason: str, note: str = "") -> ReviewReport:
+    """The actor tells the operator a published review breaks the rules (once per person and review): the review
+    moves up the back office's moderation queue; it stays on the page until the operator decides."""
+    _signed_in(actor)
+    if reason not in ReviewReport.Reason.values:
+        raise ValidationFailed(
+            gettext("Choose a reason: %(reasons)s.") % {"reasons": ", ".join(ReviewReport.Reason.values)},
+            field="reason",
+        )
+    note = _text(note, field="note", limit=MAX_REPORT_NOTE)
+    review = _public_review(review_id)
+    if review.author_id == actor.pk:
+        raise PermissionDenied(gettext("You cannot report your own review."), code=Code.OWN_REVIEW)
+    if ReviewReport.objects.filter(review=review, reporter=actor, resolved_at__isnull=True).exists():
+        raise Conflict(gettext("You have reported this review already."), code=Code.ALREADY_REPORTED)
+    ReviewReport.objects.filter(review=review, reporter=actor).delete()  # a closed earlier report: a new one
+    found = ReviewReport.objects.create(review=review, reporter=actor, reason=reason, note=note)
+    Review.objects.filter(pk=review.pk).update(open_reports=F("open_reports") + 1)
+    states.record(review, actor=actor, reason=f"reported: {reason}")
+    return found
 
 
 @transaction.atomic
