@@ -27,6 +27,7 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
     },
     "remind-invoices": {"task": "tradeloop.invoicing.tasks.remind_invoices", "schedule": 3600.0},
+    "retry-webhooks": {"task": "tradeloop.notifications.tasks.retry_webhooks", "schedule": 60.0},
     "close-rfqs": {"task": "tradeloop.b2b.tasks.close_rfqs", "schedule": 300.0},
     "complete-orders": {"task": "tradeloop.orders.tasks.complete_orders", "schedule": 900.0},
     "c2c-auto-confirm": {"task": "tradeloop.c2c.tasks.sweep_auto_confirm", "schedule": 300.0},

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("tradeloop.analytics.urls")),
     path("", include("tradeloop.crm.urls")),
     path("", include("tradeloop.feedback.urls")),
+    path("", include("tradeloop.notifications.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),
 ]

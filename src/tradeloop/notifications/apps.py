@@ -8,7 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from tradeloop.notifications import invoices, receivers
+        from tradeloop.notifications import events, invoices, receivers
 
         receivers.connect()
         invoices.connect()
+        events.connect()  # in-site notices and webhook events

@@ -19,3 +19,20 @@ def send_order_email(order_id: int, kind: str, ref: str | None = None) -> int:
 def send_notice_email(*, kind: str, ref: str, to: str, subject: str, text: str, html: str) -> bool:
     """The e-mail beside an in-site notice (notify(email=True)); once per (kind, ref, to)."""
     return _send_once(kind=kind, ref=ref, to=to, subject=subject, text=text, html=html, twin=False)
+
+
+@shared_task
+def deliver_webhook(delivery_id: int) -> bool:
+    """First try of a webhook delivery, right after the event commits; retries come from retry_webhooks."""
+    from tradeloop.core import clock
+    from tradeloop.notifications.webhooks import attempt
+
+    return attempt(delivery_id, clock.now()) is not None
+
+
+@shared_task
+def retry_webhooks() -> int:
+    from tradeloop.core import clock
+    from tradeloop.notifications.webhooks import sweep_webhook_retries
+
+    return sweep_webhook_retries(clock.now())
