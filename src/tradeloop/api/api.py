@@ -25,6 +25,7 @@ from tradeloop.fulfilment import api as fulfilment_api
 from tradeloop.inventory import api as inventory_api
 from tradeloop.invoicing import api as invoicing_api
 from tradeloop.ledger import api as ledger_api
+from tradeloop.notifications import api as notifications_api
 from tradeloop.o2o import api as o2o_api
 from tradeloop.orders import api as orders_api
 from tradeloop.payments import api as payments_api
@@ -118,3 +119,5 @@ api.add_router("", crm_api.router)
 api.add_router("seller", crm_api.seller_router)
 api.add_router("", feedback_api.router)
 api.add_router("seller", feedback_api.seller_router)
+api.add_router("", notifications_api.router)
+api.add_router("", notifications_api.webhook_router)
