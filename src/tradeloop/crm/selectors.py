@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tradeloop.core import clock
 from tradeloop.core.errors import ValidationFailed
@@ -102,6 +102,20 @@ def member_count(seller_id: int, rules: list[dict], *, now=None) -> int:
     return (
         Customer.objects.filter(seller_id=seller_id).filter(segment_rules.to_q(rules, now=now or clock.now())).count()
     )
+
+
+def member_counts(seller_id: int, segments: list[Segment], *, now=None) -> dict[int, int]:
+    """Every segment's member count in one query (a COUNT with a filter per segment)."""
+    if not segments:
+        return {}
+    now = now or clock.now()
+    figures = Customer.objects.filter(seller_id=seller_id).aggregate(
+        **{
+            f"s{s.pk}": Count("id", filter=segment_rules.to_q(s.rules, now=now) or Q(pk__isnull=False))
+            for s in segments
+        }
+    )
+    return {s.pk: figures[f"s{s.pk}"] for s in segments}
 
 
 def campaigns_of(segment: Segment, limit: int = 20) -> list[Campaign]:

@@ -218,8 +218,8 @@ def _clean_segment(seller: Organization, name: str, rules) -> tuple[str, list[di
     return name, segment_rules.clean(rules, tag_ids=tag_ids)
 
 
-def clean_rules(*, seller: Organization, rules) -> list[dict]:
-    tag_ids = set(Tag.objects.filter(seller=seller).values_list("pk", flat=True))
+def clean_rules(*, seller_id: int, rules) -> list[dict]:
+    tag_ids = set(Tag.objects.filter(seller_id=seller_id).values_list("pk", flat=True))
     return segment_rules.clean(rules, tag_ids=tag_ids)
 
 
