@@ -20,7 +20,7 @@ import base64
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
@@ -73,22 +73,15 @@ PRICE_BUCKETS = [
 ]
 RATING_STEPS = (4, 3)
 DISTANCE_STEPS = (1, 3, 5, 10)
+# what ranking, facets and sorting read from every candidate (kept short: a thousand rows are read per search)
 COLUMNS = (
     "id",
     "source",
     "object_id",
     "kind",
-    "title",
-    "title_zh",
-    "url",
-    "cover",
     "title_terms",
-    "category_id",
     "category_path",
     "price",
-    "currency",
-    "seller_id",
-    "seller_name",
     "seller_level",
     "seller_trust",
     "rating",
@@ -97,9 +90,10 @@ COLUMNS = (
     "in_stock",
     "latitude",
     "longitude",
-    "city",
     "created_at",
 )
+# what the page shows, read for its results only
+DISPLAY = ("title", "title_zh", "url", "cover", "currency", "seller_id", "seller_name", "city", "category_id")
 
 
 @dataclass
@@ -119,35 +113,35 @@ class SearchQuery:
     limit: int = DEFAULT_LIMIT
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     id: int
     source: str
     object_id: int
     kind: str
-    title: str
-    title_zh: str
-    url: str
-    cover: str
     title_terms: str
-    category_id: int | None
     category_path: str
-    price: Decimal | None
-    currency: str
-    seller_id: int | None
-    seller_name: str
+    price: float | None
     seller_level: str
     seller_trust: float
-    rating: Decimal
+    rating: float
     rating_count: int
     sold_count: int
     in_stock: bool
     latitude: float | None
     longitude: float | None
-    city: str
-    created_at: datetime
+    created_at: datetime | str
     score: float = 0.0
     distance_km: float | None = None
+    title: str = ""
+    title_zh: str = ""
+    url: str = ""
+    cover: str = ""
+    currency: str = "CNY"
+    seller_id: int | None = None
+    seller_name: str = ""
+    city: str = ""
+    category_id: int | None = None
 
 
 @dataclass
@@ -398,21 +392,49 @@ def _filtered(query: SearchQuery):
 
 
 def _text_match(qs, terms: list[str], *, any_term: bool):
+    """Only the documents that hold all the terms (or any of them), newest first; the database's text index drives
+    the query (FTS5 walks its matches in rowid order, so reading the first CANDIDATES costs the same at any size)."""
     if not terms:
-        return qs
+        return qs.order_by("-id")
     unique = list(dict.fromkeys(terms))
     if connection.vendor == "postgresql":
         joiner = " | " if any_term else " & "
         tsquery = joiner.join("'" + t.replace("'", "") + "'" for t in unique)
-        return qs.extra(where=["to_tsvector('simple', body) @@ to_tsquery('simple', %s)"], params=[tsquery])
+        return qs.extra(where=["to_tsvector('simple', body) @@ to_tsquery('simple', %s)"], params=[tsquery]).order_by(
+            "-id"
+        )
     fts = (" OR " if any_term else " ").join('"' + t.replace('"', "") + '"' for t in unique)
     return qs.extra(
-        where=["search_searchdocument.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"], params=[fts]
+        select={"fts_rowid": "search_fts.rowid"},
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
+        params=[fts],
+        order_by=["-fts_rowid"],
     )
 
 
 def _rows(qs) -> list[Hit]:
-    return [Hit(*row) for row in qs.order_by("-id").values_list(*COLUMNS)[: CANDIDATES + 1]]
+    """The candidates, read with a plain cursor (no per-value converters: prices and ratings as floats)."""
+    sql, params = qs.values_list(*COLUMNS)[: CANDIDATES + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    hits = []
+    for row in rows:
+        hit = Hit(*row)
+        if hit.price is not None:
+            hit.price = float(hit.price)
+        hit.rating = float(hit.rating)
+        hits.append(hit)
+    return hits
+
+
+def _timestamp(value) -> float:
+    if isinstance(value, str):  # SQLite hands back its text
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
 
 
 # --- facets, sorting, pages ---------------------------------------------------------------------------------------
@@ -507,7 +529,7 @@ def _key(hit: Hit, sort: str) -> list:
     if sort == "price_desc":
         return [1 if hit.price is None else 0, -float(hit.price or 0), -hit.id]
     if sort == "newest":
-        return [-hit.created_at.timestamp(), -hit.id]
+        return [-_timestamp(hit.created_at), -hit.id]
     if sort == "rating":
         return [-float(hit.rating), -hit.rating_count, -hit.id]
     if sort == "sales":
@@ -541,6 +563,16 @@ def _decode_cursor(cursor: str, sort: str) -> list:
 KEY_LENGTH = {"price_asc": 3, "price_desc": 3, "rating": 3, "distance": 3}  # the others: 2
 
 
+def _display(page: list[Hit]) -> None:
+    if not page:
+        return
+    rows = SearchDocument.objects.filter(pk__in=[h.id for h in page]).values_list("id", *DISPLAY)
+    shown = {row[0]: row[1:] for row in rows}
+    for hit in page:
+        for name, value in zip(DISPLAY, shown.get(hit.id, ()), strict=False):
+            setattr(hit, name, value)
+
+
 def search(query: SearchQuery) -> SearchResult:
     """Run a parsed query (see the module docstring for the steps). 3–6 queries whatever the page size."""
     found = words(query.q)[:MAX_TERMS]
@@ -561,8 +593,9 @@ def search(query: SearchQuery) -> SearchResult:
                     continue
             kept.append(hit)
         hits = kept
+    wanted = frozenset(terms)
     for hit in hits:
-        hit.score = relevance(hit, terms)
+        hit.score = relevance(hit, wanted)
     facets = _facets(hits, query)
     hits.sort(key=lambda h: _key(h, query.sort))
     if query.cursor:
@@ -571,6 +604,7 @@ def search(query: SearchQuery) -> SearchResult:
     else:
         hits_after = hits
     page = hits_after[: query.limit]
+    _display(page)
     next_cursor = _encode_cursor(query.sort, _key(page[-1], query.sort)) if len(hits_after) > query.limit else None
     corrected = " ".join(w.surface for w in found) if was_corrected else None
     category_id = next((c.pk for c in categories() if c.slug == query.category), None) if query.category else None

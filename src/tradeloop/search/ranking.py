@@ -35,11 +35,12 @@ def trust_factor(doc) -> float:
 def text_score(title_terms: str, terms: Sequence[str]) -> float:
     if not terms:
         return 1.0
+    wanted = terms if isinstance(terms, frozenset) else frozenset(terms)
     title = title_terms.split()
     present = set(title)
-    hits = sum(1 for t in set(terms) if t in present)
-    covered = sum(1 for t in title if t in set(terms))
-    return 1 + 2 * hits / len(set(terms)) + (covered / len(title) if title else 0)
+    hits = len(wanted & present)
+    covered = sum(1 for t in title if t in wanted)
+    return 1 + 2 * hits / len(wanted) + (covered / len(title) if title else 0)
 
 
 def relevance(doc, terms: Sequence[str]) -> float:
