@@ -48,6 +48,8 @@ app.conf.beat_schedule = {
     "o2o-complete-voucher-orders": {"task": "tradeloop.o2o.tasks.sweep_closed_voucher_orders", "schedule": 900.0},
     # o2o review invitations
     "o2o-review-invitations": {"task": "tradeloop.o2o.tasks.sweep_review_invitations", "schedule": 300.0},
+    # reviews: sellers' reputation pages read a precomputed row
+    "reviews-refresh-reputations": {"task": "tradeloop.reviews.tasks.refresh_reputations", "schedule": 1800.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
 }
 

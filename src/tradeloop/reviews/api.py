@@ -13,10 +13,11 @@ from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from tradeloop.accounts.api_auth import SIGNED_IN
+from tradeloop.accounts.models import Organization
 from tradeloop.accounts.selectors import membership
 from tradeloop.core.api_schemas import Id, InputSchema, NotBool, PageOut, PageQuery, Text, errors
 from tradeloop.core.errors import NotFound, PermissionDenied
-from tradeloop.reviews import records, selectors, services
+from tradeloop.reviews import records, reputation, selectors, services
 from tradeloop.reviews.models import Review
 
 router = Router(tags=["Reviews"])
@@ -35,15 +36,19 @@ class ReviewPhotoOut(Schema):
 
 class ReviewOut(Schema):
     id: int
-    record_kind: str = Field(..., description="The trade record that allowed it: voucher or booking")
+    record_kind: str = Field(..., description="The trade record that allowed it: voucher, booking or order_line")
     record_id: int
     verified: str = Field(..., description='The mark shown with it, e.g. "Verified visit"')
-    target_kind: str = Field(..., description="What it is about, e.g. place")
+    target_kind: str = Field(..., description="What it is about: place or product")
     target_id: int
     seller_id: int
     author: str = Field(..., description="The author's name as shown (its first letter)")
-    state: str = Field(..., description="published or hidden (hidden ones only in the author's and seller's lists)")
+    state: str = Field(
+        ...,
+        description="published, held (a suspected duplicate the operator checks) or hidden; only published ones are public",
+    )
     hidden_reason: str
+    helpful_count: int = Field(..., description="People who found it helpful")
     stars: int
     scores: dict[str, int] = Field(..., description="Sub-scores 1–5 by name (place: service, environment, value)")
     text: str
@@ -93,7 +98,9 @@ class ReviewRecordOut(Schema):
 
 
 class ReviewTargetQuery(PageQuery):
-    target: Text = Field(..., max_length=60, pattern=r"^[a-z_]+:[0-9]+$", description="kind:id, e.g. place:12")
+    target: Text = Field(
+        ..., max_length=60, pattern=r"^[a-z_]+:[0-9]+$", description="kind:id, e.g. place:12 or product:7"
+    )
 
 
 class ReviewSellerQuery(PageQuery):
@@ -102,7 +109,7 @@ class ReviewSellerQuery(PageQuery):
 
 
 class ReviewIn(InputSchema):
-    record_kind: Kind = Field(..., description="voucher or booking")
+    record_kind: Kind = Field(..., description="voucher, booking or order_line (a line of a delivered order)")
     record_id: Id
     stars: Score
     scores: dict[Annotated[str, Field(max_length=40)], Score] = Field(
@@ -115,6 +122,53 @@ class ReviewPatchIn(InputSchema):
     stars: Score | None = None
     scores: dict[Annotated[str, Field(max_length=40)], Score] | None = Field(None, description="Replaces them all")
     text: Text | None = Field(None, max_length=services.MAX_TEXT)
+
+
+class ReviewReportIn(InputSchema):
+    reason: Annotated[str, Field(max_length=12)] = Field(
+        ..., description="fake, offensive, off_topic, private, spam or other"
+    )
+    note: Text = Field("", max_length=services.MAX_REPORT_NOTE)
+
+
+class HelpfulOut(Schema):
+    review_id: int
+    helpful_count: int
+    voted: bool = Field(
+        ..., description="Whether the caller's vote stands after this call (a second call takes it back)"
+    )
+
+
+class ReportOut(Schema):
+    id: int
+    review_id: int
+    reason: str
+    created_at: datetime
+
+
+class ReputationSourceOut(Schema):
+    name: str = Field(..., description="product, place or c2c")
+    label: str
+    rating_avg: Decimal
+    rating_count: int
+
+
+class ReputationOut(Schema):
+    organization_id: int
+    name: str
+    rating_avg: Decimal = Field(..., description="Count-weighted mean of every source's ratings, 0 without")
+    rating_count: int
+    positive_rate: Decimal | None = Field(None, description="Share of 4–5 star product and place reviews")
+    sources: list[ReputationSourceOut]
+    response_median_seconds: int | None = Field(None, description="Median first reply in conversations (30 days)")
+    conversations_answered: int
+    orders_counted: int = Field(..., description="Paid orders of the last 180 days: the rates' base")
+    disputes: int = Field(..., description="Returns asked and disputes opened on those orders")
+    dispute_rate: Decimal | None
+    shipped_counted: int
+    shipped_on_time: int
+    on_time_rate: Decimal | None = Field(None, description="Share shipped by the promised ship-by time")
+    refreshed_at: datetime
 
 
 class ReviewReplyIn(InputSchema):
@@ -134,6 +188,7 @@ def _review(review: Review) -> dict:
         "author": f"{name[:1].upper()}***" if name else "***",
         "state": review.state,
         "hidden_reason": review.hidden_reason,
+        "helpful_count": review.helpful_count,
         "stars": review.stars,
         "scores": review.scores,
         "text": review.text,
@@ -218,7 +273,8 @@ def pending_reviews(request: HttpRequest):
     "reviews",
     auth=SIGNED_IN,
     response={201: ReviewOut, **WRITE_ERRORS},
-    summary="Review a visit: only the record's own redeemed voucher or completed booking allows it, once",
+    summary="Review a visit or a purchase: only the caller's redeemed voucher, completed booking or delivered order "
+    "line allows it, once (a text nearly the same as another account's is held for the operator: state held)",
 )
 def write_review(request: HttpRequest, payload: ReviewIn):
     review = services.write_review(actor=request.auth, **payload.dict())
@@ -245,6 +301,69 @@ def edit_review(request: HttpRequest, review_id: Id, payload: ReviewPatchIn):
 def add_photos(request: HttpRequest, review_id: Id, photos: File[list[UploadedFile]]):
     services.add_photos(actor=request.auth, review_id=review_id, photos=list(photos))
     return Status(201, _one(request.auth, review_id))
+
+
+@router.post(
+    "reviews/{review_id}/helpful",
+    auth=SIGNED_IN,
+    response={200: HelpfulOut, **WRITE_ERRORS},
+    summary="Find a published review helpful, or take the vote back (a toggle; one vote per person; not your own)",
+)
+def helpful(request: HttpRequest, review_id: Id):
+    review, on = services.toggle_helpful(actor=request.auth, review_id=review_id)
+    return {"review_id": review.pk, "helpful_count": review.helpful_count, "voted": on}
+
+
+@router.post(
+    "reviews/{review_id}/report",
+    auth=SIGNED_IN,
+    response={201: ReportOut, **WRITE_ERRORS},
+    summary="Report a published review to the operator with a reason (once per person while it is open)",
+)
+def report(request: HttpRequest, review_id: Id, payload: ReviewReportIn):
+    found = services.report(actor=request.auth, review_id=review_id, reason=payload.reason, note=payload.note)
+    return Status(
+        201, {"id": found.pk, "review_id": found.review_id, "reason": found.reason, "created_at": found.created_at}
+    )
+
+
+def _reputation(seller: Organization, found) -> dict:
+    labels = {s.name: str(s.label) for s in reputation.sources()}
+    labels |= {"product": gettext("Product reviews"), "place": gettext("Visits to its places")}
+    return {
+        "organization_id": seller.pk,
+        "name": seller.name,
+        "rating_avg": found.rating_avg,
+        "rating_count": found.rating_count,
+        "positive_rate": found.positive_rate,
+        "sources": [
+            {"name": name, "label": labels.get(name, name), "rating_avg": Decimal(p["avg"]), "rating_count": p["count"]}
+            for name, p in (found.sources or {}).items()
+        ],
+        "response_median_seconds": found.response_median_seconds,
+        "conversations_answered": found.conversations_answered,
+        "orders_counted": found.orders_counted,
+        "disputes": found.disputes,
+        "dispute_rate": found.dispute_rate,
+        "shipped_counted": found.shipped_counted,
+        "shipped_on_time": found.shipped_on_time,
+        "on_time_rate": found.on_time_rate,
+        "refreshed_at": found.refreshed_at,
+    }
+
+
+@router.get(
+    "sellers/{organization_id}/reputation",
+    response={200: ReputationOut, **READ_ERRORS},
+    summary="A seller's public reputation: ratings of every mode, response time, dispute rate, on-time shipping",
+)
+def seller_reputation(request: HttpRequest, organization_id: Id):
+    seller = Organization.objects.filter(
+        pk=organization_id, is_active=True, kind__in=Organization.SELLING_KINDS
+    ).first()
+    if seller is None:
+        raise NotFound(gettext("Seller not found."))
+    return _reputation(seller, reputation.for_seller(seller))
 
 
 # --- the seller's desk (mounted under seller/) -------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tradeloop.reviews import records, services
+from tradeloop.reviews.models import ReviewReport
 
 STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]  # 5 first: the picker shows them right to left
 
@@ -61,6 +62,8 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, target_kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        if target_kind == "product":
+            self.fields["text"].label = _("Tell others about the product")
         kind = records.target_kind(target_kind)
         self.score_keys = kind.score_keys if kind else ()
         for key, label in kind.scores if kind else ():
@@ -81,4 +84,14 @@ class ReviewForm(forms.Form):
 class ReplyForm(forms.Form):
     reply = forms.CharField(
         label=_("Your public answer"), max_length=services.MAX_REPLY, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong with it?"), choices=ReviewReport.Reason.choices)
+    note = forms.CharField(
+        label=_("Anything the operator should know (optional)"),
+        required=False,
+        max_length=services.MAX_REPORT_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

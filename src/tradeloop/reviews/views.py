@@ -8,14 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tradeloop.accounts.console_access import Console, console_page
+from tradeloop.accounts.selectors import public_store
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound
-from tradeloop.reviews import records, selectors, services
-from tradeloop.reviews.forms import ReplyForm, ReviewForm, attach
+from tradeloop.orders.selectors import order_for_buyer
+from tradeloop.reviews import product_records, records, reputation, selectors, services
+from tradeloop.reviews.forms import ReplyForm, ReportForm, ReviewForm, attach
 from tradeloop.reviews.models import Review
 
 PAGE = 20
@@ -55,7 +58,7 @@ def _save(request: HttpRequest, form: ReviewForm, write) -> Review | None:
 def write(request: HttpRequest, record_kind: str, record_id: int) -> HttpResponse:
     existing = Review.objects.filter(record_kind=record_kind, record_id=record_id, author=request.user).first()
     if existing is not None:
-        messages.info(request, gettext("You have reviewed this visit already: you can edit your review."))
+        messages.info(request, gettext("You have reviewed it already: you can edit your review."))
         return redirect("reviews:edit", existing.pk)
     record = records.resolve(record_kind, record_id, request.user)
     if record is None:
@@ -69,9 +72,18 @@ def write(request: HttpRequest, record_kind: str, record_id: int) -> HttpRespons
         lambda **kw: services.write_review(actor=request.user, record_kind=record_kind, record_id=record_id, **kw),
     )
     if review is not None:
-        messages.success(request, gettext("Thank you: your review is published."))
+        if review.state == Review.State.HELD:
+            messages.info(request, gettext("Thank you: your review is shown once the operator has checked it."))
+        else:
+            messages.success(request, gettext("Thank you: your review is published."))
         return redirect("reviews:mine")
-    context = {"form": form, "record": record, "target": _target(record.target_kind, record.target_id)}
+    kind = records.record_kind(record.kind)
+    context = {
+        "form": form,
+        "record": record,
+        "target": _target(record.target_kind, record.target_id),
+        "mark": kind.mark if kind else "",
+    }
     return render(request, "reviews/write.html", context, status=400 if form.errors else 200)
 
 
@@ -123,8 +135,98 @@ def target(request: HttpRequest, target_kind: str, target_id: int) -> HttpRespon
         "summary": selectors.target_summary(target_kind, target_id),
         "page": page,
         "target_kind": target_kind,
+        "voted": selectors.voted(request.user, page.items),
     }
     return render(request, "reviews/target.html", context)
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    """Where a vote or report returns to: the page it came from (`next`, this site only), else `fallback`."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        return wanted
+    return fallback
+
+
+def _target_url(review: Review) -> str:
+    return reverse("reviews:target", args=[review.target_kind, review.target_id])
+
+
+@login_required
+@require_POST
+def helpful(request: HttpRequest, review_id: int) -> HttpResponse:
+    try:
+        review, on = services.toggle_helpful(actor=request.user, review_id=review_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_back(request, reverse("reviews:mine")))
+    if on:
+        messages.success(request, gettext("Thank you: you found this review helpful."))
+    else:
+        messages.info(request, gettext("Your vote is taken back."))
+    return redirect(_back(request, _target_url(review)) + f"#review-{review.pk}")
+
+
+@login_required
+def report(request: HttpRequest, review_id: int) -> HttpResponse:
+    try:
+        review = selectors.public_review(review_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(
+                actor=request.user,
+                review_id=review.pk,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, gettext("Thank you: the operator will look at this review."))
+            return redirect(_back(request, _target_url(review)))
+    context = {"form": form, "review": review, "next": _back(request, _target_url(review))}
+    return render(request, "reviews/report.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def order_reviews(request: HttpRequest, number: str) -> HttpResponse:
+    """The items of one of the buyer's orders, each with Write a review (once delivered) or the review written."""
+    try:
+        order = order_for_buyer(request.user, number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    lines = product_records.order_lines(order, request.user)
+    return render(request, "reviews/order.html", {"order": order, "lines": lines})
+
+
+def seller_reputation(request: HttpRequest, slug: str) -> HttpResponse:
+    """A store's reputation: ratings of every mode, response time, dispute rate, on-time shipping (one stored row)."""
+    try:
+        seller = public_store(slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    found = reputation.for_seller(seller)
+    context = {"seller": seller, "reputation": found, "parts": reputation_parts(found)}
+    return render(request, "reviews/reputation.html", context)
+
+
+def reputation_parts(found) -> list[dict]:
+    """The rating of each source, labelled, biggest first."""
+    labels = {
+        "product": gettext("Product reviews"),
+        "place": gettext("Visits to its places"),
+        **{s.name: str(s.label) for s in reputation.sources()},
+    }
+    parts = [
+        {"name": name, "label": labels.get(name, name), "avg": part["avg"], "count": part["count"]}
+        for name, part in (found.sources or {}).items()
+    ]
+    return sorted(parts, key=lambda p: -p["count"])
 
 
 # --- the seller console ---------------------------------------------------------------------------------------------

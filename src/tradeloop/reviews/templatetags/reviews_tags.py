@@ -18,7 +18,16 @@ def target_reviews(context, target_kind: str, target_id: int, limit: int = selec
     except (NotFound, TypeError, ValueError):
         return {"summary": None}
     recent = selectors.recent_for_target(target_kind, int(target_id), limit) if summary.count else []
-    return {"summary": summary, "recent": recent, "request": context.get("request")}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "summary": summary,
+        "recent": recent,
+        "request": request,
+        "user": user,
+        "voted": selectors.voted(user, recent),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.filter
@@ -31,3 +40,12 @@ def score_label(review, key: str) -> str:
     """The label of one of a review's sub-scores ("service" → Service / 服务)."""
     kind = records.target_kind(review.target_kind)
     return str(dict(kind.scores).get(key, key)) if kind else key
+
+
+@register.filter
+def percent(rate) -> str:
+    """0.9523 → "95.2%" (one decimal, none when whole); empty for None."""
+    if rate is None:
+        return ""
+    value = round(float(rate) * 100, 1)
+    return f"{value:g}%"
