@@ -63,6 +63,9 @@ SECTIONS: tuple[Section, ...] = (
         badge="tradeloop.reviews.selectors.unanswered_badge",
         kinds=("local_business", "merchant", "supplier"),
     ),
+    # the value ring: buyers' public suggestions and private order feedback; what buyers look for and cannot find
+    Section(_("Suggestions"), "feedback:console_suggestions", "orders.view"),
+    Section(_("Buyer demand"), "feedback:console_demand", "catalog.manage"),
     Section(_("Shipping"), "fulfilment:console_shipping_methods", "orders.fulfil", kinds=SHIPS_GOODS),
     Section(_("Invoices"), "invoicing:console_invoices", "finance.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),

@@ -16,6 +16,7 @@ from .models import Suggestion, SuggestionVote
 
 KIND = "suggestion_done"
 SUBJECT = _("Your suggestion to %(store)s is done")
+VOTER_SUBJECT = _("A suggestion you voted for at %(store)s is done")
 
 
 def page_path(suggestion: Suggestion) -> str:
@@ -50,7 +51,9 @@ def send_done(suggestion_id: int) -> int:
                 "link": link,
                 "product_title": suggestion.product.display_title if suggestion.product_id else "",
             }
-            subject = str(SUBJECT % {"store": suggestion.seller.name})
+            subject = str(
+                (SUBJECT if user.pk == suggestion.author_id else VOTER_SUBJECT) % {"store": suggestion.seller.name}
+            )
             text = render_to_string("feedback/email/suggestion_done.txt", context)
             html = render_to_string("feedback/email/suggestion_done.html", context)
         sent += mail._send_once(kind=KIND, ref=ref, to=user.email, subject=subject, text=text, html=html)

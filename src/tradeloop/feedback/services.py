@@ -210,9 +210,9 @@ def set_status(*, actor: User, suggestion_id: int, status: str, reply: str = "")
 
 
 @transaction.atomic
-def order_feedback(*, actor: User, order_id: int, text: str) -> OrderFeedback:
+def order_feedback(*, actor: User, number: str, text: str) -> OrderFeedback:
     """The buyer's private "what could be better" on a completed order: to the seller only, once per order."""
-    order = Order.objects.filter(pk=order_id, buyer=actor).first()
+    order = Order.objects.filter(number=number, buyer=actor).first()
     if order is None:
         raise NotFound(gettext("No such order."), field="order")
     if order.state != Order.State.COMPLETED:
