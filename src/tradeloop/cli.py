@@ -432,9 +432,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_bench(argv: list[str]) -> int:
+    """`tradeloop bench [--sizes 10k,100k] [--db postgresql] …`: `python -m bench` of the source checkout."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / "__main__.py").exists():
+        _err_console().print("tradeloop bench runs from a source checkout (bench/ next to src/).")
+        return EXIT_USAGE
+    return subprocess.call([sys.executable, "-m", "bench", *argv], cwd=root)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeloop.settings")
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "bench":
+        return cmd_bench(argv[1:])
     if not argv or argv[0] in OWN_COMMANDS or argv[0] in ("-h", "--help"):
         parser = build_parser()
         args = parser.parse_args(argv)
