@@ -45,6 +45,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Quotes"), "b2b:console_rfqs", "orders.view", kinds=("merchant", "supplier")),
     Section(_("Orders"), "orders:console_orders", "orders.view"),
     Section(_("Returns"), "aftersales:console_returns", "orders.view"),
+    # crm: everyone who bought from the organization, tags and notes, segments and campaigns sent to them
+    Section(_("Customers"), "crm:console_customers", "analytics.view"),
     # o2o consumer requests (nearby open requests, the business's answers)
     Section(_("Requests"), "o2o:console_requests", "orders.view", kinds=("local_business",)),
     # o2o places (a local business's shops, salons and offices)
@@ -71,6 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Analytics"), "analytics:console_dashboard", "orders.view"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
+    Section(_("Webhooks"), "notifications:console_webhooks", "org.manage"),
     Section(_("Team"), "console:team", "team.manage"),
     Section(_("Store settings"), "console:settings", "org.manage"),
 )

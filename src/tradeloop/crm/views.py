@@ -199,7 +199,8 @@ def segment_form(request: HttpRequest, console: Console, segment_id: int | None 
 
 
 def _live_count(seller_id: int, form: SegmentForm) -> int | None:
-    if not form.is_valid() or not form.rules():
+    form.is_valid()  # the name may still be empty while the conditions are edited
+    if set(form.errors) - {"name"} or not form.rules():
         return None
     try:
         cleaned = services.clean_rules(seller_id=seller_id, rules=form.rules())
