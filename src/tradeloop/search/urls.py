@@ -1,2 +1,6 @@
+from django.urls import path
+
+from tradeloop.search import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [path("search/", views.results, name="results")]
