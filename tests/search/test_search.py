@@ -140,6 +140,13 @@ def test_the_index_follows_edits_unpublishing_deletion_and_prices(corpus, django
         Variant.objects.filter(product=jam).first().save()  # a variant saved: its product's summary is read again
     assert run(q="raspberry").hits[0].price == 7.5
     assert found(q="raspberry", price_max="10") == ["Raspberry jam"]
+    from tradeloop.catalog.services import refresh_stock_flags
+
+    with django_capture_on_commit_callbacks(execute=True):  # stock written set-based (inventory): the flag follows
+        Variant.objects.filter(product=jam).update(stock=0)
+        refresh_stock_flags(Variant.objects.filter(product=jam).values("product_id"))
+    assert found(q="raspberry", in_stock="1") == []
+    assert found(q="raspberry") == ["Raspberry jam"]
     with django_capture_on_commit_callbacks(execute=True):
         jam.status = Product.Status.UNPUBLISHED
         jam.save()

@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Category, Product, ProductImage, Variant
+from tradeloop.catalog.signals import products_changed
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.core.money import check_currency, parse_amount, quantize
@@ -331,6 +332,7 @@ def refresh_summaries(product_ids: Iterable[int]) -> None:
             cover=Coalesce(Subquery(first_image), Value(""), output_field=CharField()),
             updated_at=clock.now(),
         )
+    products_changed.send(sender=Product, product_ids=ids)
 
 
 def count_sold(units_by_product: dict[int, int]) -> None:
@@ -344,11 +346,13 @@ def count_sold(units_by_product: dict[int, int]) -> None:
             )
             if not taken:
                 Product.objects.filter(pk=product_id).update(sold_count=0)
+    products_changed.send(sender=Product, product_ids=sorted(units_by_product))
 
 
 def refresh_stock_flags(product_ids: list[int]) -> None:
     in_stock = Variant.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)
     Product.objects.filter(pk__in=product_ids).update(in_stock=Exists(in_stock))
+    products_changed.send(sender=Product, product_ids=product_ids)
 
 
 def _thumbnail(image: Image.Image) -> ContentFile:

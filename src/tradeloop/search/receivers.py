@@ -3,6 +3,8 @@ deleted. Each reindexes its product once the transaction commits (search.indexin
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from tradeloop.catalog.models import Product, Variant
@@ -21,8 +23,17 @@ def _variant_changed(sender, instance: Variant, **kwargs) -> None:
 
 
 def products_changed(sender=None, *, product_ids=(), **kwargs) -> None:
-    """For set-based writers (summaries, stock flags, sold counts) that send catalog's products_changed."""
-    indexing.schedule(PRODUCT, list(product_ids))
+    """For set-based writers (summaries, stock flags, sold counts) that send catalog's products_changed. A subquery
+    of ids is read only once the transaction commits (no query inside the writer's)."""
+    if isinstance(product_ids, QuerySet):
+        pending = product_ids
+        transaction.on_commit(
+            lambda: indexing._index_quietly(
+                PRODUCT, list(Product.objects.filter(pk__in=pending).values_list("pk", flat=True))
+            )
+        )
+    else:
+        indexing.schedule(PRODUCT, list(product_ids))
 
 
 def register() -> None:
