@@ -20,6 +20,7 @@ from tests.o2o import local
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Product, Variant
 from tradeloop.core import clock
+from tradeloop.o2o.models import Deal
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +135,8 @@ def test_the_sitemap_lists_every_public_page_with_both_languages(client, shop):
     expected = [
         f"/p/{product.pk}/{product.slug}/",
         f"/p/{item.product.pk}/{item.product.slug}/",
-        f"/local/deals/{deal.pk}/",
-        f"/local/places/{place.pk}/",
+        f"/local/deals/{deal.pk}/{deal.product.slug}/",
+        f"/local/places/{place.pk}/lotus-hair-studio/",
         "/c/tea/",
         f"/store/{shop.slug}/",
     ]
@@ -208,19 +209,24 @@ def test_every_kind_of_storefront_page_has_canonical_hreflang_and_open_graph(cli
     item = listing()
     deal = local.deal()
     place = deal.places.get()
-    pages = {
-        "/": "website",
-        "/c/tea/": "website",
-        f"/p/{product.pk}/{product.slug}/": "product",
-        f"/store/{shop.slug}/": "profile",
-        f"/p/{item.product.pk}/{item.product.slug}/": "product",
-        f"/local/deals/{deal.pk}/": "product",
-        f"/local/places/{place.pk}/": "business.business",
-        "/local/": "website",
+    deal_url = f"/local/deals/{deal.pk}/{deal.product.slug}/"
+    place_url = f"/local/places/{place.pk}/lotus-hair-studio/"
+    pages = {  # the address asked for: (og:type, the clean address)
+        "/": ("website", "/"),
+        "/c/tea/": ("website", "/c/tea/"),
+        f"/p/{product.pk}/{product.slug}/": ("product", f"/p/{product.pk}/{product.slug}/"),
+        f"/store/{shop.slug}/": ("profile", f"/store/{shop.slug}/"),
+        f"/p/{item.product.pk}/{item.product.slug}/": ("product", f"/p/{item.product.pk}/{item.product.slug}/"),
+        f"/local/deals/{deal.pk}/": ("product", deal_url),
+        deal_url: ("product", deal_url),
+        f"/local/places/{place.pk}/": ("business.business", place_url),
+        place_url: ("business.business", place_url),
+        "/local/": ("website", "/local/"),
     }
-    for path, og_type in pages.items():
+    for path, (og_type, clean) in pages.items():
         html = html_of(client.get(path))
-        assert canonical(html) == SITE + path, path
+        assert canonical(html) == SITE + clean, path
+        assert hreflangs(html)["zh-Hans"] == f"{SITE}{clean}?lang=zh-hans", path
         assert set(hreflangs(html)) == {"en", "zh-Hans", "x-default"}, path
         assert meta(html, "og:type") == [og_type], path
         assert meta(html, "og:title") and meta(html, "og:description")[0], path
@@ -385,6 +391,34 @@ def test_a_product_without_or_with_a_wrong_slug_moves_permanently_to_its_clean_u
     for old in (f"/p/{product.pk}/", f"/p/{product.pk}/old-name/"):
         response = client.get(old)
         assert response.status_code == 301 and response["Location"] == clean
+
+
+def test_deals_places_and_services_have_named_addresses_and_a_wrong_name_moves_permanently(client):
+    place = local.place()
+    deal = local.deal(place, title="Haircut and wash")
+    service = local.service(place, title="Cut and blow-dry")
+    clean = {
+        f"/local/deals/{deal.pk}/": f"/local/deals/{deal.pk}/haircut-and-wash/",
+        f"/local/places/{place.pk}/": f"/local/places/{place.pk}/lotus-hair-studio/",
+        f"/local/services/{service.pk}/": f"/local/services/{service.pk}/cut-and-blow-dry/",
+    }
+    for old, new in clean.items():
+        assert canonical(html_of(client.get(old))) == SITE + new  # the id-only address still works, and says where
+        assert canonical(html_of(client.get(new))) == SITE + new
+        moved = client.get(f"{old}an-old-name/?lang=zh-hans")
+        assert moved.status_code == 301 and moved["Location"] == f"{new}?lang=zh-hans"
+    assert "Haircut and wash" in html_of(client.get(clean[f"/local/deals/{deal.pk}/"]))
+    assert client.get(f"/local/deals/{deal.pk + 100}/haircut-and-wash/").status_code == 404
+    Deal.objects.filter(pk=deal.pk).update(state=Deal.State.DRAFT)
+    assert client.get(clean[f"/local/deals/{deal.pk}/"]).status_code == 404
+    type(place).objects.filter(pk=place.pk).update(is_active=False)
+    assert client.get(clean[f"/local/places/{place.pk}/"]).status_code == 404
+
+
+def test_a_name_that_is_a_sub_page_keeps_the_id_only_address(client):
+    deal = local.deal(title="Buy")
+    html = html_of(client.get(f"/local/deals/{deal.pk}/"))
+    assert canonical(html) == f"{SITE}/local/deals/{deal.pk}/"
 
 
 # --- budgets --------------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 
 LANG_PARAM = "lang"
@@ -45,6 +45,9 @@ INDEXABLE = {
     "o2o:place",
     "o2o:deal",
     "o2o:service",
+    "storefront:deal",
+    "storefront:place",
+    "storefront:service",
     "c2c:profile",
     "search:search",
     "search:results",
@@ -157,6 +160,37 @@ def language_urls(path: str) -> list[tuple[str, str]]:
     return [(h, _url(path, [(LANG_PARAM, code)])) for h, code in HREFLANGS.items()] + [("x-default", absolute(path))]
 
 
+# --- clean URLs of the local pages ---------------------------------------------------------------------------------
+# A deal, a service and a place are also served at /local/<kind>/<id>/<name>/ (storefront.seo_views): those are the
+# addresses canonical links and the sitemap name; the id-only addresses keep working and point here.
+
+# words that are already sub-pages of /local/<kind>/<id>/ (the buy and book forms), never a name
+RESERVED_SLUGS = {"buy", "book", "refund", "cancel", "pay", "edit"}
+
+
+def clean_slug(slug: str) -> str:
+    return "" if not slug or slug in RESERVED_SLUGS else slug
+
+
+def place_slug(name: str, name_zh: str = "") -> str:
+    return clean_slug(slugify(name) or slugify(name_zh, allow_unicode=True))
+
+
+def deal_path(deal_id: int, slug: str) -> str:
+    slug = clean_slug(slug)
+    return reverse("storefront:deal", args=[deal_id, slug]) if slug else reverse("o2o:deal", args=[deal_id])
+
+
+def service_path(service_id: int, slug: str) -> str:
+    slug = clean_slug(slug)
+    return reverse("storefront:service", args=[service_id, slug]) if slug else reverse("o2o:service", args=[service_id])
+
+
+def place_path(place_id: int, name: str, name_zh: str = "") -> str:
+    slug = place_slug(name, name_zh)
+    return reverse("storefront:place", args=[place_id, slug]) if slug else reverse("o2o:place", args=[place_id])
+
+
 # --- the head -------------------------------------------------------------------------------------------------------
 
 
@@ -201,9 +235,9 @@ def head_for(context) -> Head:
     if request is None or view_name not in INDEXABLE or getattr(request, "method", "GET") != "GET":
         return head
     head.indexable = True
-    head.canonical = canonical_url(request, language=language)
-    head.alternates = alternates(request)
     page = _PAGES.get(view_name, _generic)(context, request)
+    head.canonical = canonical_url(request, page.get("path"), language=language)
+    head.alternates = alternates(request, page.get("path"))
     title = page.get("title") or SITE_NAME
     head.description = page.get("description") or head.description
     image = absolute(page.get("image") or "")
@@ -403,8 +437,9 @@ def _deal(context, request) -> dict:
     currency = getattr(price, "currency", product.currency)
     available = bool(context.get("on_sale")) and context.get("left") != 0
     images = _image_urls(context.get("images"))
+    path = deal_path(deal.pk, product.slug)
     data = _product_jsonld(
-        product, url=absolute(request.path), price=amount, currency=currency, available=available, images=images
+        product, url=absolute(path), price=amount, currency=currency, available=available, images=images
     )
     if deal.sale_ends_at and "offers" in data:
         data["offers"]["priceValidUntil"] = deal.sale_ends_at.date().isoformat()
@@ -413,6 +448,7 @@ def _deal(context, request) -> dict:
         [product.display_title, *[p.display_name for p in places[:3]]]
     )
     return {
+        "path": path,
         "title": product.display_title,
         "description": description,
         "image": images[0] if images else _cover(product),
@@ -430,8 +466,11 @@ def _service(context, request) -> dict:
     amount, currency = getattr(price, "amount", price), getattr(price, "currency", product.currency)
     place = context.get("place")
     title = product.display_title + (f" · {place.display_name}" if place is not None else "")
-    url = absolute(request.path)
+    service = context.get("service")
+    path = service_path(service.pk, product.slug) if service is not None else request.path
+    url = absolute(path)
     return {
+        "path": path,
         "title": title,
         "description": plain(product.display_description) or title,
         "image": _cover(product),
@@ -467,13 +506,14 @@ def _place(context, request) -> dict:
                         "closes": "23:59" if period[1] == "24:00" else period[1],
                     }
                 )
+    path = place_path(place.pk, place.name, place.name_zh)
     photos = _image_urls(context.get("photos"))
     image = photos[0] if photos else (absolute(default_storage.url(place.cover)) if place.cover else "")
     data = {
         "@context": "https://schema.org",
         "@type": "LocalBusiness",
         "name": place.display_name,
-        "url": absolute(request.path),
+        "url": absolute(path),
         "address": {
             "@type": "PostalAddress",
             "streetAddress": place.localized("address"),
@@ -495,6 +535,7 @@ def _place(context, request) -> dict:
         p for p in (place.localized("address"), place.localized("district"), place.localized("city")) if p
     )
     return {
+        "path": path,
         "title": place.display_name,
         "description": plain(f"{place.display_name} · {address}"),
         "image": image,
@@ -520,6 +561,9 @@ _PAGES = {
     "storefront:product": _product,
     "storefront:store": _store,
     "o2o:deal": _deal,
+    "storefront:deal": _deal,
     "o2o:place": _place,
+    "storefront:place": _place,
     "o2o:service": _service,
+    "storefront:service": _service,
 }

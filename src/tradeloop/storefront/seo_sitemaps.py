@@ -67,16 +67,16 @@ SECTIONS = {
         Section(
             "deals",
             lambda: Deal.objects.filter(state__in=(Deal.State.LIVE, Deal.State.ENDED), product__seller__is_active=True),
-            ("product__updated_at",),
+            ("product__slug", "product__updated_at"),
             "product__updated_at",
-            lambda r: reverse("o2o:deal", args=[r["pk"]]),
+            lambda r: seo.deal_path(r["pk"], r["product__slug"]),
         ),
         Section(
             "places",
             lambda: Place.objects.filter(is_active=True, seller__is_active=True),
-            (),
+            ("name", "name_zh"),
             None,
-            lambda r: reverse("o2o:place", args=[r["pk"]]),
+            lambda r: seo.place_path(r["pk"], r["name"], r["name_zh"]),
         ),
         Section(
             "stores",
