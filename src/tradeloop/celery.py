@@ -39,6 +39,7 @@ app.conf.beat_schedule = {
     },
     # o2o bookings
     "o2o-lapse-bookings": {"task": "tradeloop.o2o.tasks.sweep_lapsed_bookings", "schedule": 300.0},
+    "o2o-expiring-vouchers": {"task": "tradeloop.o2o.tasks.sweep_expiring_vouchers", "schedule": 3600.0},
     "o2o-booking-reminders": {"task": "tradeloop.o2o.tasks.sweep_booking_reminders", "schedule": 900.0},
     # o2o consumer requests
     "o2o-expire-requests": {"task": "tradeloop.o2o.tasks.sweep_expired_requests", "schedule": 300.0},

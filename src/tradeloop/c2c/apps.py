@@ -23,3 +23,6 @@ class C2cConfig(AppConfig):
         from tradeloop.c2c import search_levels
 
         search_levels.register()  # sellers' levels as a search facet and in ranking (search.ranking)
+        from tradeloop.c2c import notices
+
+        notices.register()  # a dispute opened → the seller's notice, e-mail and webhooks (notifications)

@@ -29,3 +29,7 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import search_source
 
         search_source.register()
+        # notifications: vouchers redeemed and bookings confirmed → webhooks; expiring vouchers → their buyers' notices
+        from tradeloop.o2o import notices
+
+        notices.register()

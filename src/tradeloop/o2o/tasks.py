@@ -74,3 +74,13 @@ def send_review_invitation(record_kind: str, record_id: int) -> int:
     from tradeloop.o2o import review_invitations
 
     return review_invitations.invitation_email(record_kind, record_id)
+
+
+# --- notifications: a valid voucher about to expire tells its buyer once ---
+
+
+@shared_task
+def sweep_expiring_vouchers() -> int:
+    from tradeloop.o2o import notices
+
+    return notices.sweep_expiring_vouchers(clock.now())
