@@ -45,3 +45,24 @@ def test_concurrent_first_searches_count_every_one():
     outcomes = race(lambda i: note_search(text="Durian", region="Nanjing", results=0))
     assert outcomes == ["ok"] * 8
     assert DemandSearch.objects.get().searches == 8
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_votes_count_once_per_person():
+    from tests import factories
+    from tradeloop.feedback import services
+    from tradeloop.feedback.models import Suggestion
+
+    store = factories.seller_with_owner()
+    author = factories.UserFactory()
+    s = services.suggest(actor=author, text="Open on Sundays", store_id=store.pk)
+    voters = [factories.UserFactory() for _ in range(4)]
+    # 8 racers, each of 4 people votes twice at the same moment: 4 votes in all
+    outcomes = race(lambda i: services.vote(actor=voters[i % 4], suggestion_id=s.pk))
+    assert outcomes == ["ok"] * 8
+    s = Suggestion.objects.get(pk=s.pk)
+    assert s.vote_count == s.votes.count() == 4
+    race(lambda i: services.unvote(actor=voters[i % 4], suggestion_id=s.pk))
+    s.refresh_from_db()
+    assert s.vote_count == s.votes.count() == 0

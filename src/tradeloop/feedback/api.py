@@ -272,10 +272,12 @@ def seller_order_feedback(request: HttpRequest, query: Query[SellerQuery]):
     "demand",
     auth=SIGNED_IN,
     response={200: list[DemandOut], **READ_ERRORS},
-    summary="What buyers look for and cannot find in the organization's categories (all when it has none)",
+    summary="What buyers look for and cannot find in the organization's categories (all when it has none; catalog.manage)",
 )
 def seller_demand(request: HttpRequest, query: Query[DemandQuery]):
     member = membership(request.auth, query.organization)
+    if not member.role.grants("catalog.manage"):
+        raise PermissionDenied(gettext("Your role does not allow seeing buyer demand."))
     if not member.organization.sells:
         raise ValidationFailed(gettext("this organization does not sell"), field="organization")
     return [
