@@ -101,15 +101,15 @@ def test_report_from_the_web_with_a_reason(client, shop):
 def test_product_page_reviews_block_has_a_flat_query_count(client, shop, django_assert_max_num_queries):
     _, product = shop
     for i in range(6):
-        review(delivered(product), stars=1 + i % 5, text=f"Review number {i} about the tea", photos=[png()])
+        review(delivered(product), stars=1 + i % 5, photos=[png()])  # no text: no near duplicates
     client.force_login(factories.UserFactory())
     product_page(client, product)
     with django_assert_max_num_queries(40):
         html = product_page(client, product)
     assert html.count('data-review="') == 5
     base = len(html)
-    for i in range(6, 12):
-        review(delivered(product), stars=5, text=f"Another review {i} about the tea", photos=[png()])
+    for _ in range(6, 12):
+        review(delivered(product), stars=5, photos=[png()])
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -125,7 +125,7 @@ def test_the_reviews_page_of_a_product_stays_flat(client, shop, django_assert_ma
     for i in range(22):
         review(delivered(product), stars=1 + i % 5, photos=[png()])
     client.force_login(factories.UserFactory())
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # session, user, base parts; target, summary, page, photos, votes
         page = client.get(f"/reviews/product/{product.pk}/")
     assert page.status_code == 200 and page.content.count(b'data-review="') == 20
 

@@ -164,6 +164,7 @@ def sweep_reputations(now: datetime) -> int:
     )
     missing = list(
         Organization.objects.filter(Q(reviews__isnull=False) | Q(sales__isnull=False), reputation__isnull=True)
+        .order_by("pk")
         .values_list("pk", flat=True)
         .distinct()[: max(0, SWEEP_BATCH - len(stale))]
     )
