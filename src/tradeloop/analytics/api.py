@@ -25,7 +25,7 @@ READ_ERRORS = errors(400, 401, 403, 404, 422)
 class AnalyticsQuery(Schema):
     org: Id | None = Field(None, description="Your organization (needs orders.view); omit with scope=platform")
     scope: Literal["seller", "platform"] = Field("seller", description="platform: every seller together (staff)")
-    days: Literal[7, 30, 90] | None = Field(None, description="The last 7, 30 or 90 days up to today (default 30)")
+    days: int | None = Field(None, description="The last 7, 30 or 90 days up to today (default 30)", examples=[30])
     from_: date | None = Field(None, alias="from", description="First day of a custom period (YYYY-MM-DD)")
     to: date | None = Field(None, description="Last day, included (default today); at most a year after `from`")
     compare: bool = Field(True, description="Also the previous period of the same length, and the change in %")

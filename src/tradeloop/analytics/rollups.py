@@ -5,7 +5,7 @@ dashboard reads O(days) rows however many orders there are.
 on payment terms), the refunds made that day and the flushed visits; `refresh_day` replaces that day's rows with
 them (running it twice gives the same rows); `sweep_rollups(now)`, run by the beat, refreshes the last
 REFRESH_DAYS days up to yesterday (an order placed late and paid the next day, a refund days later), and on its
-first run every day back to the first order (at most MAX_BACKFILL_DAYS). Today is computed live by the dashboard.
+first run every day back to the first order or visit (at most MAX_BACKFILL_DAYS). Today is computed live by the dashboard.
 """
 
 from __future__ import annotations
@@ -201,13 +201,15 @@ def refresh_day(day: date, *, now: datetime | None = None) -> int:
 def sweep_rollups(now: datetime) -> int:
     """Refresh the recent days (and, the first time, the history) up to yesterday; the number of days refreshed."""
     yesterday = timezone.localdate(now) - timedelta(days=1)
+    first_order = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
+    first_visit = VisitCount.objects.order_by("day").values_list("day", flat=True).first()
+    firsts = [d for d in (first_order and timezone.localdate(first_order), first_visit) if d is not None]
+    if not firsts:
+        return 0
+    start = max(min(firsts), yesterday - timedelta(days=MAX_BACKFILL_DAYS))
     latest = DailySales.objects.order_by("-day").values_list("day", flat=True).first()
-    if latest is None:
-        first = Order.objects.order_by("placed_at").values_list("placed_at", flat=True).first()
-        start = timezone.localdate(first) if first else yesterday
-        start = max(start, yesterday - timedelta(days=MAX_BACKFILL_DAYS))
-    else:
-        start = min(latest + timedelta(days=1), yesterday) - timedelta(days=REFRESH_DAYS - 1)
+    if latest is not None:
+        start = max(start, min(latest + timedelta(days=1), yesterday) - timedelta(days=REFRESH_DAYS - 1))
     day, done = start, 0
     while day <= yesterday:
         refresh_day(day, now=now)
