@@ -52,6 +52,9 @@ app.conf.beat_schedule = {
     # reviews: sellers' reputation pages read a precomputed row
     "reviews-refresh-reputations": {"task": "tradeloop.reviews.tasks.refresh_reputations", "schedule": 1800.0},
     "pay-out-sellers": {"task": "tradeloop.payments.tasks.pay_out_sellers", "schedule": crontab(hour=3, minute=0)},
+    # analytics: buffered page views into the visit counts; the daily sales rollups the dashboard reads
+    "analytics-flush-visits": {"task": "tradeloop.analytics.tasks.flush_visits", "schedule": 60.0},
+    "analytics-sweep-rollups": {"task": "tradeloop.analytics.tasks.sweep_rollups", "schedule": 600.0},
 }
 
 
