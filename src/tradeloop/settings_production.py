@@ -18,3 +18,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Webhook endpoints may not point into our own network (SSRF) unless the operator allows it.
+TRADELOOP_WEBHOOK_ALLOW_PRIVATE = env_bool("TRADELOOP_WEBHOOK_ALLOW_PRIVATE", False)
