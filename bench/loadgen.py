@@ -2,7 +2,8 @@
 Python client (http.client, keep-alive). Each returns the same figures: requests/s, p50/p95/p99 ms, errors.
 
 Requests may carry cookies and a form body (a POST with CSRF); `sessions` spreads them over several sessions
-(request n uses session n mod len), so concurrent writers do not all queue on one cart row.
+(round robin across the generator's threads), so concurrent writers do not all queue on one cart row; with one
+body per session (place-order: each session's own cart and address) no session is used twice until all were.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Target:
     method: str = "GET"
     body: str = ""  # form-encoded
     cookies: list[str] = field(default_factory=list)  # "Cookie:" header values, one per session
+    bodies: list[str] = field(default_factory=list)  # when given, one per session (else `body` for all)
+    warm_up: bool = True  # False: every request uses up its session (a cart placed as an order)
 
 
 def tool() -> str:
@@ -35,11 +38,14 @@ def tool() -> str:
     return "python"
 
 
-def _lua(target: Target) -> str:
+def _lua(target: Target, threads: int) -> str:
     cookies = ", ".join(json.dumps(c) for c in target.cookies) or '""'
+    bodies = ", ".join(json.dumps(b) for b in target.bodies)
     return f"""
 local cookies = {{{cookies}}}
+local bodies = {{{bodies}}}
 local method, path, body = {json.dumps(target.method)}, {json.dumps(target.path)}, {json.dumps(target.body)}
+local stride = {threads}
 local n = 0
 local threads = {{}}
 function setup(thread)
@@ -47,12 +53,14 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function request()
+  local i = (n * stride + (offset or 0)) % #cookies + 1
   n = n + 1
   local headers = {{}}
-  local cookie = cookies[((n * 7 + (offset or 0)) % #cookies) + 1]
-  if cookie ~= "" then headers["Cookie"] = cookie end
-  if body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
-  return wrk.format(method, path, headers, body ~= "" and body or nil)
+  local this = body
+  if #bodies > 0 then this = bodies[i] end
+  if cookies[i] ~= "" then headers["Cookie"] = cookies[i] end
+  if this ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
+  return wrk.format(method, path, headers, this ~= "" and this or nil)
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -66,7 +74,7 @@ end
 
 def run_wrk(base: str, target: Target, seconds: float, connections: int, threads: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_lua(target))
+        script.write(_lua(target, threads))
     try:
         argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
         out = subprocess.run([*argv, "-s", script.name, base + target.path], capture_output=True, text=True).stdout
@@ -86,21 +94,23 @@ def run_wrk(base: str, target: Target, seconds: float, connections: int, threads
     }
 
 
-def _client(base: str, target: Target, seconds: float, offset: int, queue) -> None:
+def _client(base: str, target: Target, seconds: float, offset: int, stride: int, queue) -> None:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     latencies, errors, n = [], 0, offset
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
-        headers = {}
+        headers, body = {}, target.body
         if target.cookies:
             headers["Cookie"] = target.cookies[n % len(target.cookies)]
-        if target.body:
+        if target.bodies:
+            body = target.bodies[n % len(target.bodies)]
+        if body:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        n += 1
+        n += stride
         started = time.perf_counter()
         try:
-            connection.request(target.method, target.path, body=target.body or None, headers=headers)
+            connection.request(target.method, target.path, body=body or None, headers=headers)
             response = connection.getresponse()
             response.read()
             if response.status >= 400:
@@ -116,7 +126,8 @@ def _client(base: str, target: Target, seconds: float, offset: int, queue) -> No
 def run_python(base: str, target: Target, seconds: float, connections: int) -> dict:
     queue = multiprocessing.Queue()
     workers = [
-        multiprocessing.Process(target=_client, args=(base, target, seconds, i, queue)) for i in range(connections)
+        multiprocessing.Process(target=_client, args=(base, target, seconds, i, connections, queue))
+        for i in range(connections)
     ]
     started = time.perf_counter()
     for worker in workers:

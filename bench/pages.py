@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -45,11 +46,12 @@ from bench import loadgen  # noqa: E402
 from bench.generate import SEARCH_WORD, generate  # noqa: E402
 from tradeloop.accounts.models import User  # noqa: E402
 from tradeloop.catalog.models import Product, Variant  # noqa: E402
-from tradeloop.checkout.models import Address, Cart, CartItem  # noqa: E402
+from tradeloop.checkout.models import Address, Cart, CartItem, Checkout  # noqa: E402
 from tradeloop.inventory.models import Stock  # noqa: E402
 
 SESSIONS = 32  # guest sessions the add-to-cart requests are spread over
 PLACE_ORDERS = 30  # orders placed in process (each from its own buyer's pre-made cart)
+HTTP_CARTS = 800  # signed-in sessions with a one-line cart for the place-order requests over HTTP
 BIG_STOCK = 50_000_000
 
 
@@ -147,13 +149,11 @@ def count_queries(targets: list[loadgen.Target]) -> dict[str, dict]:
     return counts
 
 
-def place_orders(variant_id: int) -> dict:
-    """Each order placed from its own buyer's cart (one line), POST /checkout/ action=place through the test client:
-    the whole request in process, one at a time (serial), timed with its queries."""
+def _buyers_with_carts(prefix: str, count: int, variant_id: int) -> tuple[list[User], dict[int, int]]:
     User.objects.bulk_create(
-        [User(email=f"placer{i}@bench.example", name="Placer", password="!") for i in range(PLACE_ORDERS + 1)]
+        [User(email=f"{prefix}{i}@bench.example", name="Placer", password="!") for i in range(count)]
     )
-    buyers = list(User.objects.filter(email__startswith="placer").order_by("pk"))
+    buyers = list(User.objects.filter(email__startswith=prefix).order_by("pk"))
     Address.objects.bulk_create(
         [Address(user=b, name="Bench Buyer", phone="13800000000", line1="1 Bench Road", city="Shanghai")
          for b in buyers]
@@ -162,6 +162,28 @@ def place_orders(variant_id: int) -> dict:
     Cart.objects.bulk_create([Cart(user=b) for b in buyers])
     carts = list(Cart.objects.filter(user__in=buyers))
     CartItem.objects.bulk_create([CartItem(cart=c, variant_id=variant_id, quantity=1) for c in carts])
+    return buyers, addresses
+
+
+def place_order_target(variant_id: int, csrf: str) -> loadgen.Target:
+    """POST /checkout/ action=place over HTTP: each request a signed-in buyer of its own with a one-line cart."""
+    buyers, addresses = _buyers_with_carts("httpbuyer", HTTP_CARTS, variant_id)
+    cookies, bodies = [], []
+    for buyer in buyers:
+        session = SessionStore()
+        session[SESSION_KEY] = str(buyer.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = buyer.get_session_auth_hash()
+        session.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
+        bodies.append(f"csrfmiddlewaretoken={csrf}&action=place&address={addresses[buyer.pk]}")
+    return loadgen.Target("place order", "/checkout/", "POST", cookies=cookies, bodies=bodies, warm_up=False)
+
+
+def place_orders(variant_id: int) -> dict:
+    """Each order placed from its own buyer's cart (one line), POST /checkout/ action=place through the test client:
+    the whole request in process, one at a time (serial), timed with its queries."""
+    buyers, addresses = _buyers_with_carts("placer", PLACE_ORDERS + 1, variant_id)
     timings, queries, statuses = [], [], []
     for n, buyer in enumerate(buyers):
         client = Client()
@@ -201,7 +223,8 @@ def stop(process: subprocess.Popen) -> None:
 def load(base: str, targets, args, console: Console, label: str) -> dict:
     figures = {}
     for target in targets:
-        loadgen.measure(base, target, 1, 2, 1, args.tool)  # warm the workers and the database's page cache
+        if target.warm_up:
+            loadgen.measure(base, target, 1, 2, 1, args.tool)  # warm the workers and the database's page cache
         result = loadgen.measure(base, target, args.seconds, args.connections, args.threads, args.tool)
         figures[target.name] = result
         console.print(
@@ -254,6 +277,8 @@ def main() -> None:
         )
     placed = place_orders(extra["variant"])
     console.print(f"  place order (in process, serial): {placed}")
+    placing = place_order_target(extra["variant"], extra["csrf"])
+    checkouts_before = Checkout.objects.count()
     connection.close()
 
     env = {**os.environ, "DEBUG": "0", "PYTHONPATH": f"{REPO}:{REPO / 'src'}"}
@@ -287,12 +312,17 @@ def main() -> None:
     try:
         wait_for(f"http://127.0.0.1:{port}/", site)
         rss_start = {pid: rss_mb(pid) for pid in workers_of(site.pid)}
-        pages = load(f"http://127.0.0.1:{port}", targets, args, console, label)
+        pages = load(f"http://127.0.0.1:{port}", [*targets, placing], args, console, label)
         rss_end = {pid: rss_mb(pid) for pid in workers_of(site.pid)}
     finally:
         stop(site)
     load_after = os.getloadavg()
 
+    placed_over_http = Checkout.objects.count() - checkouts_before
+    queries["place order"] = {"status": 302, "queries": placed["queries"], "queries_first": placed["queries"]}
+    pages["place order"]["orders_placed"] = placed_over_http
+    pages["place order"]["carts_ran_out"] = pages["place order"]["requests"] > HTTP_CARTS
+    connection.close()
     floor_rps = floor_figures["floor"]["rps"]
     for name, figures in pages.items():
         figures["queries"] = queries[name]["queries"]
