@@ -20,3 +20,6 @@ class B2bConfig(AppConfig):
         orders.register_placement_gate("b2b.spending_limit", approvals.spending_gate)
         policies.register_buyer_context(companies.buyer_context)
         signals.order_changed.connect(approvals.on_order_changed, dispatch_uid="b2b.approval_expired")
+        from tradeloop.b2b import analytics_block
+
+        analytics_block.register()  # the inquiry funnel on the analytics dashboard (analytics.blocks)

@@ -26,3 +26,6 @@ class C2cConfig(AppConfig):
         from tradeloop.c2c import notices
 
         notices.register()  # a dispute opened → the seller's notice, e-mail and webhooks (notifications)
+        from tradeloop.c2c import analytics_block
+
+        analytics_block.register()  # offers and escrow on the analytics dashboard (analytics.blocks)

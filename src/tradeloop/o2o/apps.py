@@ -33,3 +33,7 @@ class O2oConfig(AppConfig):
         from tradeloop.o2o import notices
 
         notices.register()
+        # analytics: deal sales and the redemption rate on the dashboard (analytics.blocks)
+        from tradeloop.o2o import analytics_block
+
+        analytics_block.register()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.accounts.models import Organization
+from tradeloop.analytics import visits
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.core.pagination import Page
 from tradeloop.o2o import place_selectors as selectors
@@ -89,6 +90,7 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
         place = selectors.public_place(place_id, _near_or_none(request.GET.get("near")))
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    visits.record_visit(request, "place", place.pk, place.seller_id)  # buffered: no database write
     week = [(DAY_LABELS[d.day], d) for d in places.week(place)]
     context = {"place": place, "week": week, "open_now": places.is_open(place), "photos": list(place.photos.all())}
     return render(request, "o2o/place_detail.html", context)
