@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.analytics import charts
@@ -34,7 +34,7 @@ class Tile:
 
 TILES = (
     ("gmv", _("GMV"), "money"),
-    ("orders", _("Orders"), "count"),
+    ("orders", pgettext_lazy("figure", "Orders"), "count"),
     ("aov", _("Average order value"), "money"),
     ("conversion", _("Conversion"), "percent"),
     ("repeat_rate", _("Repeat customers"), "percent"),
@@ -85,7 +85,7 @@ def chart_set(report: Report) -> dict:
     totals: Totals = report.totals
     conversion_steps = [
         (gettext("Visitors"), totals.visitors),
-        (gettext("Orders"), totals.orders),
+        (pgettext("figure", "Orders"), totals.orders),
         (gettext("Repeat orders"), totals.repeat_orders),
     ]
     return {
