@@ -177,7 +177,7 @@ def _decimal(value, name: str) -> Decimal | None:
         raise ValidationFailed(gettext("%(name)s must be a number") % {"name": name}, field=name) from None
     if not number.is_finite() or number < 0 or number > Decimal("1e12"):
         raise ValidationFailed(gettext("%(name)s must be a number from 0") % {"name": name}, field=name)
-    return number
+    return number.quantize(Decimal("0.01"))
 
 
 def parse_near(value: str | None) -> tuple[float, float] | None:
@@ -544,6 +544,15 @@ def _encode_cursor(sort: str, key: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def _finite(value) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _decode_cursor(cursor: str, sort: str) -> list:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -553,7 +562,7 @@ def _decode_cursor(cursor: str, sort: str) -> list:
         not isinstance(values, list)
         or len(values) < 2
         or values[0] != sort
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values[1:])
+        or not all(_finite(v) for v in values[1:])
         or len(values) - 1 != KEY_LENGTH.get(sort, 2)
     ):
         raise ValidationFailed(gettext("malformed cursor"), field="cursor")
