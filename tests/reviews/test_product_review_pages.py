@@ -157,3 +157,33 @@ def test_the_reputation_page_is_linked_from_the_store_and_product_pages(client, 
         chinese = client.get(f"/store/{seller.slug}/reputation/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "信誉" in chinese
     assert client.get("/store/no-such-store/reputation/").status_code == 404
+
+
+def test_the_back_office_queue_puts_reported_reviews_first_and_hides_with_a_reason(client, shop):
+    _, product = shop
+    quiet = review(delivered(product), stars=5)
+    reported = review(delivered(product), stars=1, text="Cheap copies at my shop, call me")
+    services.report(actor=factories.UserFactory(), review_id=reported.pk, reason="spam")
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    queue = client.get("/admin/reviews/review/", {"queue": "waiting"})
+    assert queue.status_code == 200
+    html = queue.content.decode()
+    assert f"/admin/reviews/review/{reported.pk}/change/" in html
+    assert f"/admin/reviews/review/{quiet.pk}/change/" not in html
+    listing = client.get("/admin/reviews/review/").content.decode()
+    assert listing.index(f"/review/{reported.pk}/change/") < listing.index(f"/review/{quiet.pk}/change/")
+    inlines = {f"{n}-{p}": "0" for n in ("reports", "photos") for p in ("TOTAL_FORMS", "INITIAL_FORMS")}
+    inlines["reports-INITIAL_FORMS"] = "1"
+    inlines["reports-TOTAL_FORMS"] = "1"
+    inlines["reports-0-id"] = str(ReviewReport.objects.get().pk)
+    inlines["reports-0-review"] = str(reported.pk)
+    url = f"/admin/reviews/review/{reported.pk}/change/"
+    assert b"reported: spam" in client.get(url).content  # the history
+    hidden = client.post(url, {"state": "hidden", "hidden_reason": "Advertising", **inlines})
+    assert hidden.status_code == 302, hidden.content.decode()[:2000]
+    reported.refresh_from_db()
+    assert (reported.state, reported.hidden_reason, reported.open_reports) == ("hidden", "Advertising", 0)
+    assert client.get("/admin/reviews/reviewreport/").status_code == 200
+    assert client.get("/admin/reviews/reputation/").status_code == 200
+    with translation.override("zh-hans"):
+        assert "举报" in client.get("/admin/reviews/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()

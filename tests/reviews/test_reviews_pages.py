@@ -207,6 +207,10 @@ def test_the_console_nav_links_reviews_for_local_businesses(client):
     assert f'href="/console/{place.seller_id}/reviews/"' in page
 
 
+# the change page's inline formsets (reports, photos): none changed
+INLINES = {f"{name}-{part}": "0" for name in ("reports", "photos") for part in ("TOTAL_FORMS", "INITIAL_FORMS")}
+
+
 def test_the_operator_hides_a_review_in_the_back_office_and_the_rating_follows(client):
     place = local.place()
     review_of(visits.voucher(at=place), stars=5)
@@ -214,13 +218,9 @@ def test_the_operator_hides_a_review_in_the_back_office_and_the_rating_follows(c
     client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
     url = f"/admin/reviews/review/{spam.pk}/change/"
     assert client.get(url).status_code == 200
-    refused = client.post(
-        url, {"state": "hidden", "hidden_reason": "", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
-    )
+    refused = client.post(url, {"state": "hidden", "hidden_reason": "", **INLINES})
     assert refused.status_code == 200 and Review.objects.get(pk=spam.pk).state == "published"
-    hidden = client.post(
-        url, {"state": "hidden", "hidden_reason": "Advertising", "photos-TOTAL_FORMS": "0", "photos-INITIAL_FORMS": "0"}
-    )
+    hidden = client.post(url, {"state": "hidden", "hidden_reason": "Advertising", **INLINES})
     assert hidden.status_code == 302
     spam.refresh_from_db()
     place.refresh_from_db()
