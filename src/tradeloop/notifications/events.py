@@ -10,18 +10,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from tradeloop.core.money import format_money
 from tradeloop.notifications import webhooks
 from tradeloop.notifications.services import notify_many
 from tradeloop.orders.models import Order
 
 NEW_ORDER = _("New order %(number)s")
-NEW_ORDER_BODY = _("%(buyer)s ordered for %(total)s %(currency)s. Open it to prepare the shipment.")
+NEW_ORDER_BODY = _("%(buyer)s ordered for %(total)s. Open it to prepare the shipment.")
 QUOTE_RECEIVED = _("You received a quote from %(seller)s")
 QUOTE_RECEIVED_BODY = _("Version %(version)s: accept it, counter it or let it expire.")
 OFFER_COUNTERED = _("Your offer was countered")
 OFFER_COUNTERED_BODY = _("Version %(version)s waits for your answer.")
+
+
+class _Money:
+    """An amount shown in the language active when the notice is written (the recipient's)."""
+
+    def __init__(self, amount, currency: str):
+        self.amount, self.currency = amount, currency
+
+    def __str__(self) -> str:
+        return format_money(self.amount, self.currency, translation.get_language() or "en")
+
 
 # (subject type, new state) → handlers(event, obj); a mode registers them from its AppConfig.ready()
 TRANSITIONS: dict[tuple[str, str], list[Callable]] = {}
@@ -95,8 +108,7 @@ def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
             params={
                 "number": order.number,
                 "buyer": order.buyer.display_name,
-                "total": order.total,
-                "currency": order.currency,
+                "total": _Money(order.total, order.currency),
             },
             link=_path("orders:console_order", order.seller_id, order.pk),
             email=True,

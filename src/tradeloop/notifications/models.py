@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tradeloop.core import clock
 
@@ -80,9 +81,9 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: the body we POST (signed at each attempt), its state and the next try."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SUCCEEDED = "succeeded", _("Delivered")
-        FAILED = "failed", _("Gave up")
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+        SUCCEEDED = "succeeded", pgettext_lazy("webhook delivery", "Delivered")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Gave up")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
