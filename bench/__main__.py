@@ -147,6 +147,37 @@ def print_table(results: list[dict], console: Console) -> None:
         )
 
 
+def markdown(results: list[dict]) -> str:
+    """The results as one markdown table per size, for docs/benchmarks.md."""
+    lines = []
+    for result in results:
+        lines += [
+            f"**{result['products']:,} products, {result['database']}** — {result['tool']}, {result['connections']} "
+            f"connections × {result['seconds']:.0f} s per page, {result['workers']} gunicorn workers × "
+            f"{result['threads_per_worker']} threads; floor {result['floor']['rps']:.0f} req/s "
+            f"(p95 {result['floor']['p95_ms']:.0f} ms); load average {result['load_average_before'][0]:.1f} → "
+            f"{result['load_average_after'][0]:.1f} on {result['cpus']} cores; worker RSS after the run "
+            f"{', '.join(f'{mb:.0f}' for mb in result['worker_rss_mb_end'])} MB; data generated in "
+            f"{result['generate_seconds']:.0f} s ({result['at']})",
+            "",
+            "| page | req/s | p50 ms | p95 ms | p99 ms | queries (1st request) | × floor | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, page in result["pages"].items():
+            lines.append(
+                f"| {name} | {page['rps']:.1f} | {page['p50_ms']:.0f} | {page['p95_ms']:.0f} | {page['p99_ms']:.0f} "
+                f"| {page['queries']:.0f} ({page.get('queries_first', page['queries']):.0f}) "
+                f"| {page['ratio_to_floor']:.4f} | {page['errors']} |"
+            )
+        placed = result["place_order_in_process"]
+        lines.append(
+            f"| place order, in process (serial) | {placed['serial_rps']:.1f} | {placed['p50_ms']:.0f} "
+            f"| {placed['p95_ms']:.0f} | {placed['p99_ms']:.0f} | {placed['queries']:.0f} | — | 0 |"
+        )
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -159,6 +190,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as `tradeloop demo`)")
     parser.add_argument("--tool", choices=("wrk", "python"), help="load generator (default: wrk when installed)")
     parser.add_argument("--redraw", action="store_true", help="only print the table and draw the chart")
+    parser.add_argument("--markdown", action="store_true", help="also print the tables as markdown")
     args = parser.parse_args()
     console = Console(width=max(120, Console().width))
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
@@ -179,6 +211,8 @@ def main() -> None:
     results = results_for(args.db)
     shown = [r for r in results if args.redraw or r["products"] in sizes]
     print_table(shown, console)
+    if args.markdown:
+        print(markdown(shown))
     if results:
         chart = RESULTS / f"pages-{args.db}.svg"
         write_chart(results, chart)
