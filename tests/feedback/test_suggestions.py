@@ -126,8 +126,12 @@ def test_done_tells_the_author_and_each_voter_once_in_their_language(
     assert "建议" in chinese.subject
     assert "Open on Sundays" in chinese.body
     from tradeloop.feedback.notices import send_done
+    from tradeloop.notifications.models import Notification
 
     assert send_done(s.pk) == 0  # once per (kind, ref, recipient)
+    notices = Notification.objects.filter(kind="suggestion_done")
+    assert sorted(n.recipient_id for n in notices) == sorted([buyer.pk, voter.pk, zh.pk])
+    assert all(n.link.startswith("/store/") for n in notices)
 
 
 def test_the_console_desk_lists_and_triages(client, store, buyer):

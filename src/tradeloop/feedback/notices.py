@@ -38,10 +38,23 @@ def send_done(suggestion_id: int) -> int:
     if suggestion is None or suggestion.status != Suggestion.Status.DONE:
         return 0
     ref = f"suggestion:{suggestion.pk}"
-    link = mail._site_url() + page_path(suggestion)
+    path = page_path(suggestion)
+    link = mail._site_url() + path
     sent = 0
     for user in recipients(suggestion):
-        if not user.email:
+        subject_id = SUBJECT if user.pk == suggestion.author_id else VOTER_SUBJECT
+        if not user.email:  # no address: told in-site only
+            sent += (
+                mail.notify(
+                    recipient=user,
+                    kind=KIND,
+                    ref=ref,
+                    title=subject_id,
+                    params={"store": suggestion.seller.name},
+                    link=path,
+                )
+                is not None
+            )
             continue
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {
@@ -51,10 +64,9 @@ def send_done(suggestion_id: int) -> int:
                 "link": link,
                 "product_title": suggestion.product.display_title if suggestion.product_id else "",
             }
-            subject = str(
-                (SUBJECT if user.pk == suggestion.author_id else VOTER_SUBJECT) % {"store": suggestion.seller.name}
-            )
+            subject = str(subject_id % {"store": suggestion.seller.name})
             text = render_to_string("feedback/email/suggestion_done.txt", context)
             html = render_to_string("feedback/email/suggestion_done.html", context)
-        sent += mail._send_once(kind=KIND, ref=ref, to=user.email, subject=subject, text=text, html=html)
+        # the kit sends once per (kind, ref, to) and leaves the in-site twin notice linked to the suggestion
+        sent += mail._send_once(kind=KIND, ref=ref, to=user.email, subject=subject, text=text, html=html, link=path)
     return sent
