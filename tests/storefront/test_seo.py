@@ -271,6 +271,16 @@ def test_lang_param_shows_chinese_for_that_request_only(client, shop):
     assert '<html lang="en">' in client.get(path + "?lang=klingon").content.decode()  # unknown: ignored
 
 
+def test_the_language_switcher_on_a_lang_page_leads_to_the_chosen_language(client, shop):
+    product = factories.published_product(shop, title="Longjing")
+    path = f"/p/{product.pk}/{product.slug}/"
+    html = html_of(client.get(path + "?lang=zh-hans&variant=1"))
+    nexts = set(re.findall(r'<form class="lang-[^"]*".*?name="next" value="([^"]*)">', html, re.S))
+    assert nexts == {f"{path}?variant=1"}
+    switched = client.post(reverse("set_language"), {"language": "en", "next": f"{path}?variant=1"}, follow=True)
+    assert '<html lang="en">' in switched.content.decode()
+
+
 # --- JSON-LD --------------------------------------------------------------------------------------------------------
 
 
