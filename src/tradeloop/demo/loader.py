@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import b2b, c2c, content, o2o
+from tradeloop.demo import analytics, b2b, c2c, content, o2o
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -207,6 +207,7 @@ def load(say: Say | None = None) -> Report:
         buyer=loader.person(content.CONSUMER),
         neighbours=[loader.person(person) for person in content.NEIGHBOURS],
     )
+    analytics.load(list(orgs.values()))  # a month of visits and the sales rollups (demo/analytics.py)
     return loader.report
 
 
