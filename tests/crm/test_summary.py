@@ -103,3 +103,15 @@ def test_refresh_twice_is_the_same(shop, buy):
         after.lifetime_value,
     )
     assert after.last_order_at - order.placed_at < timedelta(seconds=1)
+
+
+def test_the_rebuild_command(shop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    factories.paid_order(seller=shop, shipping="0")
+    out = StringIO()
+    call_command("crm_rebuild", "--seller", str(shop.pk), stdout=out)
+    assert "1 customer summaries recomputed" in out.getvalue()
+    assert Customer.objects.filter(seller=shop).count() == 1
