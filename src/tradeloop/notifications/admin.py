@@ -61,3 +61,18 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     readonly_fields = ("endpoint", "event_id", "event_key", "event_type", "payload", "created_at")
     inlines = [WebhookAttemptInline]
     show_full_result_count = False
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(admin.ModelAdmin):
+    """Every HTTP request we made to an endpoint: what it answered and how long it took."""
+
+    list_display = ("at", "delivery", "status_code", "duration_ms", "error")
+    list_filter = ("status_code",)
+    search_fields = ("delivery__event_id", "delivery__endpoint__url")
+    raw_id_fields = ("delivery",)
+    readonly_fields = ("delivery", "at", "status_code", "response_excerpt", "duration_ms", "error")
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
