@@ -70,7 +70,7 @@ def _charts_drawn(page) -> None:
     assert heights and max(heights) > 0
     assert page.locator('[aria-labelledby="chart-funnel-heading"] svg rect').count() == 3
     for svg in page.locator("svg[data-chart]").all():
-        assert svg.locator("title").first.inner_text().strip()
+        assert (svg.locator("title").first.text_content() or "").strip()
         assert svg.get_attribute("role") == "img"
 
 
