@@ -72,7 +72,7 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
     rng = random.Random(seed)
     now = clock.now()
     tell = advance or (lambda step, done, total: None)
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous=OFF")  # this loading connection only; the server keeps NORMAL
 

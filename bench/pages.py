@@ -183,6 +183,20 @@ def place_order_target(variant_id: int, csrf: str) -> loadgen.Target:
     return loadgen.Target("place order", "/checkout/", "POST", cookies=cookies, bodies=bodies, warm_up=False)
 
 
+def warm_up_pages(base: str, targets: list[loadgen.Target], count: int) -> None:
+    """Every GET page `count` times at once before anything is measured, so every worker thread has rendered each
+    template once (the first page measured would otherwise carry the workers' start-up)."""
+
+    def get(path: str) -> None:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(base + path, timeout=120).read()
+
+    with ThreadPoolExecutor(count) as pool:
+        for target in targets:
+            if target.method == "GET":
+                list(pool.map(get, [target.path] * count))
+
+
 def warm_up_placing(base: str, target: loadgen.Target, count: int) -> list[float]:
     """Place `count` orders from the last sessions (never reached by the measured run), several at once so every
     worker thread places one: a fresh worker's first order is much slower (it connects to the task broker)."""
@@ -335,6 +349,7 @@ def main() -> None:
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/", site)
+        warm_up_pages(f"http://127.0.0.1:{port}", targets, args.workers * 4)
         rss_start = {pid: rss_mb(pid) for pid in workers_of(site.pid)}
         pages = load(f"http://127.0.0.1:{port}", targets, args, console, label)
         warm = warm_up_placing(f"http://127.0.0.1:{port}", placing, args.workers * 4)
