@@ -129,14 +129,16 @@ def test_the_sitemap_lists_every_public_page_with_both_languages(client, shop):
     closed.is_active = False
     closed.save(update_fields=["is_active"])
     item = listing()
-    deal = local.deal()
-    place = deal.places.get()
+    place = local.place()
+    deal = local.deal(place)
+    service = local.service(place)
     urls = all_urls(client)
     expected = [
         f"/p/{product.pk}/{product.slug}/",
         f"/p/{item.product.pk}/{item.product.slug}/",
         f"/local/deals/{deal.pk}/{deal.product.slug}/",
         f"/local/places/{place.pk}/lotus-hair-studio/",
+        f"/local/services/{service.pk}/{service.product.slug}/",
         "/c/tea/",
         f"/store/{shop.slug}/",
     ]

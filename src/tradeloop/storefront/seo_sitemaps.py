@@ -1,5 +1,5 @@
-"""robots.txt and the sitemap: an index of pages per kind of page (products, listings, deals, places, categories,
-stores), each page one primary-key range of at most TRADELOOP_SITEMAP_PAGE_SIZE rows.
+"""robots.txt and the sitemap: an index of pages per kind of page (products, listings, deals, places, services,
+categories, stores), each page one primary-key range of at most TRADELOOP_SITEMAP_PAGE_SIZE rows.
 
 A page reads its rows with `pk >= lo AND pk < hi` on the primary key (no OFFSET, whatever the catalogue's size);
 the index is one grouped query per kind (cached for a while), so it lists only ranges that have rows, each with
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from tradeloop.accounts.models import Organization
 from tradeloop.catalog import selectors as catalog
 from tradeloop.catalog.models import Product
-from tradeloop.o2o.models import Deal, Place
+from tradeloop.o2o.models import Deal, Place, Service
 from tradeloop.storefront import seo
 
 INDEX_SECONDS = 15 * 60
@@ -77,6 +77,15 @@ SECTIONS = {
             ("name", "name_zh"),
             None,
             lambda r: seo.place_path(r["pk"], r["name"], r["name_zh"]),
+        ),
+        Section(
+            "services",
+            lambda: Service.objects.filter(
+                is_active=True, product__status=Product.Status.PUBLISHED, product__seller__is_active=True
+            ),
+            ("product__slug", "product__updated_at"),
+            "product__updated_at",
+            lambda r: seo.service_path(r["pk"], r["product__slug"]),
         ),
         Section(
             "stores",
