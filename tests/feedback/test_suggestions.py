@@ -163,3 +163,13 @@ def test_list_pages_have_a_query_budget(client, store, product, django_assert_ma
     client.force_login(store.owner)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("feedback:console_suggestions", args=[store.pk])).status_code == 200
+
+
+def test_the_page_count_follows_a_new_suggestion(client, store, product, buyer, django_capture_on_commit_callbacks):
+    from tradeloop.feedback.selectors import block_count
+
+    assert block_count(product=product) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suggest(actor=buyer, text="Make it in size XL", product_id=product.pk)
+    assert block_count(product=product) == 1
+    assert block_count(seller=store) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Max, Q, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .terms import normalise
 
 PERIODS = (7, 30, 90)
 MAX_ROWS = 200
+COUNT_SECONDS = 600
 SORTS = {"top": ("-vote_count", "-id"), "new": ("-created_at", "-id")}
 
 
@@ -191,10 +193,20 @@ def seller_page(seller: Organization, *, status: str = "", cursor: str | None = 
     return keyset_page(with_parts(qs), order=SORTS["top"], cursor=cursor, limit=limit)
 
 
+def count_key(*, seller_id: int | None = None, product_id: int | None = None) -> str:
+    return f"feedback:count:product:{product_id}" if product_id else f"feedback:count:store:{seller_id}"
+
+
 def block_count(*, seller: Organization | None = None, product: Product | None = None) -> int:
+    """The count on a store's or product's page, from the cache (so the page keeps its query budget); a new
+    suggestion forgets it (services.suggest)."""
     if product is not None:
-        return Suggestion.objects.filter(product=product).count()
-    return Suggestion.objects.filter(seller=seller, product__isnull=True).count()
+        key = count_key(product_id=product.pk)
+        return cache.get_or_set(key, lambda: Suggestion.objects.filter(product=product).count(), COUNT_SECONDS)
+    key = count_key(seller_id=seller.pk)
+    return cache.get_or_set(
+        key, lambda: Suggestion.objects.filter(seller=seller, product__isnull=True).count(), COUNT_SECONDS
+    )
 
 
 def seller_order_feedback(seller: Organization, *, cursor: str | None = None, limit: int = 20) -> Page:

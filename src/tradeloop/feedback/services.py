@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from tradeloop.orders.models import Order
 
 from .errors import Code
 from .models import DemandSearch, OrderFeedback, Suggestion, SuggestionVote
+from .selectors import count_key
 from .terms import normalise
 
 Status = Suggestion.Status
@@ -121,6 +123,8 @@ def suggest(*, actor: User, text: str, store_id: int | None = None, product_id: 
         author=actor, seller=store, product=product, text=text, language=(translation.get_language() or "")[:10]
     )
     states.record(suggestion, new=suggestion.status, actor=actor)
+    key = count_key(seller_id=store.pk, product_id=product.pk if product else None)
+    transaction.on_commit(lambda: cache.delete(key))
     return suggestion
 
 
