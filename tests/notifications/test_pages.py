@@ -1,6 +1,7 @@
 """The header's unread badge (cached: one query at most per page), the notifications page and its API."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,9 +23,10 @@ def reader(client):
     return person
 
 
-def test_the_header_badge_counts_unread_with_one_query_then_none(client, reader):
+def test_the_header_badge_counts_unread_with_one_query_then_none(client, reader, django_capture_on_commit_callbacks):
     for n in range(3):
         notify(recipient=reader, kind="test", ref=f"t:{n}", title=f"Notice {n}", link="/orders/")
+    cache.clear()  # nothing counted yet (sign-in counts them)
     with CaptureQueriesContext(connection) as first:
         page = client.get("/").content.decode()
     assert 'id="notice-badge"' in page and "data-notice-count>3<" in page
@@ -32,11 +34,21 @@ def test_the_header_badge_counts_unread_with_one_query_then_none(client, reader)
     with CaptureQueriesContext(connection) as second:
         client.get("/")
     assert _notice_queries(second) == 0  # cached per person
-    notify(recipient=reader, kind="test", ref="t:9", title="One more")  # drops the cached count
-    assert "data-notice-count>4<" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=reader, kind="test", ref="t:9", title="One more")  # the cached count follows
+    with CaptureQueriesContext(connection) as third:
+        assert "data-notice-count>4<" in client.get("/").content.decode()
+    assert _notice_queries(third) == 0
+    client.logout()
+    client.force_login(reader)  # signing in counts them: the first page asks nothing
+    with CaptureQueriesContext(connection) as fourth:
+        assert "data-notice-count>4<" in client.get("/").content.decode()
+    assert _notice_queries(fourth) == 0
 
 
-def test_the_page_lists_marks_read_and_opens_the_object(client, reader, django_assert_max_num_queries):
+def test_the_page_lists_marks_read_and_opens_the_object(
+    client, reader, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     first = notify(recipient=reader, kind="test", ref="t:1", title="Order shipped", link="/orders/")
     notify(recipient=reader, kind="test", ref="t:2", title="Quote received")
     other = notify(recipient=factories.UserFactory(), kind="test", ref="t:1", title="Not yours")
@@ -51,7 +63,8 @@ def test_the_page_lists_marks_read_and_opens_the_object(client, reader, django_a
     assert first.read_at is not None
     assert client.post(f"/notifications/{other.pk}/read/").status_code == 404  # another person's
     assert "Order shipped" not in client.get("/notifications/?show=unread").content.decode()
-    client.post("/notifications/read-all/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/notifications/read-all/")
     assert not Notification.objects.filter(recipient=reader, read_at__isnull=True).exists()
     assert "data-notice-count" not in client.get("/").content.decode()
 

@@ -78,7 +78,7 @@ def list_notifications(request: HttpRequest, query: Query[NotificationQuery]):
     summary="How many of the caller's notifications are unread (the header's badge)",
 )
 def unread_count(request: HttpRequest):
-    return {"unread": selectors.unread_count(request.auth)}
+    return {"unread": selectors.unread_count(request.auth, fresh=True)}
 
 
 @router.post(

@@ -44,7 +44,19 @@ def on_return_rejected(sender, *, return_request, **kwargs) -> None:
     queue_order_email(return_request.order, "return_rejected", f"return:{return_request.pk}")
 
 
+def on_signed_in(sender, *, request, user, **kwargs) -> None:
+    """Count the unread notices at sign-in, so the pages that follow show the header's badge without a query."""
+    from tradeloop.notifications.selectors import unread_count
+    from tradeloop.notifications.services import forget_unread
+
+    forget_unread(user.pk)
+    unread_count(user)
+
+
 def connect() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(on_signed_in, dispatch_uid="notifications.signed_in")
     from tradeloop.aftersales import signals as aftersales
     from tradeloop.fulfilment import signals as fulfilment
     from tradeloop.orders import signals as orders

@@ -6,9 +6,7 @@ from django.core.cache import cache
 
 from tradeloop.core.pagination import Page, keyset_page
 from tradeloop.notifications.models import Notification
-from tradeloop.notifications.services import unread_cache_key
-
-UNREAD_TTL = 300  # seconds; notify() and marking read drop it sooner
+from tradeloop.notifications.services import UNREAD_TTL, unread_cache_key
 
 
 def inbox_page(user, *, unread: bool = False, cursor: str | None = None, limit: int = 20) -> Page:
@@ -18,12 +16,13 @@ def inbox_page(user, *, unread: bool = False, cursor: str | None = None, limit: 
     return keyset_page(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
 
 
-def unread_count(user) -> int:
-    """The header's badge: one COUNT on a miss, none while the cached number is fresh (0 for guests, no query)."""
+def unread_count(user, *, fresh: bool = False) -> int:
+    """The header's badge: one COUNT on a miss, none while the cached number is fresh (0 for guests, no query).
+    `fresh`: count now (the notifications page and the API) and cache that."""
     if user is None or not user.is_authenticated:
         return 0
     key = unread_cache_key(user.pk)
-    count = cache.get(key)
+    count = None if fresh else cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_TTL)

@@ -189,15 +189,33 @@ def _in_site_twin(*, kind: str, ref: str, to: str, subject: str, text: str, link
 # --- in-site notifications ------------------------------------------------------------------------------------------
 
 
+UNREAD_TTL = 3600  # seconds: notify() and marking read keep the cached count in step meanwhile
+
+
 def unread_cache_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def forget_unread(user_id: int) -> None:
-    """The header's cached unread count is stale: drop it now and once more after the commit."""
+def _bump_unread(user_id: int, delta: int | None) -> None:
+    """Keep the header's cached unread count in step without a query: add `delta` (None: it is 0 now) once the change
+    commits. A count not cached is left alone (the next page counts)."""
     key = unread_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
+
+    def apply() -> None:
+        if delta is None:
+            cache.set(key, 0, UNREAD_TTL)
+            return
+        try:
+            if cache.incr(key, delta) < 0:
+                cache.delete(key)
+        except ValueError:  # not cached
+            pass
+
+    transaction.on_commit(apply, robust=True)
+
+
+def forget_unread(user_id: int) -> None:
+    cache.delete(unread_cache_key(user_id))
 
 
 def _create_notice(*, recipient: User, kind: str, ref: str, title: str, body: str, link: str) -> Notification | None:
@@ -214,7 +232,7 @@ def _create_notice(*, recipient: User, kind: str, ref: str, title: str, body: st
             )
     except IntegrityError:
         return None  # sent already (a retried job): nothing twice
-    forget_unread(recipient.pk)
+    _bump_unread(recipient.pk, +1)
     return notice
 
 
@@ -284,13 +302,13 @@ def mark_read(*, actor: User, notification_id: int) -> Notification:
         now = clock.now()
         Notification.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=now)
         notice.read_at = now
-        forget_unread(actor.pk)
+        _bump_unread(actor.pk, -1)
     return notice
 
 
 def mark_all_read(*, actor: User) -> int:
     done = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())
-    forget_unread(actor.pk)
+    _bump_unread(actor.pk, None)
     return done
 
 

@@ -26,7 +26,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page = selectors.inbox_page(request.user, unread=unread, cursor=request.GET.get("cursor"), limit=PAGE)
     except DomainError:  # a malformed cursor shows the first page
         page = selectors.inbox_page(request.user, unread=unread, limit=PAGE)
-    context = {"page": page, "unread": unread, "unread_count": selectors.unread_count(request.user)}
+    context = {"page": page, "unread": unread, "unread_count": selectors.unread_count(request.user, fresh=True)}
     return render(request, "notifications/inbox.html", context)
 
 
