@@ -84,30 +84,30 @@ class CustomerQuery(PageQuery):
     sort: Literal["last_order", "value", "orders"] = "last_order"
 
 
-class TagIn(InputSchema):
+class CustomerTagIn(InputSchema):
     tag: Text = Field(..., min_length=1, max_length=40, description="The tag's name (made if new)")
     customer_ids: list[Id] | None = Field(
         None, max_length=500, description="Tag these customers too (bulk, same seller); the one in the URL always"
     )
 
 
-class TagOut(Schema):
+class CustomerTaggedOut(Schema):
     tagged: int = Field(..., description="How many customers got the tag now")
     customer: CustomerOut
 
 
-class NoteIn(InputSchema):
+class CustomerNoteIn(InputSchema):
     text: Text = Field(..., min_length=1, max_length=2000)
 
 
-class RuleIn(InputSchema):
+class SegmentRuleIn(InputSchema):
     kind: Literal[tuple(segment_rules.KINDS)]  # type: ignore[valid-type]
     value: Annotated[str | int | Decimal | None, Field(description="amount, count, days, text or tag id, by kind")] = (
         None
     )
 
 
-class RuleOut(Schema):
+class SegmentRuleOut(Schema):
     kind: str
     value: Any
     label: str
@@ -116,13 +116,13 @@ class RuleOut(Schema):
 class SegmentIn(InputSchema):
     organization: Id
     name: Text = Field(..., min_length=1, max_length=80)
-    rules: list[RuleIn] = Field(..., min_length=1, max_length=segment_rules.MAX_RULES)
+    rules: list[SegmentRuleIn] = Field(..., min_length=1, max_length=segment_rules.MAX_RULES)
 
 
 class SegmentOut(Schema):
     id: int
     name: str
-    rules: list[RuleOut]
+    rules: list[SegmentRuleOut]
     members: int = Field(..., description="Members now")
     created_at: datetime
     updated_at: datetime
@@ -132,7 +132,7 @@ class SegmentsQuery(Schema):
     organization: Id
 
 
-class CouponIn(InputSchema):
+class SegmentCouponIn(InputSchema):
     kind: Literal["percent", "fixed"] = "percent"
     value: AmountIn = Field(..., gt=0)
     min_spend: AmountIn = Field(Decimal(0), ge=0)
@@ -141,12 +141,12 @@ class CouponIn(InputSchema):
     body: Text = Field("", max_length=4000)
 
 
-class MessageIn(InputSchema):
+class SegmentMessageIn(InputSchema):
     subject: Text = Field(..., min_length=1, max_length=160)
     body: Text = Field(..., min_length=1, max_length=4000)
 
 
-class CampaignOut(Schema):
+class SegmentCampaignOut(Schema):
     id: int
     kind: str
     segment_id: int
@@ -259,10 +259,10 @@ def customer(request: HttpRequest, customer_id: Id):
 @seller_router.post(
     "customers/{customer_id}/tags",
     auth=SIGNED_IN,
-    response={201: TagOut, **WRITE_ERRORS},
+    response={201: CustomerTaggedOut, **WRITE_ERRORS},
     summary="Tag the customer (and optionally more of the organization's customers at once)",
 )
-def tag(request: HttpRequest, customer_id: Id, payload: TagIn):
+def tag(request: HttpRequest, customer_id: Id, payload: CustomerTagIn):
     found = services.customer_of(actor=request.auth, customer_id=customer_id)
     ids = [found.pk, *(payload.customer_ids or [])]
     tagged = services.tag_customers(actor=request.auth, seller=found.seller, customer_ids=ids, tag=payload.tag)
@@ -287,7 +287,7 @@ def untag(request: HttpRequest, customer_id: Id, tag_id: Id):
     response={201: CustomerNoteOut, **WRITE_ERRORS},
     summary="Add a private note about the customer (seen by the organization's staff only)",
 )
-def add_note(request: HttpRequest, customer_id: Id, payload: NoteIn):
+def add_note(request: HttpRequest, customer_id: Id, payload: CustomerNoteIn):
     note = services.add_note(actor=request.auth, customer_id=customer_id, text=payload.text)
     return Status(201, _note(note))
 
@@ -347,10 +347,10 @@ def segment_members(request: HttpRequest, segment_id: Id, query: Query[PageQuery
 @seller_router.post(
     "segments/{segment_id}/coupon",
     auth=SIGNED_IN,
-    response={201: CampaignOut, **WRITE_ERRORS},
+    response={201: SegmentCampaignOut, **WRITE_ERRORS},
     summary="Send the segment's members a coupon code only they may use, once each (needs catalog.manage)",
 )
-def send_coupon(request: HttpRequest, segment_id: Id, payload: CouponIn):
+def send_coupon(request: HttpRequest, segment_id: Id, payload: SegmentCouponIn):
     data = services.CouponIn(**payload.model_dump())
     campaign = services.send_coupon(actor=request.auth, segment_id=segment_id, data=data)
     return Status(201, _campaign(campaign))
@@ -359,10 +359,10 @@ def send_coupon(request: HttpRequest, segment_id: Id, payload: CouponIn):
 @seller_router.post(
     "segments/{segment_id}/message",
     auth=SIGNED_IN,
-    response={201: CampaignOut, **WRITE_ERRORS},
+    response={201: SegmentCampaignOut, **WRITE_ERRORS},
     summary="E-mail the segment's members, once each, framed in each one's language (needs catalog.manage)",
 )
-def send_message(request: HttpRequest, segment_id: Id, payload: MessageIn):
+def send_message(request: HttpRequest, segment_id: Id, payload: SegmentMessageIn):
     campaign = services.send_message(
         actor=request.auth, segment_id=segment_id, subject=payload.subject, body=payload.body
     )
