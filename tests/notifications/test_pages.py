@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tradeloop.notifications.models import Notification
-from tradeloop.notifications.services import notify
+from tradeloop.notifications.services import notify, unread_cache_key
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def reader(client):
 def test_the_header_badge_counts_unread_with_one_query_then_none(client, reader, django_capture_on_commit_callbacks):
     for n in range(3):
         notify(recipient=reader, kind="test", ref=f"t:{n}", title=f"Notice {n}", link="/orders/")
-    cache.clear()  # nothing counted yet (sign-in counts them)
+    cache.delete(unread_cache_key(reader.pk))  # nothing counted yet (sign-in counts them)
     with CaptureQueriesContext(connection) as first:
         page = client.get("/").content.decode()
     assert 'id="notice-badge"' in page and "data-notice-count>3<" in page
