@@ -442,7 +442,7 @@ def test_the_seo_head_reads_nothing_the_page_did_not_load(client, shop, django_a
     deal = local.deal()
     place = deal.places.get()
     client.get(f"/p/{product.pk}/{product.slug}/")  # warm the category tree cache as production traffic would
-    with django_assert_max_num_queries(5):  # the product page's own budget (tests/storefront/test_pages.py)
+    with django_assert_max_num_queries(6):  # the product page's own budget (tests/storefront/test_pages.py)
         html_of(client.get(f"/p/{product.pk}/{product.slug}/"))
     from tradeloop.storefront import seo
 
