@@ -128,7 +128,9 @@ class Product(models.Model):
             models.Index(fields=["status", "price_from", "id"], name="product_price"),
             # The home page's strips and sorts read these in order and stop after a page: flat cost at any size.
             models.Index(fields=["status", "kind", "-created_at", "-id"], name="product_kind_feed"),
-            models.Index(fields=["status", "-is_featured", "-rating_avg", "-created_at", "-id"], name="product_featured"),
+            models.Index(
+                fields=["status", "-is_featured", "-rating_avg", "-created_at", "-id"], name="product_featured"
+            ),
             models.Index(fields=["status", "-rating_avg", "-id"], name="product_rating"),
             models.Index(fields=["seller", "status"], name="product_seller"),
             models.Index(fields=["seller", "slug"], name="product_seller_slug"),  # the importer's handle lookup
