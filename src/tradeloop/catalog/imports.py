@@ -339,16 +339,18 @@ class _Chunk:
 
     def __init__(self, seller: Organization, groups: list[list[Row]]):
         rows = [row for group in groups for row in group]
+        # Looked up by SKU and by slug alone, then kept if the seller's: given the seller too, SQLite walks all
+        # of the seller's products (it has no statistics to know the SKU or slug index is the narrow one).
         skus = {row.get("sku") for row in rows}
-        variants = list(
-            Variant.objects.select_for_update()
-            .filter(product__seller=seller, sku__in=skus)
-            .order_by("product_id", "pk")
-        )
+        found = Variant.objects.filter(sku__in=skus).order_by().values_list("pk", "product__seller_id")
+        own_variants = [pk for pk, seller_id in found if seller_id == seller.pk]
+        variants = list(Variant.objects.select_for_update().filter(pk__in=own_variants).order_by("product_id", "pk"))
         slugs = {_handle_slug(group[0]) for group in groups}
         slug_ids: dict[str, int] = {}
-        for slug, pk in seller.products.filter(slug__in=slugs).order_by("-pk").values_list("slug", "pk"):
-            slug_ids[slug] = pk  # the oldest wins when slugs repeat
+        named = Product.objects.filter(slug__in=slugs).order_by("-pk").values_list("slug", "pk", "seller_id")
+        for slug, pk, seller_id in named:
+            if seller_id == seller.pk:
+                slug_ids[slug] = pk  # the oldest wins when slugs repeat
         product_ids = {v.product_id for v in variants} | set(slug_ids.values())
         products = {p.pk: p for p in seller.products.select_for_update().filter(pk__in=product_ids)}
         self.variants_by_sku: dict[str, list[Variant]] = defaultdict(list)

@@ -133,7 +133,6 @@ class Product(models.Model):
             ),
             models.Index(fields=["status", "-rating_avg", "-id"], name="product_rating"),
             models.Index(fields=["seller", "status"], name="product_seller"),
-            models.Index(fields=["seller", "slug"], name="product_seller_slug"),  # the importer's handle lookup
         ]
         constraints = [
             models.CheckConstraint(condition=Q(price_from__gte=0) | Q(price_from=None), name="product_price_ge_0"),

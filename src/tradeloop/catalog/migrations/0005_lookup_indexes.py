@@ -12,10 +12,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['seller', 'slug'], name='product_seller_slug'),
-        ),
-        migrations.AddIndex(
             model_name='variant',
             index=models.Index(fields=['sku'], name='variant_sku'),
         ),
