@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import analytics, b2b, c2c, content, o2o
+from tradeloop.demo import analytics, b2b, c2c, content, insight, o2o
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -204,6 +204,12 @@ def load(say: Say | None = None) -> Report:
     o2o.load(
         salon=orgs[content.SALON.name],
         housekeeping=orgs[content.HOUSEKEEPING.name],
+        buyer=loader.person(content.CONSUMER),
+        neighbours=[loader.person(person) for person in content.NEIGHBOURS],
+    )
+    loader.say("Insight: delivered fruit orders, a review with its reply, a planned suggestion, tagged regulars")
+    insight.load(
+        shop=orgs[content.WANG.name],
         buyer=loader.person(content.CONSUMER),
         neighbours=[loader.person(person) for person in content.NEIGHBOURS],
     )
