@@ -1,5 +1,5 @@
 """Demo: what the insight pages show from the first start. Chen Xiao and two neighbours bought fruit from Wang's
-shop and got it; Chen Xiao reviewed the strawberries (Wang replied) and suggested Sunday delivery, which the
+shop and got it; Chen Xiao reviewed the first fruit (Wang replied) and suggested Sunday delivery, which the
 neighbours voted for and Wang planned; in the console Wang's regulars are tagged and make a segment."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tradeloop.orders import services as orders
 from tradeloop.orders.models import Order
 from tradeloop.reviews import services as reviews
 
-REVIEW = "草莓很新鲜，第二天就到了，个头很大。Very fresh strawberries, big ones, here the next day."
+REVIEW = "很新鲜，第二天就到了，个头很大。Very fresh, big ones, here the next day."
 REPLY = "谢谢陈小姐！每天清晨采摘。Thank you! We pick them every morning."
 SUGGESTION = "周日也能送货吗？Could you deliver on Sundays too?"
 PLANNED = "明年三月起周日也送货。Sunday delivery starts in March."
