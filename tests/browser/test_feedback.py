@@ -7,37 +7,14 @@ Saves docs/images/insight/suggestions*.png and demand*.png."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests import factories
-from tests.browser.people import sign_in
+from tests.browser.people import LAPTOP, PHONE, assert_fits, docs_shot, person_page
 from tradeloop.feedback.models import Suggestion
 from tradeloop.feedback.services import note_search
-
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
-
-
-def _shot(page: Page, name: str) -> None:
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"), full_page=False)
-
-
-def _person(browser: Browser, base: str, email: str, *, language: str = "en", viewport=None) -> Page:
-    context = browser.new_context(viewport=viewport or LAPTOP, device_scale_factor=1)
-    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page = context.new_page()
-    sign_in(page, base, email)
-    return page
-
-
-def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
 def test_buyer_suggests_another_votes_merchant_plans_and_finishes_it(live_server, browser: Browser):
@@ -49,28 +26,28 @@ def test_buyer_suggests_another_votes_merchant_plans_and_finishes_it(live_server
     second = factories.UserFactory(name="Wang Fang", language="zh-hans")
 
     # the first buyer: the store page → Make a suggestion → posts it
-    buyer = _person(browser, base, first.email)
+    buyer = person_page(browser, base, first.email)
     buyer.goto(f"{base}{reverse('storefront:store', args=[store.slug])}")
     buyer.locator("[data-suggestions] a.btn").click()
     buyer.get_by_label("Your suggestion").fill("Please open on Sundays, that is when we can come by.")
     buyer.get_by_role("button", name="Post the suggestion").click()
     expect(buyer.get_by_text("Thank you: your suggestion is posted.")).to_be_visible()
     expect(buyer.locator("[data-suggestion]")).to_have_count(1)
-    _shot(buyer, "suggestions-store")
+    docs_shot(buyer, "suggestions-store")
     buyer.context.close()
 
     # another buyer on a phone, in Chinese, votes for it
-    other = _person(browser, base, second.email, language="zh-hans", viewport=PHONE)
+    other = person_page(browser, base, second.email, language="zh-hans", viewport=PHONE)
     other.goto(f"{base}{reverse('feedback:store', args=[store.slug])}")
     other.locator("[data-vote]").click()
     expect(other.locator("[data-vote]")).to_have_text(re.compile("已投票 · 1"))
-    _fits(other)
-    _shot(other, "suggestions-vote-zh-390")
+    assert_fits(other)
+    docs_shot(other, "suggestions-vote-zh-390")
     other.context.close()
     assert Suggestion.objects.get().vote_count == 1
 
     # the merchant: console → Suggestions → planned, then done with a public reply
-    merchant = _person(browser, base, store.owner.email)
+    merchant = person_page(browser, base, store.owner.email)
     merchant.goto(f"{base}{reverse('console:dashboard', args=[store.pk])}")
     merchant.locator(".sidenav").get_by_role("link", name="Suggestions").click()
     card = merchant.locator("[data-suggestion]").first
@@ -84,10 +61,10 @@ def test_buyer_suggests_another_votes_merchant_plans_and_finishes_it(live_server
     card.get_by_label("Public reply").fill("Open Sundays 10:00–16:00 from 1 March.")
     card.get_by_role("button", name="Save").click()
     expect(merchant.locator("[data-suggestion]").first.get_by_text("Done").first).to_be_visible()
-    _shot(merchant, "suggestions-console")
+    docs_shot(merchant, "suggestions-console")
     merchant.set_viewport_size(PHONE)
-    _fits(merchant)
-    _shot(merchant, "suggestions-console-390")
+    assert_fits(merchant)
+    docs_shot(merchant, "suggestions-console-390")
     merchant.context.close()
 
     # everyone sees the reply under it
@@ -97,8 +74,8 @@ def test_buyer_suggests_another_votes_merchant_plans_and_finishes_it(live_server
         page = context.new_page()
         page.goto(f"{base}{reverse('feedback:store', args=[store.slug])}")
         expect(page.get_by_text("Open Sundays 10:00–16:00 from 1 March.")).to_be_visible()
-        _fits(page)
-        _shot(page, name)
+        assert_fits(page)
+        docs_shot(page, name)
         context.close()
     s = Suggestion.objects.get()
     assert (s.status, s.reply) == ("done", "Open Sundays 10:00–16:00 from 1 March.")
@@ -118,13 +95,13 @@ def test_the_demand_page_in_both_languages_at_1280_and_390(live_server, browser:
         for _ in range(n):
             note_search(text=text, region=region, results=0, category_id=tea.pk)
     for language in ("en", "zh-hans"):
-        page = _person(browser, base, store.owner.email, language=language)
+        page = person_page(browser, base, store.owner.email, language=language)
         page.goto(f"{base}{reverse('feedback:console_demand', args=[store.pk])}?days=30")
         expect(page.locator("[data-demand] tbody tr")).to_have_count(3)
         suffix = "" if language == "en" else "-zh"
-        _shot(page, f"demand{suffix}")
+        docs_shot(page, f"demand{suffix}")
         page.set_viewport_size(PHONE)
         page.reload()
-        _fits(page)
-        _shot(page, f"demand{suffix}-390")
+        assert_fits(page)
+        docs_shot(page, f"demand{suffix}-390")
         page.context.close()

@@ -7,36 +7,13 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests import factories
-from tests.browser.people import sign_in
+from tests.browser.people import LAPTOP, PHONE, assert_fits, docs_shot, person_page
 from tradeloop.notifications.services import notify
-
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
-
-
-def _shot(page: Page, name: str) -> None:
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"), full_page=False)
-
-
-def _person(browser: Browser, base: str, email: str, *, language: str = "en", viewport=None) -> Page:
-    context = browser.new_context(viewport=viewport or LAPTOP, device_scale_factor=1)
-    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page = context.new_page()
-    sign_in(page, base, email)
-    return page
-
-
-def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
 class _Receiver:
@@ -68,17 +45,17 @@ def test_notifications_badge_page_and_webhooks_console(live_server, browser: Bro
     notify(recipient=owner, kind="demo", ref="b", title="您的 足浴套餐 券将于 2026-12-06 过期")
 
     for language, viewport, suffix in (("en", LAPTOP, ""), ("zh-hans", PHONE, "-zh-phone")):
-        page = _person(browser, base, owner.email, language=language, viewport=viewport)
+        page = person_page(browser, base, owner.email, language=language, viewport=viewport)
         badge = page.locator("#notice-badge [data-notice-count]")
         expect(badge).to_have_text("3")
-        _fits(page)
+        assert_fits(page)
         page.locator("#notice-badge").click()
         expect(page.locator("[data-notice]")).to_have_count(3)
-        _fits(page)
-        _shot(page, f"notifications{suffix}")
+        assert_fits(page)
+        docs_shot(page, f"notifications{suffix}")
         page.context.close()
 
-    page = _person(browser, base, owner.email, language="en")
+    page = person_page(browser, base, owner.email, language="en")
     page.goto(f"{base}/notifications/")
     page.get_by_role("button", name="Mark all read").click()
     expect(page.locator(".notice-unread")).to_have_count(0)
@@ -94,25 +71,25 @@ def test_notifications_badge_page_and_webhooks_console(live_server, browser: Bro
             page.get_by_label(event).check()
         page.get_by_role("button", name="Add the endpoint").click()
         expect(page.locator("[data-secret]")).to_contain_text("whsec_")
-        _fits(page)
-        _shot(page, "webhooks")
+        assert_fits(page)
+        docs_shot(page, "webhooks")
         page.locator("[data-endpoint] a").first.click()
         page.get_by_role("button", name="Send a test event").click()
         expect(page.get_by_text("A test event is on its way.")).to_be_visible()
         page.reload()
         expect(page.locator("[data-delivery]").first).to_contain_text("HTTP 200")
-        _fits(page)
-        _shot(page, "webhooks-deliveries")
+        assert_fits(page)
+        docs_shot(page, "webhooks-deliveries")
         endpoint_url = page.url
         page.context.close()
 
-        phone = _person(browser, base, owner.email, language="zh-hans", viewport=PHONE)
+        phone = person_page(browser, base, owner.email, language="zh-hans", viewport=PHONE)
         phone.goto(endpoint_url)
         expect(phone.get_by_role("button", name="发送测试事件")).to_be_visible()
-        _fits(phone)
-        _shot(phone, "webhooks-deliveries-zh-phone")
+        assert_fits(phone)
+        docs_shot(phone, "webhooks-deliveries-zh-phone")
         phone.goto(f"{base}{reverse('notifications:console_webhooks', args=[shop.pk])}")
-        _fits(phone)
-        _shot(phone, "webhooks-zh-phone")
+        assert_fits(phone)
+        docs_shot(phone, "webhooks-zh-phone")
     finally:
         receiver.server.shutdown()

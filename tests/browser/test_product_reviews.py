@@ -6,37 +6,14 @@ page, at 1280 and 390 px in both languages. Saves docs/images/insight/reviews*.p
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests import factories
-from tests.browser.people import sign_in
+from tests.browser.people import LAPTOP, PHONE, assert_fits, docs_shot, person_page
 from tradeloop.demo.pictures import picture
 from tradeloop.reviews.models import Review
-
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
-
-
-def _shot(page: Page, name: str) -> None:
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"), full_page=False)
-
-
-def _person(browser: Browser, base: str, email: str, *, language: str = "en", viewport=None) -> Page:
-    context = browser.new_context(viewport=viewport or LAPTOP, device_scale_factor=1)
-    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page = context.new_page()
-    sign_in(page, base, email)
-    return page
-
-
-def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
 def test_buyer_reviews_with_a_photo_merchant_answers_shopper_votes_helpful_reputation(
@@ -51,7 +28,7 @@ def test_buyer_reviews_with_a_photo_merchant_answers_shopper_votes_helpful_reput
     photo.write_bytes(picture("Longjing", colours=("#dcfce7", "#166534"), motif="leaf"))
 
     # the buyer: the delivered order → Review your items → Write a review with five stars, text and a photo
-    buyer = _person(browser, base, order.buyer.email)
+    buyer = person_page(browser, base, order.buyer.email)
     buyer.goto(f"{base}{reverse('orders:detail', args=[order.number])}")
     buyer.get_by_role("link", name="Review your items").click()
     buyer.get_by_role("link", name="Write a review").click()
@@ -65,7 +42,7 @@ def test_buyer_reviews_with_a_photo_merchant_answers_shopper_votes_helpful_reput
     assert (written.stars, written.target_kind, written.photos.count()) == (5, "product", 1)
 
     # the merchant answers on the console's Reviews desk
-    merchant = _person(browser, base, seller.owner.email)
+    merchant = person_page(browser, base, seller.owner.email)
     merchant.goto(f"{base}{reverse('reviews:console_reviews', args=[seller.pk])}")
     merchant.get_by_label("Answer publicly").fill("Thank you! The spring harvest is in stock again.")
     merchant.get_by_role("button", name="Publish the answer").click()
@@ -78,10 +55,10 @@ def test_buyer_reviews_with_a_photo_merchant_answers_shopper_votes_helpful_reput
     expect(block.get_by_text("Fragrant, fresh leaves")).to_be_visible()
     expect(block.get_by_text("The spring harvest is in stock again.")).to_be_visible()
     block.scroll_into_view_if_needed()
-    _shot(buyer, "reviews")
+    docs_shot(buyer, "reviews")
 
     # another shopper on a phone, in Chinese, votes it helpful
-    shopper = _person(browser, base, factories.UserFactory().email, language="zh-hans", viewport=PHONE)
+    shopper = person_page(browser, base, factories.UserFactory().email, language="zh-hans", viewport=PHONE)
     shopper.goto(product_url)
     review = shopper.locator(".review", has_text="Fragrant, fresh leaves")
     expect(review.get_by_text("已验证购买")).to_be_visible()
@@ -89,25 +66,25 @@ def test_buyer_reviews_with_a_photo_merchant_answers_shopper_votes_helpful_reput
     expect(shopper.locator(".review [data-helpful]").first).to_have_attribute("aria-pressed", "true")
     assert Review.objects.get(pk=written.pk).helpful_count == 1
     shopper.locator("#reviews").scroll_into_view_if_needed()
-    _fits(shopper)
-    _shot(shopper, "reviews-zh-phone")
+    assert_fits(shopper)
+    docs_shot(shopper, "reviews-zh-phone")
 
     # the reputation page, linked from the product page's seller line
     buyer.goto(product_url)
     buyer.get_by_role("link", name="Reputation").click()
     expect(buyer.get_by_role("heading", name="Reputation of Hangzhou Tea House")).to_be_visible()
     expect(buyer.locator("[data-source=product]")).to_be_visible()
-    _shot(buyer, "reputation")
+    docs_shot(buyer, "reputation")
     buyer.set_viewport_size(PHONE)
     buyer.reload()
-    _fits(buyer)
-    _shot(buyer, "reputation-phone")
+    assert_fits(buyer)
+    docs_shot(buyer, "reputation-phone")
     shopper.goto(f"{base}{reverse('reviews:reputation', args=[seller.slug])}")
     expect(shopper.get_by_role("heading", name=re.compile("信誉"))).to_be_visible()
-    _fits(shopper)
-    _shot(shopper, "reputation-zh-phone")
+    assert_fits(shopper)
+    docs_shot(shopper, "reputation-zh-phone")
     shopper.set_viewport_size(LAPTOP)
     shopper.reload()
-    _shot(shopper, "reputation-zh")
+    docs_shot(shopper, "reputation-zh")
     for page in (buyer, merchant, shopper):
         page.context.close()
