@@ -1,12 +1,14 @@
 """Signing in through the real login page, in either language; a signed-in page in a size and language; the
 insight guide's screenshots."""
 
+import os
 import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests import factories
+from tests.browser.conftest import SCREENSHOTS
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
@@ -22,10 +24,12 @@ LAPTOP = {"width": 1280, "height": 900}
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
 
 
-def docs_shot(page: Page, name: str) -> None:
-    """The viewport as docs/images/insight/<name>.png, a screenshot the insight guide shows."""
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"), full_page=False)
+def docs_shot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """A screenshot the insight guide shows: into docs/images/insight/ under TRADELOOP_DOCS_SHOTS=1, else with the
+    other screenshots for people to look at (a test run leaves the tracked images alone)."""
+    folder = DOCS_IMAGES if os.environ.get("TRADELOOP_DOCS_SHOTS") == "1" else SCREENSHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def person_page(browser: Browser, base: str, email: str, *, language: str = "en", viewport=None) -> Page:

@@ -1,25 +1,21 @@
 """The seller's customers in Chromium, only through the console: Customers in the navigation → the list → tick two
 customers and tag them VIP → a customer's card with a private note → Segments → a new segment whose member count
 follows the conditions as they are typed → send it a message. At 1280 and 390 px in English and Chinese nothing
-scrolls sideways (tables become cards on a phone). Saves docs/images/insight/customers*.png and segments*.png."""
+scrolls sideways (tables become cards on a phone). TRADELOOP_DOCS_SHOTS=1 saves docs/images/insight/customers*.png and segments*.png."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests import factories
-from tests.browser.people import sign_in
+from tests.browser.people import PHONE, assert_fits, docs_shot, person_page
 from tradeloop.core import clock
 from tradeloop.crm.models import Customer, Segment
 
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 900}
 PEOPLE = (
     ("Wang Fang (王芳)", "Nanjing", "188.00"),
     ("Li Wei (李伟)", "Shanghai", "56.00"),
@@ -27,24 +23,6 @@ PEOPLE = (
     ("Zhang Min (张敏)", "Hangzhou", "42.50"),
     ("Mei Lin (林美)", "Nanjing", "99.00"),
 )
-
-
-def _shot(page: Page, name: str) -> None:
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_IMAGES / f"{name}.png"), full_page=False)
-
-
-def _person(browser: Browser, base: str, email: str, *, language: str = "en", viewport=None) -> Page:
-    context = browser.new_context(viewport=viewport or LAPTOP, device_scale_factor=1)
-    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page = context.new_page()
-    sign_in(page, base, email)
-    return page
-
-
-def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width}px wide"
 
 
 def _shop():
@@ -66,7 +44,7 @@ def test_merchant_tags_customers_notes_one_and_messages_a_segment(live_server, b
     base = live_server.url
     shop = _shop()
     assert Customer.objects.filter(seller=shop).count() == len(PEOPLE)
-    merchant = _person(browser, base, shop.owner.email)
+    merchant = person_page(browser, base, shop.owner.email)
     merchant.goto(f"{base}{reverse('console:dashboard', args=[shop.pk])}")
     merchant.locator(".sidenav").get_by_role("link", name="Customers").click()
     expect(merchant.locator("[data-customer]")).to_have_count(len(PEOPLE))
@@ -76,14 +54,14 @@ def test_merchant_tags_customers_notes_one_and_messages_a_segment(live_server, b
     merchant.get_by_placeholder("Tag, e.g. VIP").first.fill("VIP")
     merchant.get_by_role("button", name="Add tag").click()
     expect(merchant.get_by_text("Tagged 2 customers.")).to_be_visible()
-    _fits(merchant)
-    _shot(merchant, "customers")
+    assert_fits(merchant)
+    docs_shot(merchant, "customers")
 
     merchant.locator("[data-customer] a").first.click()
     merchant.get_by_label("New note (only your team sees it)").fill("Prefers Longjing; call before delivery.")
     merchant.get_by_role("button", name="Add note").click()
     expect(merchant.get_by_text("Prefers Longjing; call before delivery.")).to_be_visible()
-    _shot(merchant, "customers-detail")
+    docs_shot(merchant, "customers-detail")
 
     merchant.goto(f"{base}{reverse('crm:console_segments', args=[shop.pk])}")
     merchant.get_by_role("link", name="New segment").first.click()
@@ -92,7 +70,7 @@ def test_merchant_tags_customers_notes_one_and_messages_a_segment(live_server, b
     expect(merchant.locator("#segment-count")).to_have_text(re.compile("3 customers match now"))
     merchant.get_by_label("Spent more than").fill("100")
     expect(merchant.locator("#segment-count")).to_have_text(re.compile("2 customers match now"))
-    _shot(merchant, "segments-edit")
+    docs_shot(merchant, "segments-edit")
     merchant.get_by_role("button", name="Save segment").click()
     expect(merchant.get_by_text("Segment saved.")).to_be_visible()
     expect(merchant.locator("[data-customer]")).to_have_count(2)
@@ -100,14 +78,14 @@ def test_merchant_tags_customers_notes_one_and_messages_a_segment(live_server, b
     merchant.get_by_label("Message").last.fill("The first flush arrived this week. 新茶到店。")
     merchant.locator("form[action$='/message/'] button[type=submit]").click()
     expect(merchant.get_by_text("Message sent to 2 customers.")).to_be_visible()
-    _fits(merchant)
-    _shot(merchant, "segments")
+    assert_fits(merchant)
+    docs_shot(merchant, "segments")
     merchant.context.close()
     segment = Segment.objects.get(seller=shop)
     assert segment.campaigns.get().recipients_count == 2
 
     for language in ("en", "zh-hans"):
-        phone = _person(browser, base, shop.owner.email, language=language, viewport=PHONE)
+        phone = person_page(browser, base, shop.owner.email, language=language, viewport=PHONE)
         suffix = "-zh" if language == "zh-hans" else ""
         for url, name in (
             (reverse("crm:console_customers", args=[shop.pk]), f"customers{suffix}-390"),
@@ -117,14 +95,14 @@ def test_merchant_tags_customers_notes_one_and_messages_a_segment(live_server, b
             (reverse("crm:console_customer", args=[shop.pk, Customer.objects.filter(seller=shop).first().pk]), None),
         ):
             phone.goto(base + url)
-            _fits(phone)
+            assert_fits(phone)
             if name:
-                _shot(phone, name)
+                docs_shot(phone, name)
         phone.context.close()
-    laptop_zh = _person(browser, base, shop.owner.email, language="zh-hans")
+    laptop_zh = person_page(browser, base, shop.owner.email, language="zh-hans")
     laptop_zh.goto(base + reverse("crm:console_customers", args=[shop.pk]))
     expect(laptop_zh.locator("h1")).to_have_text("客户")
-    _fits(laptop_zh)
-    _shot(laptop_zh, "customers-zh")
+    assert_fits(laptop_zh)
+    docs_shot(laptop_zh, "customers-zh")
     laptop_zh.context.close()
     assert Decimal(Customer.objects.get(seller=shop, name=PEOPLE[2][0]).lifetime_value) == Decimal("320.00")

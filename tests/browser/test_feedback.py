@@ -2,7 +2,7 @@
 posts "open on Sundays"; another buyer (on a phone, in Chinese) votes for it; the merchant marks it planned, then done
 with a public reply, on the console's Suggestions desk; the reply shows on the public list. The console's "What
 buyers look for and cannot find" page, at 1280 and 390 px in both languages, fits without sideways scroll.
-Saves docs/images/insight/suggestions*.png and demand*.png."""
+TRADELOOP_DOCS_SHOTS=1 saves docs/images/insight/suggestions*.png and demand*.png."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Notifications and webhooks in Chromium. A merchant owner sees the bell's unread count in the header, opens the
 notifications page, marks all read; in the console, Webhooks in the navigation → add an endpoint (its secret shown
 once) → send a test event to a real local receiver → the delivery log shows HTTP 200. At 1280 and 390 px in English
-and Chinese nothing scrolls sideways. Saves docs/images/insight/notifications*.png and webhooks*.png."""
+and Chinese nothing scrolls sideways. TRADELOOP_DOCS_SHOTS=1 saves docs/images/insight/notifications*.png and webhooks*.png."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Product reviews in Chromium, only through the web pages: a buyer whose order was delivered opens the order → Review
 your items → writes a review with stars, text and a photo → the merchant answers it on the console's Reviews desk →
 another shopper, on a phone in Chinese, finds it on the product page and votes it helpful → the store's reputation
-page, at 1280 and 390 px in both languages. Saves docs/images/insight/reviews*.png and reputation*.png."""
+page, at 1280 and 390 px in both languages. TRADELOOP_DOCS_SHOTS=1 saves docs/images/insight/reviews*.png and reputation*.png."""
 
 from __future__ import annotations
 

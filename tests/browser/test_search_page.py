@@ -1,17 +1,14 @@
 """The search results page with its facets, at 1280 and 390 px, in English and Simplified Chinese: nothing scrolls
-sideways on a phone, the facets narrow the list, and the doc screenshots are saved (docs/images/insight/search-*.png)."""
+sideways on a phone, the facets narrow the list, and TRADELOOP_DOCS_SHOTS=1 saves the doc screenshots (docs/images/insight/search-*.png)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
+from tests.browser.people import docs_shot
 from tests.browser.test_phone_layout import LANGUAGES, OVERFLOW
 from tests.search.conftest import corpus  # noqa: F401  (the fixed corpus, indexed)
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -33,8 +30,7 @@ def test_results_page_with_facets_at_desktop_and_phone_width(live_server, browse
             found = page.evaluate(OVERFLOW)
             assert found["scrollWidth"] <= found["width"], found
             page.locator(".filters-panel > summary").click()
-        DOCS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS / f"search-{short}-{width}.png"), full_page=width == 390)
+        docs_shot(page, f"search-{short}-{width}", full_page=width == 390)
         # a facet narrows the list: the deals alone
         page.locator('[data-facet="kind"] a').filter(has_text="团购" if short == "zh" else "Local deals").click()
         assert page.locator(".grid-products > li").count() == 1
