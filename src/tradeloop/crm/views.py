@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,11 @@ from tradeloop.crm.models import Segment
 
 SECTION = "crm:console_customers"
 PER_PAGE = 25
-SORT_LABELS = (("last_order", _("Last order")), ("value", _("Lifetime value")), ("orders", _("Orders")))
+SORT_LABELS = (
+    ("last_order", _("Last order")),
+    ("value", _("Lifetime value")),
+    ("orders", pgettext_lazy("figure", "Orders")),
+)
 
 
 def _int(value) -> int | None:
