@@ -255,3 +255,15 @@ def test_results_page_shows_cards_facets_sorting_and_both_languages(client, corp
     header = client.get("/search/").content.decode()
     assert 'action="/search/"' in header  # the header's box opens this page
     assert selectors.FEW_RESULTS == 3
+
+
+def test_a_filtered_search_looks_through_the_newest_text_matches_only(corpus, monkeypatch):
+    """A narrow filter over a common word costs the same at any catalogue size: it reads a bounded number of the
+    newest text matches (engine.SCAN), so an old match only the filter keeps may be left out."""
+    matches = sorted(h.id for h in run(q="strawberry", limit="100").hits)
+    priced = {h.id for h in run(q="strawberry", price_max="1000000", limit="100").hits}
+    monkeypatch.setattr(engine, "SCAN", 2)
+    bounded = {h.id for h in run(q="strawberry", price_max="1000000", limit="100").hits}
+    assert bounded == priced & set(matches[-2:])
+    assert len(bounded) < len(priced)
+    assert sorted(h.id for h in run(q="strawberry", limit="100").hits) == matches  # no filter: nothing left out

@@ -6,7 +6,9 @@
        the same length with the same first letter; the page then says "Showing results for …"
     3. the database matches: all the terms (FTS5 MATCH on SQLite, tsvector @@ on PostgreSQL), or any of them when
        all of them find nothing; filters are applied in the same query
-    4. at most CANDIDATES matches are read (the most recently indexed first): ranking (search.ranking), facet counts,
+    4. a filtered search looks through the SCAN newest text matches only, so a narrow filter over a common word
+       costs the same at any catalogue size (an older match that only the filter would keep is not found)
+    5. at most CANDIDATES matches are read (the most recently indexed first): ranking (search.ranking), facet counts,
        sorting and the cursor work on them in Python, the same way on both databases. A query with more matches
        says so (`total_capped`): its total and facet counts are those of the first CANDIDATES.
 
@@ -35,6 +37,7 @@ from tradeloop.search.normalise import Word, words
 from tradeloop.search.ranking import relevance
 
 CANDIDATES = 1000
+SCAN = 10 * CANDIDATES  # text matches a filtered search looks through, newest first
 MAX_TERMS = 8
 MAX_QUERY = 200
 MAX_CORRECTIONS = 3
@@ -393,17 +396,23 @@ def _filtered(query: SearchQuery):
 
 def _text_match(qs, terms: list[str], *, any_term: bool):
     """Only the documents that hold all the terms (or any of them), newest first; the database's text index drives
-    the query (FTS5 walks its matches in rowid order, so reading the first CANDIDATES costs the same at any size)."""
+    the query (FTS5 walks its matches in rowid order, so reading the first CANDIDATES costs the same at any size).
+    With filters, only the SCAN newest text matches are looked through (step 4 of the module docstring)."""
     if not terms:
         return qs.order_by("-id")
     unique = list(dict.fromkeys(terms))
+    bounded = bool(qs.query.where)
     if connection.vendor == "postgresql":
         joiner = " | " if any_term else " & "
         tsquery = joiner.join("'" + t.replace("'", "") + "'" for t in unique)
-        return qs.extra(where=["to_tsvector('simple', body) @@ to_tsquery('simple', %s)"], params=[tsquery]).order_by(
-            "-id"
-        )
+        match = "to_tsvector('simple', body) @@ to_tsquery('simple', %s)"
+        if bounded:
+            match = f"search_searchdocument.id IN (SELECT id FROM search_searchdocument WHERE {match} ORDER BY id DESC LIMIT {SCAN})"
+        return qs.extra(where=[match], params=[tsquery]).order_by("-id")
     fts = (" OR " if any_term else " ").join('"' + t.replace('"', "") + '"' for t in unique)
+    if bounded:
+        newest = f"SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT {SCAN}"
+        return qs.extra(where=[f"search_searchdocument.id IN ({newest})"], params=[fts]).order_by("-id")
     return qs.extra(
         select={"fts_rowid": "search_fts.rowid"},
         tables=["search_fts"],
