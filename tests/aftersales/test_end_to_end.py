@@ -35,7 +35,9 @@ def test_buy_ship_deliver_return_refund_complete(
     order = Order.objects.get(pk=placed.orders[0].pk)
     assert order.state == Order.State.PAID and order.total == Decimal("130.00")
     assert order.lines.get().return_window_days == 7  # the platform default, copied from the product
-    assert sorted(m.subject.split(" ")[0] for m in mailoutbox if order.number in m.subject) == ["Order", "Payment"]
+    # the buyer's order and payment mails, and the seller's "New order"
+    mails = sorted(m.subject.split(" ")[0] for m in mailoutbox if order.number in m.subject)
+    assert mails == ["New", "Order", "Payment"]
 
     with django_capture_on_commit_callbacks(execute=True):
         fulfilment.ship(actor=shop.owner, order=order, lines=None, carrier="SF Express", tracking_number="SF42")
@@ -63,4 +65,6 @@ def test_buy_ship_deliver_return_refund_complete(
     assert ledger_is_balanced()
 
     kinds = [m.subject for m in mailoutbox if order.number in m.subject]
-    assert len(kinds) == len(set(kinds)) == 5  # placed, paid, shipped, delivered, refunded: once each
+    assert (
+        len(kinds) == len(set(kinds)) == 6
+    )  # placed, new order (the seller), paid, shipped, delivered, refunded: once each

@@ -130,7 +130,7 @@ def test_console_returns_query_budget(client, merchant, django_assert_max_num_qu
         for _ in range(10):
             services.request_return(actor=order.buyer, order=order, lines={order.lines.get().pk: 1})
     client.force_login(merchant.owner)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the console nav counts unanswered reviews too
         page = client.get(console_url("console_returns", merchant))
     assert len(page.context["returns"]) == 25
 
