@@ -8,6 +8,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import transaction
+from kombu import pools
 
 from tests import factories
 from tests.notifications.test_webhooks import Receiver
@@ -27,10 +28,11 @@ def memory_broker():
 
 
 def _fresh_pool() -> None:
-    """Connections are pooled per broker URL at first use: start a new pool for the URL now configured."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Connections are pooled per broker URL at first use, in kombu's global registry: close and forget them all, so
+    the URL now configured gets a new pool (closing only the app's leaves the closed pool in the registry, and later
+    tests' tasks fail with "Acquire on closed pool")."""
+    pools.reset()
+    app._pool = None
     app.__dict__.pop("amqp", None)
     app.__dict__.pop("backend", None)
 
