@@ -208,6 +208,14 @@ def timed(fn, repeat: int) -> dict:
     }
 
 
+def analyze() -> None:
+    """Fresh planner statistics after the bulk load, as autovacuum gives a live database; without them PostgreSQL
+    planned the live day's repeat-customer check with the seller index (3.8 s at 1M products instead of 0.09 s)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
@@ -225,6 +233,7 @@ def main() -> None:
             variants = grow_products(seller, size, bar)
             grow_orders(seller, buyers, variants, int(size * args.orders_per_product), args.days, bar)
         visits(seller, variants, args.days)
+        analyze()
         DailySales.objects.all().delete()
         DailyProduct.objects.all().delete()
         t = time.perf_counter()
