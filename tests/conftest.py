@@ -36,6 +36,16 @@ def _fresh_cache_and_clock():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_may_wait_for_results():
+    # Celery flags "inside a task" in one global that eager tasks set and restore: tasks run eagerly in several
+    # threads at once (the race tests) can leave it set, and a later test's result.get() then refuses to wait.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_until_a_test_says_otherwise():
     # Django leaves the last request's language active on the thread; start every test in English.
     from django.utils import translation
