@@ -498,7 +498,12 @@ def toggle_helpful(*, actor: User, review_id: int) -> tuple[Review, bool]:
     if taken:
         Review.objects.filter(pk=review.pk, helpful_count__gt=0).update(helpful_count=F("helpful_count") - 1)
     else:
-        HelpfulVote.objects.create(review=review, user=actor)
+        try:
+            with transaction.atomic():
+                HelpfulVote.objects.create(review=review, user=actor)
+        except IntegrityError:  # the same person's second click at the same moment: their vote stands once
+            review.refresh_from_db(fields=["helpful_count"])
+            return review, True
         Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
     review.refresh_from_db(fields=["helpful_count"])
     return review, not taken
