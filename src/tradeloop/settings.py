@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "tradeloop.analytics",
     "tradeloop.crm",
     "tradeloop.feedback",
+    "tradeloop.trust",
+    "tradeloop.sponsored",
     "tradeloop.b2b",
     "tradeloop.c2c",
     "tradeloop.o2o",

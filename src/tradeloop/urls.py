@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("tradeloop.analytics.urls")),
     path("", include("tradeloop.crm.urls")),
     path("", include("tradeloop.feedback.urls")),
+    path("", include("tradeloop.trust.urls")),
+    path("", include("tradeloop.sponsored.urls")),
     path("", include("tradeloop.notifications.urls")),
     path("", include("tradeloop.storefront.design_urls")),
     path("", include("tradeloop.storefront.urls")),

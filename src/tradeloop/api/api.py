@@ -33,6 +33,8 @@ from tradeloop.pricing import api as pricing_api
 from tradeloop.promotions import api as promotions_api
 from tradeloop.reviews import api as reviews_api
 from tradeloop.search import api as search_api
+from tradeloop.sponsored import api as sponsored_api
+from tradeloop.trust import api as trust_api
 
 DESCRIPTION = """\
 Tradeloop's REST API.
@@ -119,5 +121,9 @@ api.add_router("", crm_api.router)
 api.add_router("seller", crm_api.seller_router)
 api.add_router("", feedback_api.router)
 api.add_router("seller", feedback_api.seller_router)
+api.add_router("", trust_api.router)
+api.add_router("seller", trust_api.seller_router)
+api.add_router("", sponsored_api.router)
+api.add_router("seller", sponsored_api.seller_router)
 api.add_router("", notifications_api.router)
 api.add_router("", notifications_api.webhook_router)

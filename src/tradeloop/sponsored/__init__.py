@@ -1,0 +1,1 @@
+"""Sponsored placement: sellers' campaigns with keywords, categories, bids and daily budgets; marked slots in search and category pages; clicks charged once per visitor, item and window through the ledger."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SponsoredConfig(AppConfig):
+    name = "tradeloop.sponsored"
+    label = "sponsored"
+    verbose_name = _("Sponsored placement")
