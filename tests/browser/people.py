@@ -21,13 +21,13 @@ def sign_in(page: Page, base: str, email: str) -> None:
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 900}
-DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images" / "insight"
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
-def docs_shot(page: Page, name: str, *, full_page: bool = False) -> None:
-    """A screenshot the insight guide shows: into docs/images/insight/ under TRADELOOP_DOCS_SHOTS=1, else with the
-    other screenshots for people to look at (a test run leaves the tracked images alone)."""
-    folder = DOCS_IMAGES if os.environ.get("TRADELOOP_DOCS_SHOTS") == "1" else SCREENSHOTS
+def docs_shot(page: Page, name: str, *, full_page: bool = False, guide: str = "insight") -> None:
+    """A screenshot a guide shows: into docs/images/<guide>/ under TRADELOOP_DOCS_SHOTS=1, else with the other
+    screenshots for people to look at (a test run leaves the tracked images alone)."""
+    folder = DOCS_IMAGES / guide if os.environ.get("TRADELOOP_DOCS_SHOTS") == "1" else SCREENSHOTS
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
