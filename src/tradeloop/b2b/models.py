@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tradeloop.b2b.rfq_storage import rfq_storage
+from tradeloop.catalog.models import in_language
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
 from tradeloop.core.models import PostalAddress
@@ -293,3 +294,70 @@ class RfqQuote(models.Model):
 
     def __str__(self) -> str:
         return f"quote {self.negotiation_id} on RFQ {self.rfq_id}"
+
+
+# --- the supplier showcase (helper H3): what a company buyer reads about a supplier on its store page --------------
+
+
+class SupplierProfile(models.Model):
+    """A supplier's company profile for company buyers: facts, certifications, markets, capacity, MOQ, lead time
+    and an introduction. Text is written in English and in Simplified Chinese (`localized()` reads the reader's,
+    falling back to the other); certification names (ISO 9001, CE) are the same in both."""
+
+    FIRST_YEAR = 1800
+
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        related_name="supplier_profile",
+        verbose_name=_("organization"),
+    )
+    year_founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    factory_size_m2 = models.PositiveIntegerField(_("factory size (m²)"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    main_markets = models.JSONField(_("main markets (English)"), default=list, blank=True)
+    main_markets_zh = models.JSONField(_("main markets (Simplified Chinese)"), default=list, blank=True)
+    capacity = models.CharField(_("production capacity (English)"), max_length=300, blank=True)
+    capacity_zh = models.CharField(_("production capacity (Simplified Chinese)"), max_length=300, blank=True)
+    capacity_per_month = models.PositiveIntegerField(_("units per month"), null=True, blank=True)
+    typical_moq = models.PositiveIntegerField(_("typical MOQ (units)"), null=True, blank=True)
+    lead_time_days = models.PositiveSmallIntegerField(_("typical lead time (days)"), null=True, blank=True)
+    introduction = models.TextField(_("company introduction (English)"), max_length=4000, blank=True)
+    introduction_zh = models.TextField(_("company introduction (Simplified Chinese)"), max_length=4000, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=clock.now)
+
+    TRANSLATED = ("main_markets", "capacity", "introduction")
+
+    class Meta:
+        verbose_name = _("supplier profile")
+        verbose_name_plural = _("supplier profiles")
+        ordering = ["organization__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_founded__isnull=True) | Q(year_founded__gte=1800), name="supplier_profile_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(typical_moq__isnull=True) | Q(typical_moq__gte=1), name="supplier_profile_moq_ge_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def localized(self, name: str, language: str | None = None):
+        if name not in self.TRANSLATED:
+            raise ValueError(f"{name!r} is not translated")
+        return in_language(getattr(self, name), getattr(self, f"{name}_zh"), language)
+
+    @property
+    def display_markets(self) -> list[str]:
+        return self.localized("main_markets")
+
+    @property
+    def display_capacity(self) -> str:
+        return self.localized("capacity")
+
+    @property
+    def display_introduction(self) -> str:
+        return self.localized("introduction")
