@@ -124,7 +124,18 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
+    # Persistent connections (one per process or thread, re-checked before reuse) by default; TRADELOOP_DB_POOL=
+    # "MIN,MAX" (e.g. "2,8") uses psycopg's pool instead, one per process, shared by its threads (docs/operations.md).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if (pool := os.environ.get("TRADELOOP_DB_POOL", "")) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        min_size, _, max_size = pool.partition(",")
+        DATABASES["default"].update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)  # the pool keeps and checks them
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(min_size or 1),
+            "max_size": int(max_size or min_size or 4),
+            "timeout": env_int("TRADELOOP_DB_POOL_TIMEOUT", 10),  # seconds a request waits for a free connection
+            "max_idle": 300,
+        }
 else:
     DATABASES = {
         "default": {

@@ -4,8 +4,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from tradeloop.api.api import api
+from tradeloop.core.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
