@@ -35,10 +35,24 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-def seller_with_owner(kind: str = "merchant", name: str | None = None, owner: User | None = None) -> Organization:
+def seller_with_owner(
+    kind: str = "merchant", name: str | None = None, owner: User | None = None, *, verified: bool = True
+) -> Organization:
+    """A new organization and its owner; a selling one is verified by the operator unless `verified=False` (an
+    unverified seller's payouts are held)."""
     owner = owner or UserFactory()
     org = accounts.create_organization(actor=owner, kind=kind, name=name or f"{kind.title()} {owner.pk}")
     org.owner = owner
+    if verified and kind in Organization.SELLING_KINDS:
+        verify(org)
+    return org
+
+
+def verify(org: Organization) -> Organization:
+    """Record `org` as verified (the operator approved its application)."""
+    from tradeloop.trust.services import mark_verified
+
+    mark_verified(org)
     return org
 
 

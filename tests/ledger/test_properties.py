@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verify
 from tests.ledger.builders import paid_order
 from tradeloop.accounts.models import Organization
 from tradeloop.core import clock
@@ -44,7 +44,8 @@ class LedgerProperties(TestCase):
     def setUp(self):
         self.buyer = UserFactory()
         self.sellers = [
-            Organization.objects.create(kind="merchant", name=f"Seller {i}", slug=f"seller-{i}") for i in range(2)
+            verify(Organization.objects.create(kind="merchant", name=f"Seller {i}", slug=f"seller-{i}"))
+            for i in range(2)
         ]
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

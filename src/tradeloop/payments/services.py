@@ -25,7 +25,7 @@ from tradeloop.ledger import selectors as ledger_selectors
 from tradeloop.ledger import services as ledger
 from tradeloop.ledger.models import Account
 from tradeloop.ledger.selectors import HALF_UNIT
-from tradeloop.payments import signals
+from tradeloop.payments import holds, signals
 from tradeloop.payments.models import CommissionRule, Payment, Payout, Refund, WebhookEvent
 from tradeloop.payments.providers import default_provider_code, get_provider, payout_provider_code
 from tradeloop.payments.providers.base import (
@@ -357,11 +357,14 @@ def _refund_late_capture(payment: Payment) -> None:
 
 
 def payable_accounts(seller: Organization | None = None) -> list[Account]:
-    """Sellers' `available` accounts with a positive balance (one query), with `balance_amount` annotated."""
+    """Sellers' `available` accounts with a positive balance (one query), with `balance_amount` annotated; sellers
+    whose payouts are held (payments.holds: e.g. not verified yet) are left out, their balance waits."""
     accounts = Account.objects.filter(owner__isnull=False, code__contains=":available:").select_related("owner")
     if seller is not None:
         accounts = accounts.filter(owner=seller)
-    return list(ledger_selectors.with_balances(accounts).filter(balance_amount__gt=HALF_UNIT).order_by("pk"))
+    due = list(ledger_selectors.with_balances(accounts).filter(balance_amount__gt=HALF_UNIT).order_by("pk"))
+    held = holds.held_ids(a.owner_id for a in due)
+    return [a for a in due if a.owner_id not in held]
 
 
 def run_payouts(*, now: datetime, seller: Organization | None = None, requested_by: User | None = None) -> list[Payout]:

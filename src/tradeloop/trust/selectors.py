@@ -120,3 +120,12 @@ def document_for(*, actor: User, document_id: int) -> Document | None:
     if getattr(actor, "is_staff", False) and actor.is_active:
         return doc
     return doc if can(actor, doc.verification.organization, "org.manage") else None
+
+
+VERIFIED_TRUST = 1.1  # a verified seller's lift in search (search.ranking.trust_factor multiplies it in)
+
+
+def standings(seller_ids: list[int]):
+    from tradeloop.search.sources import Standing
+
+    return {i: Standing(level="", trust=VERIFIED_TRUST) for i in verified_ids(seller_ids)}
