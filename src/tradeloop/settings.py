@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tradeloop.checkout.context_processors.cart",
+                "tradeloop.core.page_cache.context",  # a cached page's CSRF token is a marker filled per request
             ],
             "builtins": ["django.templatetags.i18n", "tradeloop.core.templatetags.money"],
         },
@@ -128,7 +129,7 @@ if DATABASE_URL:
     # "MIN,MAX" (e.g. "2,8") uses psycopg's pool instead, one per process, shared by its threads (docs/operations.md).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if (pool := os.environ.get("TRADELOOP_DB_POOL", "")) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        min_size, _, max_size = pool.partition(",")
+        min_size, max_size = (pool.split(",") + [""])[:2]
         DATABASES["default"].update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)  # the pool keeps and checks them
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": int(min_size or 1),
