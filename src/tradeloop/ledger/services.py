@@ -10,6 +10,8 @@ Entries are signed: a debit is positive, a credit negative. Accounts are found (
     buyer:<user id>:credit:CNY   liability  store credit owed to a buyer
     platform:escrow:CNY          liability  escrow orders' money (C2C), held until released or refunded
     receivable:<org id>:CNY      asset      invoiced to a buyer organization on payment terms, not yet paid
+    promo:<org id>:wallet:CNY    liability  a seller's prepaid promotion wallet (sponsored placement)
+    platform:ads:CNY             revenue    sponsored clicks charged
 
 Money moving through the payment provider posts under `payment:<payment id>:` (the payments app calls these for
 every capture and every refund, whatever caused it, so no movement can bypass the ledger):
@@ -167,6 +169,26 @@ def buyer_receivable(org: Organization, currency: str) -> Account:
 
 
 RECEIVABLE_PREFIX = "receivable:"
+
+
+def promotion_wallet(org: Organization, currency: str) -> Account:
+    """A seller's prepaid promotion wallet (sponsored placement): topped up from available, spent on clicks."""
+    return _account(
+        f"promo:{org.pk}:wallet:{currency}",
+        name=f"{org.name}: promotion wallet ({currency})",
+        kind=Account.Kind.LIABILITY,
+        currency=currency,
+        owner=org,
+    )
+
+
+def platform_ad_revenue(currency: str) -> Account:
+    return _account(
+        f"platform:ads:{currency}",
+        name=f"Sponsored placement revenue ({currency})",
+        kind=Account.Kind.REVENUE,
+        currency=currency,
+    )
 
 
 # --- posting -----------------------------------------------------------------------------------------------------

@@ -636,3 +636,14 @@ def search(query: SearchQuery) -> SearchResult:
         next_cursor=next_cursor,
         category_id=category_id,
     )
+
+
+def matching(doc_ids, text: str) -> set[int]:
+    """Of these documents, the ids whose text holds every term of `text`: strict (no typo correction, no "any term"
+    fallback). Sponsored slots ask it, so an item is never shown for a query its own text does not match."""
+    wanted = [w.term for w in words(text)[:MAX_TERMS]]
+    ids = list(doc_ids)
+    if not wanted or not ids:
+        return set()
+    qs = _text_match(SearchDocument.objects.filter(pk__in=ids), wanted, any_term=False)
+    return set(qs.values_list("id", flat=True))

@@ -6,3 +6,8 @@ class SponsoredConfig(AppConfig):
     name = "tradeloop.sponsored"
     label = "sponsored"
     verbose_name = _("Sponsored placement")
+
+    def ready(self) -> None:
+        from tradeloop.sponsored import receivers
+
+        receivers.connect()
