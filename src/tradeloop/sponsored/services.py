@@ -431,9 +431,8 @@ def record_click(*, token: str, user, address: str, user_agent: str) -> tuple[Cl
         user_agent=(user_agent or "")[:200],
     )
     outcome = None
-    if is_bot(user_agent):
-        outcome = Click.Outcome.BOT
-    elif Click.objects.filter(visitor=visitor, at__gte=now - timedelta(minutes=1)).count() >= MAX_CLICKS_PER_MINUTE:
+    recent = Click.objects.filter(visitor=visitor, at__gte=now - timedelta(minutes=1))
+    if is_bot(user_agent) or recent.count() >= MAX_CLICKS_PER_MINUTE:
         outcome = Click.Outcome.BOT
     elif not is_running(campaign, now):
         outcome = Click.Outcome.INACTIVE
