@@ -73,9 +73,15 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Analytics"), "analytics:console_dashboard", "orders.view"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
+    # b2b: a supplier's company profile for company buyers on its store page
+    Section(_("Showcase"), "b2b:console_showcase", "org.manage", kinds=("supplier",)),
     Section(_("Webhooks"), "notifications:console_webhooks", "org.manage"),
     Section(_("Team"), "console:team", "team.manage"),
     Section(_("Store settings"), "console:settings", "org.manage"),
+    # trust: the seller's verification (legal data, documents, the operator's decision); payouts wait until verified
+    Section(
+        _("Verification"), "trust:console", "org.manage", kinds=("merchant", "supplier", "local_business", "personal")
+    ),
 )
 
 

@@ -8,21 +8,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tradeloop.core import clock
 
 
-class PrivateStorage(LazyObject):
-    """Documents live outside the public media folder (which may be served as is): only trust's view reads them."""
-
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.DATA_DIR / "private", base_url=None)
+class _NoUrlStorage(FileSystemStorage):
+    def url(self, name):
+        raise ValueError("verification documents have no public URL: serve them through trust.views.document")
 
 
-private_storage = PrivateStorage()
+def private_storage() -> FileSystemStorage:
+    """Documents live outside the public media folder (which may be served as is): only trust's view reads them.
+    A callable, so migrations name it instead of a machine's path."""
+    return _NoUrlStorage(location=settings.DATA_DIR / "private")
 
 
 class Tier(models.TextChoices):
