@@ -11,7 +11,7 @@ from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership
 from tradeloop.core.api_schemas import Amount, Id, InputSchema, MoneyOut, PageOut, PageQuery, Text, errors
 from tradeloop.core.idempotency import replay_or_run
-from tradeloop.payments import selectors, services
+from tradeloop.payments import holds, selectors, services
 from tradeloop.payments.models import Payment, Payout, Refund
 
 router = Router(auth=SIGNED_IN, tags=["money"])
@@ -80,6 +80,8 @@ class PayoutRequestIn(InputSchema):
 
 class PayoutsOut(Schema):
     payouts: list[PayoutRow]
+    held: bool = Field(False, description="The organization's payouts are held (e.g. not verified yet): none was made")
+    hold_reasons: list[str] = Field(default_factory=list, description="Why, in the caller's language")
 
 
 # Before payments/{token}: the first matching path decides, and a token could be spelled "webhook".
@@ -124,7 +126,12 @@ def request_payout(
     def run() -> tuple[int, dict]:
         seller = membership(request.auth, payload.organization).organization
         paid = services.request_payout(actor=request.auth, seller=seller)
-        body = {"payouts": [PayoutOut.from_orm(p).model_dump(mode="json") for p in paid]}
+        reasons = [str(h.reason) for h in holds.reasons(seller)]
+        body = {
+            "payouts": [PayoutOut.from_orm(p).model_dump(mode="json") for p in paid],
+            "held": bool(reasons),
+            "hold_reasons": reasons,
+        }
         return (201 if paid else 200), body
 
     status, body = replay_or_run(

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.core.errors import NotFound
-from tradeloop.payments import selectors, services
+from tradeloop.payments import holds, selectors, services
 from tradeloop.payments.models import Payment
 from tradeloop.payments.providers import sandbox
 
@@ -57,6 +58,18 @@ def sandbox_page(request: HttpRequest, token: str) -> HttpResponse:
 # --- console: payouts --------------------------------------------------------------------------------------------
 
 
+def _holds_of(seller) -> list[dict]:
+    """Why this seller's payouts wait (payments.holds), with a link to lift each hold."""
+    found = []
+    for hold in holds.reasons(seller):
+        try:
+            url = reverse(hold.url_name, args=[seller.pk]) if hold.url_name else ""
+        except NoReverseMatch:
+            url = ""
+        found.append({"reason": hold.reason, "url": url})
+    return found
+
+
 @console_page("finance.view", section=PAYOUTS)
 def console_payouts(request: HttpRequest, console: Console) -> HttpResponse:
     overview = selectors.payouts_overview(actor=request.user, seller=console.organization, limit=PAYOUT_HISTORY_ROWS)
@@ -65,6 +78,7 @@ def console_payouts(request: HttpRequest, console: Console) -> HttpResponse:
         "payouts": overview.payouts,
         "can_request": console.can("finance.manage"),
         "has_available": overview.has_available,
+        "holds": _holds_of(console.organization),
     }
     return console.render(request, "payments/console_payouts.html", context)
 

@@ -12,5 +12,9 @@ class TrustConfig(AppConfig):
         from tradeloop.search import sources
         from tradeloop.trust import selectors
 
-        holds.register(selectors.held_ids)  # unverified and pending sellers' payouts wait
+        holds.register(  # unverified and pending sellers' payouts wait
+            selectors.held_ids,
+            reason=_("Your store is not verified yet: its balance is paid out once the operator approves it."),
+            url_name="trust:console",
+        )
         sources.register_standing(selectors.standings)  # verified sellers get a lift in search
