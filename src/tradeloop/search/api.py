@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from tradeloop.catalog.models import in_language
 from tradeloop.core.api_schemas import DecimalOut, Text, errors, media_url
-from tradeloop.search import engine, selectors
+from tradeloop.search import engine, selectors, slots
 
 router = Router(tags=["Search"])
 seller_router = Router(tags=["Search"])
@@ -73,6 +73,23 @@ class SearchFacetsOut(Schema):
     distance: list[FacetValueOut] = Field(..., description="With `near`: places within 1, 3, 5, 10 km")
 
 
+class SlotItemOut(Schema):
+    placement: str = Field(..., description="Who filled the slot: sponsored (a seller's paid placement)")
+    label: str = Field(..., description="The mark to show beside it: Sponsored / 推广")
+    kind: str = Field(..., description="physical, listing, deal, service or place")
+    id: int = Field(..., description="The product's or the place's id")
+    title: str
+    url: str = Field(..., description="The item's own page")
+    click_url: str = Field(..., description="Open this (not `url`) when the shopper picks it: the click is counted")
+    cover: str | None
+    price: DecimalOut | None
+    currency: str
+    rating: DecimalOut
+    rating_count: int
+    seller_id: int | None
+    seller_name: str
+
+
 class SearchOut(Schema):
     total: int = Field(..., description="How many results match (at most `candidates`)")
     total_capped: bool = Field(
@@ -81,6 +98,9 @@ class SearchOut(Schema):
     candidates: int
     corrected_query: str | None = Field(..., description="The query searched instead, when words were misspelt")
     results: list[SearchResultOut]
+    sponsored: list[SlotItemOut] = Field(
+        ..., description="Marked sponsored items for this query (at most one per 10 results, 2 a page); may be empty"
+    )
     facets: SearchFacetsOut
     next_cursor: str | None = Field(None, description="Null on the last page")
 
@@ -128,6 +148,11 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         "candidates": engine.CANDIDATES,
         "corrected_query": result.corrected,
         "results": [_result_out(request, hit) for hit in result.hits],
+        "sponsored": [
+            {"placement": block.provider.name, **block.provider.api(request, item)}
+            for block in (slots.fill(result.query, result, request) if result.hits else [])
+            for item in block.items
+        ],
         "facets": facets,
         "next_cursor": result.next_cursor,
     }

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 
 from tradeloop.core.errors import ValidationFailed
-from tradeloop.search import engine, selectors
+from tradeloop.search import engine, selectors, slots
 
 FILTER_NAMES = ("q", "kind", "category", "price_min", "price_max", "rating_min", "in_stock", "seller_level", "near",
                 "radius_km", "sort")  # fmt: skip
@@ -62,6 +62,7 @@ def results(request: HttpRequest) -> HttpResponse:
         "problem": problem,
         "result": result,
         "cards": selectors.cards(result.hits) if result else [],
+        "slot_blocks": slots.fill(result.query, result, request) if result and result.hits else [],
         "facets": facets,
         "sorts": [
             (key, str(label))

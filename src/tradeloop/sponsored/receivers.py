@@ -20,6 +20,33 @@ def search_slot(query, result, request) -> list:
     return slots
 
 
+def slot_api(request, slot) -> dict:
+    """A sponsored item as search's API shows it (`SlotItemOut`)."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from tradeloop.core.api_schemas import media_url
+
+    doc = slot.doc
+    return {
+        "label": gettext("Sponsored"),
+        "kind": doc.kind,
+        "id": doc.object_id,
+        "title": slot.title,
+        "url": request.build_absolute_uri(doc.url) if doc.url else "",
+        "click_url": request.build_absolute_uri(reverse("sponsored:click", args=[slot.token])),
+        "cover": media_url(request, doc.cover),
+        "price": Decimal(doc.price).quantize(Decimal("0.01")) if doc.price is not None else None,
+        "currency": doc.currency,
+        "rating": Decimal(doc.rating).quantize(Decimal("0.01")),
+        "rating_count": doc.rating_count,
+        "seller_id": doc.seller_id,
+        "seller_name": doc.seller_name,
+    }
+
+
 def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
     if new != "paid":
         return
@@ -36,5 +63,5 @@ def connect() -> None:
     from tradeloop.orders import signals
     from tradeloop.search import slots
 
-    slots.register("sponsored", search_slot)
+    slots.register("sponsored", search_slot, template="sponsored/_slot.html", api=slot_api)
     signals.order_changed.connect(on_order_changed, dispatch_uid="sponsored.order_changed")
