@@ -72,6 +72,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("Invoices"), "invoicing:console_invoices", "finance.view"),
     Section(_("Payouts"), "payments:console_payouts", "finance.view"),
     Section(_("Analytics"), "analytics:console_dashboard", "orders.view"),
+    # sponsored placement: campaigns paid per click from the promotion wallet
+    Section(_("Campaigns"), "sponsored:console_campaigns", "catalog.manage"),
     Section(_("Store design"), "store_design:edit", "org.manage"),
     # b2b: a supplier's company profile for company buyers on its store page
     Section(_("Showcase"), "b2b:console_showcase", "org.manage", kinds=("supplier",)),
