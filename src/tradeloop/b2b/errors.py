@@ -17,3 +17,5 @@ class Code(StrEnum):
     CREDIT_EXCEEDED = "credit_exceeded"
     CREDIT_CURRENCY = "credit_currency"
     ALREADY_DECIDED = "already_decided"
+    # the supplier showcase (showcase.py)
+    NOT_A_SUPPLIER = "not_a_supplier"

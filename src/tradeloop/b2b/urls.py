@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradeloop.b2b import company_views, rfq_views
+from tradeloop.b2b import company_views, rfq_views, showcase_views
 
 app_name = "b2b"
 urlpatterns = [
@@ -46,4 +46,6 @@ urlpatterns = [
         rfq_views.console_quote_decide,
         name="console_quote_decide",
     ),
+    # the supplier showcase: the console section Showcase
+    path("console/<int:org_id>/showcase/", showcase_views.console_showcase, name="console_showcase"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tradeloop.accounts import selectors as accounts
 from tradeloop.analytics import visits
+from tradeloop.b2b import showcase as supplier_showcase
 from tradeloop.c2c import listing_selectors as c2c_listings
 from tradeloop.catalog import selectors as catalog
 from tradeloop.catalog.models import Category, Product
@@ -121,6 +122,7 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
             "design": design_selectors.store_page(
                 actor=request.user, seller=seller, preview=request.GET.get("preview") == "1", now=clock.now()
             ),
+            "showcase": supplier_showcase.store_showcase(seller),  # b2b: a supplier's facts for company buyers
         },
     )
 
