@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from tradeloop.b2b import companies
+from tradeloop.b2b import companies, showcase
 from tradeloop.b2b.models import (
     Company,
     CompanyAddress,
@@ -14,6 +14,7 @@ from tradeloop.b2b.models import (
     RfqLine,
     RfqQuote,
     SpendingLimit,
+    SupplierProfile,
 )
 from tradeloop.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from tradeloop.core.errors import DomainError
@@ -170,3 +171,17 @@ class RfqQuoteAdmin(ReadOnlyAdmin):
     list_display = ("rfq", "supplier", "negotiation", "created_at")
     list_select_related = ("rfq", "supplier")
     search_fields = ("rfq__title", "supplier__name")
+
+
+@admin.register(SupplierProfile)
+class SupplierProfileAdmin(admin.ModelAdmin):
+    """A supplier's showcase for company buyers; the operator may correct it (the store page shows it at once)."""
+
+    list_display = ("organization", "year_founded", "employees", "typical_moq", "lead_time_days", "updated_at")
+    list_select_related = ("organization",)
+    search_fields = ("organization__name", "organization__slug")
+    raw_id_fields = ("organization",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        showcase.forget(obj.organization)
