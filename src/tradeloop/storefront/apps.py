@@ -6,3 +6,8 @@ class StorefrontConfig(AppConfig):
     name = "tradeloop.storefront"
     label = "storefront"
     verbose_name = _("Storefront")
+
+    def ready(self) -> None:
+        from tradeloop.storefront import page_cache
+
+        page_cache.setup()

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts import selectors as accounts
-from tradeloop.analytics import visits
 from tradeloop.b2b import showcase as supplier_showcase
 from tradeloop.c2c import listing_selectors as c2c_listings
 from tradeloop.catalog import selectors as catalog
@@ -21,7 +20,7 @@ from tradeloop.core.errors import NotFound, ValidationFailed
 from tradeloop.core.pagination import Page
 from tradeloop.o2o import deal_selectors as o2o_deals
 from tradeloop.promotions import selectors as promotions
-from tradeloop.storefront import design_selectors
+from tradeloop.storefront import design_selectors, page_cache
 from tradeloop.storefront.forms import SORT_CHOICES, ProductFilterForm
 
 PAGE_SIZE = 24
@@ -29,6 +28,7 @@ STRIP_SIZE = 6
 HOME_STRIPS = (Product.Kind.PHYSICAL, Product.Kind.DEAL, Product.Kind.LISTING, Product.Kind.SERVICE)
 
 
+@page_cache.cached_page
 def home(request: HttpRequest) -> HttpResponse:
     strips = []
     for kind in HOME_STRIPS:
@@ -46,10 +46,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "storefront/home.html", context)
 
 
+@page_cache.cached_page
 def product_list(request: HttpRequest) -> HttpResponse:
     return _product_list_page(request, template="storefront/product_list.html")
 
 
+@page_cache.cached_page
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         current = catalog.category_by_slug(slug)
@@ -68,6 +70,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@page_cache.cached_page
 def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> HttpResponse:
     try:
         product = catalog.product_detail(pk)
@@ -80,7 +83,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(o2o_page)
     if slug != product.slug:
         return redirect("storefront:product", pk=product.pk, slug=product.slug, permanent=True)
-    visits.record_visit(
+    page_cache.record_visit(
         request, "listing" if product.kind == Product.Kind.LISTING else "product", product.pk, product.seller_id
     )
     variants = list(product.variants.all())
@@ -107,12 +110,13 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     return render(request, "storefront/product_detail.html", context)
 
 
+@page_cache.cached_page
 def store(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         seller = accounts.public_store(slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    visits.record_visit(request, "store", seller.pk, seller.pk)
+    page_cache.record_visit(request, "store", seller.pk, seller.pk)
     return _product_list_page(
         request,
         template="storefront/store.html",

@@ -1,0 +1,333 @@
+"""Whole-page cache for anonymous visitors, with holes filled per request.
+
+What is cached: the body of a view decorated with `@cached_page`, for anonymous GET/HEAD requests without pending
+messages, when the answer is a 200 that set no cookie and left the session alone. Signed-in visitors, POSTs and
+everything else go straight to the view. A hit costs two cache reads and a few string substitutions: no query at all
+for a visitor without a session cookie.
+
+The key: a generation number, the view, the language, the currency, the htmx headers (partials differ from full
+pages), anything a `register_vary(fn)` adds, and the path with its query string sorted.
+
+Invalidation, correct before clever: one generation number in the cache is part of every key; bumping it
+(`invalidate()`) makes every cached page old at once. It is bumped
+- automatically by every INSERT, UPDATE or DELETE on a watched table (`watch_app(label)`, `register(model)`), seen by
+  a database execute wrapper, so `queryset.update()`, `bulk_create()` and raw writes count as much as `save()`;
+  it is bumped when the write runs and once more when its transaction commits (a page another request rendered in
+  between from the old rows cannot survive);
+- by hand with `invalidate()`, for a change the tables do not show (writes inside `quiet()` are not seen);
+- by time: an entry lives `TRADELOOP_PAGE_CACHE_SECONDS` (300) by the injectable clock at most, and never past the
+  next moment a `register_deadline(fn)` names (a promotion starts or ends, a deal's sale opens, …).
+
+Per-person parts are holes. A template writes `{% load page_holes %}{% page_hole "name" arg %}`: in a cached
+render that is a marker `<!--hole:name:arg-->`, filled for each request (hit or miss) by the renderer registered with
+`register_hole(name, fn)`, `fn(request, arg) -> str` (HTML, already escaped); outside a cached render the tag calls
+the renderer at once. The CSRF token is a hole too (the context's `csrf_token` is a marker while a cached page
+renders, so every `{% csrf_token %}` and `{{ csrf_token }}` gets the visitor's own token). Use a hole for anything
+per person or per request (cart badge, sponsored slots that count impressions): it is never frozen into the cache.
+
+Side effects a page has on each view (a visit counted) are replayed on a hit: the view calls
+`note(request, name, *args)` and the function registered with `register_replay(name, fn)` runs as
+`fn(request, *args)` on every later hit of that entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.backends.signals import connection_created
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+
+from tradeloop.core import clock
+
+GENERATION_KEY = "pc:generation"
+CSRF_MARKER = "pc0csrf0marker"
+HOLE = re.compile(r"<!--hole:([a-z0-9_]+):([^<>]{0,200}?)-->")
+_WRITE = re.compile(r'^(?:UPDATE|INSERT INTO|DELETE FROM)\s+[`"]?([A-Za-z0-9_]+)')
+_KEYED_VARY = {"cookie", "accept-language", "hx-request", "hx-target", "hx-boosted"}
+
+_watched_tables: set[str] = set()
+_watched_apps: set[str] = set()
+_ignored_tables: set[str] = set()
+_holes: dict[str, Callable[[HttpRequest, str], str]] = {}
+_replays: dict[str, Callable[..., None]] = {}
+_varies: list[Callable[[HttpRequest], str]] = []
+_deadlines: list[Callable[[datetime], datetime | None]] = []
+_local = threading.local()
+
+
+def max_age() -> int:
+    return int(getattr(settings, "TRADELOOP_PAGE_CACHE_SECONDS", 300))
+
+
+# --- registries -----------------------------------------------------------------------------------------------------
+
+
+def register(model) -> None:
+    """Any write to this model's table makes every cached page old (for apps not watched as a whole)."""
+    _watched_tables.add(model._meta.db_table)
+
+
+def watch_app(label: str, *, except_models: tuple = ()) -> None:
+    """Every table of this app is watched, except the given models' (per-person or noisy rows no page shows)."""
+    _watched_apps.add(label)
+    for model in except_models:
+        _ignored_tables.add(model._meta.db_table)
+
+
+def register_hole(name: str, fn: Callable[[HttpRequest, str], str]) -> None:
+    _holes[name] = fn
+
+
+def register_replay(name: str, fn: Callable[..., None]) -> None:
+    _replays[name] = fn
+
+
+def register_vary(fn: Callable[[HttpRequest], str]) -> None:
+    """Another part of the key (a currency or region cookie, …): `fn(request) -> str`."""
+    _varies.append(fn)
+
+
+def register_deadline(fn: Callable[[datetime], datetime | None]) -> None:
+    """`fn(now)`: the next moment after `now` when a page changes without a write (a promotion starts), or None."""
+    _deadlines.append(fn)
+
+
+# --- the generation -------------------------------------------------------------------------------------------------
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, None)
+        value = cache.get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def invalidate() -> None:
+    """Every cached page is old from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there (cleared or evicted): any new number does, the old keys are gone with it
+        if not cache.add(GENERATION_KEY, 2, None):
+            cache.incr(GENERATION_KEY)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Writes inside are not seen by the watcher: the caller decides with `invalidate()`."""
+    depth = getattr(_local, "quiet", 0)
+    _local.quiet = depth + 1
+    try:
+        yield
+    finally:
+        _local.quiet = depth
+
+
+def _is_watched(table: str) -> bool:
+    if table in _watched_tables:
+        return True
+    if table in _ignored_tables:
+        return False
+    app = table.split("_", 1)[0]
+    return app in _watched_apps and table != app
+
+
+def _after_commit() -> None:
+    invalidate()
+
+
+def _changed(connection) -> None:
+    invalidate()  # now: the writer's own next read is fresh (and tests run inside one transaction)
+    if connection.in_atomic_block and not any(f is _after_commit for _s, f, _r in connection.run_on_commit):
+        connection.on_commit(_after_commit)  # and at commit: a page rendered meanwhile from the old rows is old
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if sql[:1] in "UID" and not getattr(_local, "quiet", 0):
+        found = _WRITE.match(sql)
+        if found and _is_watched(found.group(1)):
+            _changed(context["connection"])
+    return result
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def install() -> None:
+    """Watch writes on every database connection (called once from an AppConfig.ready)."""
+    from django.db import connections
+
+    connection_created.connect(_install, dispatch_uid="tradeloop.page_cache")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)
+
+
+# --- templates ------------------------------------------------------------------------------------------------------
+
+
+def rendering_cached(request: HttpRequest | None) -> bool:
+    return bool(getattr(request, "_page_cache_render", False))
+
+
+def hole(request: HttpRequest | None, name: str, arg: str = "") -> str:
+    """What `{% page_hole %}` writes: a marker in a cached render, else the renderer's HTML."""
+    arg = str(arg)
+    if rendering_cached(request):
+        return mark_safe(f"<!--hole:{name}:{re.sub(r'[<>]', '', arg)}-->")
+    fn = _holes.get(name)
+    return mark_safe(fn(request, arg)) if fn and request is not None else ""
+
+
+def context(request: HttpRequest) -> dict:
+    """Context processor: while a cached page renders, the CSRF token is a marker filled per request."""
+    if rendering_cached(request):
+        return {"csrf_token": CSRF_MARKER}
+    return {}
+
+
+def note(request: HttpRequest, name: str, *args) -> None:
+    """A per-view side effect the page had (a visit counted): replayed on every hit of the cached page."""
+    notes = getattr(request, "_page_cache_notes", None)
+    if notes is not None:
+        notes.append((name, args))
+
+
+# --- the decorator --------------------------------------------------------------------------------------------------
+
+
+def cacheable_request(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.COOKIES.get("messages"):
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        session = getattr(request, "session", None)
+        if session is not None and "_messages" in session:
+            return False
+    return True
+
+
+def key_for(request: HttpRequest, view_name: str, gen: int) -> str:
+    headers = request.headers
+    hx = "|".join(headers.get(h, "") for h in ("HX-Request", "HX-Target", "HX-Boosted"))
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    extra = "|".join(fn(request) for fn in _varies)
+    raw = f"{request.path}?{query}|{hx}|{extra}"
+    digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+    language = getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
+    currency = getattr(settings, "TRADELOOP_DEFAULT_CURRENCY", "")
+    return f"pc:{gen}:{view_name}:{language}:{currency}:{digest}"
+
+
+def _valid_until(gen: int, now: datetime) -> datetime:
+    until = now + timedelta(seconds=max_age())
+    if not _deadlines:
+        return until
+    key = f"pc:{gen}:deadline"
+    known = cache.get(key)
+    if known is not None and known[0] <= now and (known[1] is None or now < known[1]):
+        nearest = known[1]
+    else:
+        found = [moment for fn in _deadlines if (moment := fn(now)) is not None]
+        nearest = min(found) if found else None
+        cache.set(key, (now, nearest), max_age())
+    return min(until, nearest) if nearest is not None else until
+
+
+def fill(request: HttpRequest, body: str) -> str:
+    if CSRF_MARKER in body:
+        body = body.replace(CSRF_MARKER, get_token(request))
+    if "<!--hole:" in body:
+
+        def render(found: re.Match) -> str:
+            fn = _holes.get(found.group(1))
+            return fn(request, found.group(2)) if fn else ""
+
+        body = HOLE.sub(render, body)
+    return body
+
+
+def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
+    response = HttpResponse(fill(request, entry["body"]), status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    patch_cache_control(response, private=True)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    if not vary <= _KEYED_VARY:
+        return False
+    return "no-store" not in response.get("Cache-Control", "") and "private" not in response.get("Cache-Control", "")
+
+
+def cached_page(view: Callable) -> Callable:
+    """Serve this view's anonymous GET/HEAD pages from the cache (see the module docstring)."""
+    view_name = f"{view.__module__}.{view.__qualname__}"
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        gen = generation()
+        key = key_for(request, view_name, gen)
+        now = clock.now()
+        entry = cache.get(key)
+        if entry is not None and entry["born"] <= now < entry["until"]:
+            for name, replay_args in entry["notes"]:
+                if fn := _replays.get(name):
+                    fn(request, *replay_args)
+            return _respond(request, entry)
+        request._page_cache_render = True
+        request._page_cache_notes = []
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response = response.render()
+        finally:
+            request._page_cache_render = False
+        if not isinstance(response, HttpResponse) or response.streaming:
+            return response
+        body = response.content.decode(response.charset)
+        if _storable(request, response) and request.method == "GET":
+            headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "vary")]
+            entry = {
+                "born": now,
+                "until": _valid_until(gen, now),
+                "status": response.status_code,
+                "headers": headers,
+                "body": body,
+                "notes": request._page_cache_notes,
+            }
+            cache.set(key, entry, max_age())
+        response.content = fill(request, body)
+        patch_cache_control(response, private=True)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    wrapped.page_cached = True
+    return wrapped
