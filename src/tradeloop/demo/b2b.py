@@ -4,6 +4,8 @@ Hengsheng sells its 24-bit AD converters by the box with quantity tiers, a minim
 contract price list for Suzhou Lianchuang. Lianchuang is an approved company on Net 30 with a credit limit; Xu Jing
 buys (spending limit ¥20,000) and Zhou Min approves. One RFQ is open with a quote thread (the supplier's quote, the
 buyer's counter: the supplier's turn); an earlier RFQ was accepted, shipped and invoiced, and the invoice is unpaid.
+Hengsheng's showcase (profile in English and Chinese) and six RFQs of the last 90 days, five quoted within hours,
+give its store page the response figures company buyers see.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from tradeloop.accounts.models import Organization, User
-from tradeloop.b2b import approvals, companies, quotes, rfqs
-from tradeloop.b2b.models import Company, Rfq
+from tradeloop.b2b import approvals, companies, quotes, rfqs, showcase
+from tradeloop.b2b.models import Company, Rfq, SupplierProfile
 from tradeloop.catalog.models import Variant
 from tradeloop.core import clock
 from tradeloop.fulfilment import services as fulfilment
@@ -165,6 +169,65 @@ def unpaid_invoice(buyer: User, org: Organization, supplier: Organization) -> No
     fulfilment.ship(actor=supplier.owner, order=order, lines=None, carrier="SF Express", tracking_number="SF1402776501")
 
 
+# --- the supplier showcase (helper H3): Hengsheng's company profile and its inquiries of the last weeks ---------------
+
+SHOWCASE = showcase.ProfileIn(
+    year_founded=2009,
+    factory_size_m2=12000,
+    employees=320,
+    certifications=["ISO 9001", "ISO 14001", "IATF 16949", "CE", "RoHS", "REACH"],
+    main_markets=["Mainland China", "Europe", "Japan", "South Korea", "North America"],
+    main_markets_zh=["中国大陆", "欧洲", "日本", "韩国", "北美"],
+    capacity="3 SMT lines and a final-test floor, 2 shifts; reels and boxes packed in-house",
+    capacity_zh="3条SMT产线与成品测试车间，两班生产；卷盘与整盒包装自有",
+    capacity_per_month=1_200_000,
+    typical_moq=500,
+    lead_time_days=14,
+    introduction="Hengsheng designs and tests precision data converters and voltage references in Shenzhen "
+    "since 2009: 24-bit delta-sigma ADCs for weigh scales and strain gauges, low-drift references for "
+    "instruments. Every lot is tested at three temperatures and shipped with its test report; samples in "
+    "3 days, volume orders in about two weeks.",
+    introduction_zh="恒晟精密电子2009年成立于深圳，专注高精度数据转换器与电压基准的设计与测试：用于电子秤和应变片的"
+    "24位ΣΔ ADC、仪器仪表用低温漂基准。每批产品经三温测试并随货附测试报告；样品3天发出，批量订单约两周交付。",
+)
+# Past inquiries to Hengsheng: (title, days ago, hours until its quote or None): answered within hours, one not
+PAST_INQUIRIES = (
+    ("HS1262 samples for the bench scale", 78, 1.5),
+    ("Converters for the strain-gauge amplifier", 64, 3),
+    ("HS1262 for the Q2 weigh-module batch", 51, 2),
+    ("Second source for the load-cell ADC", 37, 26),
+    ("HS1262 boxes for the spare-parts stock", 23, 4),
+    ("Price check: 100 boxes of HS1262", 12, None),
+)
+
+
+def supplier_showcase(buyer: User, org: Organization, supplier: Organization) -> None:
+    """Hengsheng's showcase in English and Chinese, and enough recent inquiries for its response figures."""
+    if not SupplierProfile.objects.filter(organization=supplier).exists():
+        showcase.save_profile(actor=supplier.owner, supplier=supplier, data=SHOWCASE)
+    box = _variant("HS1262-50")
+    started, wall = clock.now(), timezone.now()
+    try:
+        for title, days, hours in PAST_INQUIRIES:
+            if Rfq.objects.filter(buyer_org=org, title=title).exists():
+                continue
+            clock.travel(started - timedelta(days=days))
+            lines = [rfqs.RfqLineIn(20, variant=box, target_price=Decimal("2200.00"))]
+            rfq = _rfq(buyer, org, title, lines, supplier=supplier)
+            if hours is None:
+                continue
+            clock.advance(hours=hours)
+            quotes.submit_quote(
+                actor=supplier.owner,
+                rfq_id=rfq.pk,
+                supplier=supplier,
+                draft=Draft(lines=[LineDraft(20, Decimal("2300.00"), variant=box)], payment_terms="net30"),
+            )
+    finally:
+        clock.travel(started + (timezone.now() - wall))
+    showcase.forget(supplier)
+
+
 def load(*, operator: User, supplier: Organization, buyer_org: Organization, purchaser_email: str) -> None:
     company = approved_company(operator, buyer_org)
     staff_limits(company, purchaser_email)
@@ -172,3 +235,4 @@ def load(*, operator: User, supplier: Organization, buyer_org: Organization, pur
     purchaser = User.objects.get(email=purchaser_email)
     open_rfq_with_thread(purchaser, buyer_org, supplier)
     unpaid_invoice(purchaser, buyer_org, supplier)
+    supplier_showcase(purchaser, buyer_org, supplier)
