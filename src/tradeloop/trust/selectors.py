@@ -58,15 +58,14 @@ def is_verified(seller: Organization | int | None) -> bool:
 
 
 def held_ids(seller_ids: Iterable[int]) -> set[int]:
-    """Sellers whose payouts wait: every selling organization not verified (unverified or under review)."""
+    """Sellers whose payouts wait: every selling organization not verified (unverified or under review). Read from
+    the database, never the cache: money follows the committed state."""
     ids = {i for i in seller_ids if i}
     if not ids:
         return set()
-    known = verified_map()
-    maybe = {i for i in ids if i not in known}
-    if not maybe:
-        return set()
-    selling = Organization.objects.filter(pk__in=maybe, kind__in=Organization.SELLING_KINDS)
+    selling = Organization.objects.filter(pk__in=ids, kind__in=Organization.SELLING_KINDS).exclude(
+        verification__state=Verification.State.APPROVED
+    )
     return set(selling.values_list("pk", flat=True))
 
 
