@@ -295,3 +295,11 @@ def test_a_visitor_with_a_session_costs_two_queries_on_a_hit(client, shop, djang
     with django_assert_max_num_queries(2):  # the session and the cart count
         html, state = get(client, url)
     assert state == "hit" and badge(html) == "1"
+
+
+def test_a_write_seen_by_another_process_makes_the_pages_old(client, shop):
+    """The embedded site's gunicorn workers and Celery worker each have their own memory cache: they share a stamp."""
+    get(client, "/")
+    with open(page_cache._stamp_path(), "ab") as stamp:  # what invalidate() does in another process
+        stamp.write(b".")
+    assert get(client, "/")[1] == "miss"

@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -104,18 +106,60 @@ def register_deadline(fn: Callable[[datetime], datetime | None]) -> None:
 
 
 # --- the generation -------------------------------------------------------------------------------------------------
+# With a shared cache (Redis) the generation is a number in it. The local-memory cache is one per process, and the
+# embedded site runs several (gunicorn workers, the Celery worker that runs imports and timed rules): there the
+# generation is a stamp file in the data folder, one per database, that a bump appends a byte to; every process
+# reads its inode, size and mtime (one stat, no read).
+
+STAMP_ROTATE_BYTES = 65536
+_stamps: dict[str, str] = {}
 
 
-def generation() -> int:
+def _local_cache() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def _stamp_path() -> str:
+    from django.db import connections
+
+    name = str(connections["default"].settings_dict.get("NAME") or "")
+    found = _stamps.get(name)
+    if found is None:
+        ident = name + (f":{os.getpid()}" if "memory" in name else "")  # an in-memory database is the process's own
+        digest = hashlib.md5(ident.encode(), usedforsecurity=False).hexdigest()[:12]
+        found = _stamps[name] = str(Path(settings.DATA_DIR) / f"page-cache-{digest}.stamp")
+    return found
+
+
+def generation() -> str:
+    if _local_cache():
+        try:
+            st = os.stat(_stamp_path())
+        except FileNotFoundError:
+            return "0"
+        return f"{st.st_ino}.{st.st_size}.{st.st_mtime_ns}"
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, None)
         value = cache.get(GENERATION_KEY) or 1
-    return int(value)
+    return str(value)
 
 
 def invalidate() -> None:
-    """Every cached page is old from now on."""
+    """Every cached page is old from now on (in every process)."""
+    if _local_cache():
+        path = _stamp_path()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            os.write(fd, b".")
+        finally:
+            os.close(fd)
+        if size > STAMP_ROTATE_BYTES:  # a new file (a new inode): still a new generation
+            fresh = f"{path}.{os.getpid()}.tmp"
+            Path(fresh).write_bytes(b".")
+            os.replace(fresh, path)
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not there (cleared or evicted): any new number does, the old keys are gone with it
@@ -224,7 +268,7 @@ def cacheable_request(request: HttpRequest) -> bool:
     return True
 
 
-def key_for(request: HttpRequest, view_name: str, gen: int) -> str:
+def key_for(request: HttpRequest, view_name: str, gen: str) -> str:
     headers = request.headers
     hx = "|".join(headers.get(h, "") for h in ("HX-Request", "HX-Target", "HX-Boosted"))
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
@@ -236,7 +280,7 @@ def key_for(request: HttpRequest, view_name: str, gen: int) -> str:
     return f"pc:{gen}:{view_name}:{language}:{currency}:{digest}"
 
 
-def _valid_until(gen: int, now: datetime) -> datetime:
+def _valid_until(gen: str, now: datetime) -> datetime:
     until = now + timedelta(seconds=max_age())
     if not _deadlines:
         return until
