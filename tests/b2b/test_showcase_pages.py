@@ -68,7 +68,7 @@ def test_a_chinese_reader_sees_the_chinese_content(client, answered):
     client.cookies["django_language"] = "zh-hans"
     with translation.override("zh-hans"):
         html = client.get(store_url(answered), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "欧洲, 日本" in html and "我们生产高精度数据转换器。" in html and "3条SMT产线" in html
+    assert "欧洲、日本" in html and "我们生产高精度数据转换器。" in html and "3条SMT产线" in html
 
 
 def test_too_few_inquiries_hide_the_response_figures(client, profiled):
@@ -201,3 +201,9 @@ def test_a_saved_change_is_not_hidden_by_the_cached_showcase(client, profiled):
     assert showcase.store_showcase(profiled).profile.year_founded == 2009  # now cached
     showcase.save_profile(actor=profiled.owner, supplier=profiled, data=profile_in(year_founded=1998))
     assert showcase.store_showcase(profiled).profile.year_founded == 1998
+
+
+def test_the_store_page_shows_a_saved_change_at_once(client, profiled):
+    assert "2009" in client.get(store_url(profiled)).content.decode()  # the anonymous page is cached now
+    showcase.save_profile(actor=profiled.owner, supplier=profiled, data=profile_in(year_founded=1998))
+    assert "1998" in client.get(store_url(profiled)).content.decode()

@@ -23,3 +23,7 @@ class B2bConfig(AppConfig):
         from tradeloop.b2b import analytics_block
 
         analytics_block.register()  # the inquiry funnel on the analytics dashboard (analytics.blocks)
+        from tradeloop.b2b.models import SupplierProfile
+        from tradeloop.core import page_cache
+
+        page_cache.register(SupplierProfile)  # the showcase on a supplier's store page: a saved change shows at once

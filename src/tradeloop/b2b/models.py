@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tradeloop.b2b.rfq_storage import rfq_storage
-from tradeloop.catalog.models import in_language
+from tradeloop.catalog.models import in_language, reads_chinese
 from tradeloop.core import clock
 from tradeloop.core.fields import amount_field, currency_field
 from tradeloop.core.models import PostalAddress
@@ -353,6 +353,11 @@ class SupplierProfile(models.Model):
     @property
     def display_markets(self) -> list[str]:
         return self.localized("main_markets")
+
+    @property
+    def markets_line(self) -> str:
+        """The main markets in one line: "Europe, Japan" or "欧洲、日本"."""
+        return ("、" if reads_chinese() else ", ").join(self.display_markets)
 
     @property
     def display_capacity(self) -> str:

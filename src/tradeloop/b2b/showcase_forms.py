@@ -61,7 +61,7 @@ class ShowcaseForm(forms.Form):
     def initial_from(cls, profile: SupplierProfile) -> dict:
         initial = {name: getattr(profile, name) for name in showcase.ProfileIn.__dataclass_fields__}
         for name in LIST_FIELDS:
-            initial[name] = ", ".join(initial[name] or [])
+            initial[name] = ("、" if name.endswith("_zh") else ", ").join(initial[name] or [])
         return initial
 
     def to_input(self) -> showcase.ProfileIn:

@@ -1,8 +1,11 @@
 """Template helpers of the RFQ and quote pages."""
 
+from babel.numbers import format_decimal
 from django import template
+from django.utils.translation import get_language
 
 from tradeloop.core.errors import ValidationFailed
+from tradeloop.core.money import BABEL_LOCALES
 from tradeloop.orders.terms import parse_terms
 
 register = template.Library()
@@ -15,3 +18,11 @@ def terms_label(code: str) -> str:
         return parse_terms(code or "prepay").label
     except ValidationFailed:
         return code
+
+
+@register.filter
+def grouped(number) -> str:
+    """A whole number with the reader's digit grouping (Babel): 1,200,000 in English and in Chinese."""
+    if number is None or number == "":
+        return ""
+    return format_decimal(number, locale=BABEL_LOCALES.get(get_language() or "en", "en_US"))
