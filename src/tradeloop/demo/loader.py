@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import analytics, b2b, c2c, content, insight, o2o
+from tradeloop.demo import analytics, b2b, c2c, content, insight, o2o, trust
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 
@@ -213,7 +213,11 @@ def load(say: Say | None = None) -> Report:
         buyer=loader.person(content.CONSUMER),
         neighbours=[loader.person(person) for person in content.NEIGHBOURS],
     )
+    loader.say("Trust: every seller verified but one private seller, whose payout waits")
+    trust.load(operator=operator, orgs=list(orgs.values()))
     analytics.load(list(orgs.values()))  # a month of visits and the sales rollups (demo/analytics.py)
+    loader.say("Sponsored: a running campaign of the hair studio, its wallet, a week of impressions and clicks")
+    sponsored.load(salon=orgs[content.SALON.name])
     return loader.report
 
 
