@@ -20,7 +20,7 @@ from tradeloop.accounts.models import Membership, Organization, Role, User
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Category, Product
 from tradeloop.core import states
-from tradeloop.demo import analytics, b2b, c2c, content, insight, o2o, trust
+from tradeloop.demo import analytics, b2b, c2c, content, insight, o2o, sponsored, trust
 from tradeloop.demo.content import Offer, Person, Seller
 from tradeloop.demo.pictures import picture
 

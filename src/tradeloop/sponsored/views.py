@@ -61,6 +61,7 @@ def category_slot(request: HttpRequest, slug: str) -> HttpResponse:
 
 SECTION = "sponsored:console_campaigns"
 PER_PAGE = 25
+NEXT_ORDER = (Campaign.State.ACTIVE, Campaign.State.PAUSED, Campaign.State.ENDED)
 STATE_BADGES = {"draft": "badge-muted", "active": "badge-success", "paused": "badge-warning", "ended": "badge-muted"}
 
 
@@ -172,7 +173,7 @@ def console_campaign(request: HttpRequest, console: Console, campaign_id: int) -
         "wallet": selectors.wallet(campaign.organization_id, campaign.currency),
         "clicks_chart": charts.column_chart(labels, [t.clicks for _d, t in found.days]),
         "spend_chart": charts.line_chart(labels, [t.spend for _d, t in found.days]),
-        "next_states": sorted(Campaign.ALLOWED.get(campaign.state, ())),
+        "next_states": [s for s in NEXT_ORDER if s in Campaign.ALLOWED.get(campaign.state, ())],
     }
     return console.render(request, "sponsored/console_campaign.html", context)
 
