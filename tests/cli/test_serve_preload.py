@@ -54,8 +54,11 @@ def test_workers_fork_from_a_master_that_loaded_the_app_and_jieba(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, "tradeloop serve did not answer"
                 time.sleep(0.3)
-        workers = [int(p) for p in Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()]
-        assert len(workers) == 2
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
+        while len(workers := [int(p) for p in children.read_text().split()]) < 2:  # gunicorn forks one by one
+            assert time.monotonic() < deadline, f"tradeloop serve started {len(workers)} of 2 workers"
+            time.sleep(0.3)
+        time.sleep(1)  # the second one finishes its start-up
         # Loading Django and the app in each worker cost ~118 MB of its own; jieba's dictionary alone is ~70 MB.
         assert all(_private_mb(pid) < 50 for pid in workers), [_private_mb(pid) for pid in workers]
         assert (tmp_path / "cache" / "jieba.cache").exists()  # the master loaded (and cached) the dictionary
