@@ -10,8 +10,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tradeloop.accounts.models import Organization, User
+from tradeloop.catalog.models import Product
 from tradeloop.core import clock
 from tradeloop.ledger.selectors import seller_balances
+from tradeloop.search import indexing
 from tradeloop.search.models import SearchDocument
 from tradeloop.sponsored import services
 from tradeloop.sponsored.models import Campaign
@@ -36,6 +38,8 @@ def load(*, salon: Organization) -> Campaign | None:
     if amount < 10:
         return None  # nothing settled to pay for clicks with
     services.top_up(actor=owner, organization_id=salon.pk, amount=amount, currency=salon.currency, key="demo")
+    deal_ids = list(Product.objects.filter(seller=salon, kind=Product.Kind.DEAL).values_list("pk", flat=True))
+    indexing.index("product", deal_ids)  # the index is otherwise filled after the demo's transaction commits
     deals = list(SearchDocument.objects.filter(seller_id=salon.pk, kind="deal").order_by("id"))
     offset = clock.now() - timezone.now()
     start = clock.now() - timedelta(days=len(TRAFFIC))
