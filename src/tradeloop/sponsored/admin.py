@@ -36,6 +36,22 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [CampaignItemInline, KeywordInline]
 
 
+@admin.register(CampaignItem)
+class CampaignItemAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "source", "object_id", "title", "removed")
+    list_select_related = ("campaign",)
+    search_fields = ("title", "campaign__name")
+    readonly_fields = ("campaign", "source", "object_id", "title", "removed")
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    list_display = ("text", "campaign", "bid")
+    list_select_related = ("campaign",)
+    search_fields = ("text", "campaign__name")
+    readonly_fields = ("campaign", "text", "terms", "lead", "bid")
+
+
 @admin.register(DaySpend)
 class DaySpendAdmin(admin.ModelAdmin):
     list_display = ("campaign", "day", "budget", "spent")
