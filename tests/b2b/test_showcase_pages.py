@@ -207,3 +207,16 @@ def test_the_store_page_shows_a_saved_change_at_once(client, profiled):
     assert "2009" in client.get(store_url(profiled)).content.decode()  # the anonymous page is cached now
     showcase.save_profile(actor=profiled.owner, supplier=profiled, data=profile_in(year_founded=1998))
     assert "1998" in client.get(store_url(profiled)).content.decode()
+
+
+def test_only_a_supplier_sees_showcase_in_the_console_navigation(supplier, merchant):
+    from tradeloop.accounts.console_nav import navigation
+
+    def labels(org):
+        membership = org.memberships.select_related("role", "organization").get()
+        return {str(link.label) for link in navigation(membership, current_url_name="console:dashboard")}
+
+    assert "Showcase" in labels(supplier)
+    assert "Showcase" not in labels(merchant) and "Showcase" not in labels(
+        factories.seller_with_owner("local_business")
+    )

@@ -99,6 +99,7 @@ def test_a_company_buyer_reads_the_showcase_and_sends_an_inquiry(
     expect(page.locator("input[name=audience][value=direct]")).to_be_checked()
     assert_fits(page)
     if suffix == "":
+        page.locator("select[name=supplier]").scroll_into_view_if_needed()
         docs_shot(page, "showcase-inquiry", guide="trust")
     page.context.close()
 
