@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "tradeloop.storefront.seo.LanguageParamMiddleware",  # ?lang=zh-hans: a crawlable URL per language
+    "tradeloop.core.page_cache.PageCacheMiddleware",  # a cached anonymous page, before URL resolution
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -303,3 +303,16 @@ def test_a_write_seen_by_another_process_makes_the_pages_old(client, shop):
     with open(page_cache._stamp_path(), "ab") as stamp:  # what invalidate() does in another process
         stamp.write(b".")
     assert get(client, "/")[1] == "miss"
+
+
+def test_a_new_visitor_gets_a_csrf_cookie_and_the_frame_and_vary_headers_on_a_hit(shop):
+    url = product_url(shop["product"])
+    get(Client(), url)
+    newcomer = Client(enforce_csrf_checks=True)
+    response = newcomer.get(url)
+    assert response["X-Page-Cache"] == "hit" and "csrftoken" in response.cookies
+    assert response["X-Frame-Options"] == "DENY" and "Cookie" in response["Vary"]
+    token = TOKEN.search(response.content.decode()).group(1)
+    variant = shop["product"].variants.get()
+    post = newcomer.post(reverse("checkout:add"), {"variant": variant.pk, "quantity": 1, "csrfmiddlewaretoken": token})
+    assert post.status_code in (200, 302)
