@@ -115,3 +115,12 @@ def test_read_query_budget(newcomer, api_of, django_assert_max_num_queries):
         services.add_document(actor=newcomer.owner, organization=newcomer, kind="certificate", upload=png())
     with django_assert_max_num_queries(10):
         assert api.get("seller/verification", {"organization": newcomer.pk}).status_code == 200
+
+
+def test_the_products_api_says_whether_the_seller_is_verified(client, newcomer, merchant):
+    mine = factories.published_product(seller=newcomer, title="Plain pear")
+    theirs = factories.published_product(seller=merchant, title="Verified pear")
+    api = Api(client)
+    found = {p["id"]: p["seller"]["verified"] for p in api.get("products").json()["items"]}
+    assert found == {mine.pk: False, theirs.pk: True}
+    assert api.get(f"products/{theirs.pk}").json()["seller"]["verified"] is True

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator
 
+from tradeloop.accounts import marks
 from tradeloop.catalog.models import Category, Product, ProductImage
 from tradeloop.catalog.selectors import SORTS
 from tradeloop.core.api_schemas import (
@@ -53,6 +54,12 @@ class SellerRef(Schema):
     slug: str
     kind: str
     city: str
+    verified: bool = Field(False, description="The operator verified this seller (its badge)")
+
+    @staticmethod
+    def resolve_verified(obj) -> bool:
+        seller_id = obj.get("id") if isinstance(obj, dict) else obj.pk
+        return seller_id in marks.verified_ids([seller_id])  # trust's cached map: no query
 
 
 class CategoryBrief(Schema):

@@ -8,6 +8,7 @@ class TrustConfig(AppConfig):
     verbose_name = _("Seller verification")
 
     def ready(self) -> None:
+        from tradeloop.accounts import marks
         from tradeloop.payments import holds
         from tradeloop.search import sources
         from tradeloop.trust import selectors
@@ -18,3 +19,4 @@ class TrustConfig(AppConfig):
             url_name="trust:console",
         )
         sources.register_standing(selectors.standings)  # verified sellers get a lift in search
+        marks.register_verified(selectors.verified_ids)  # the catalog API's seller says `verified`
