@@ -187,3 +187,19 @@ def test_tier_is_one_query(newcomer, django_assert_num_queries):
 def test_verified_ids_cost_no_query_once_cached(newcomer, merchant, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.verified_ids([newcomer.pk, merchant.pk, None]) == {merchant.pk}
+
+
+def test_demo_sellers_are_verified_but_zhou_ming_whose_payout_waits(db):
+    from tradeloop.accounts.models import Organization
+    from tradeloop.demo import loader
+    from tradeloop.demo.trust import UNVERIFIED_SELLER
+    from tradeloop.payments import holds
+
+    loader.load()
+    sellers = Organization.objects.filter(kind__in=Organization.SELLING_KINDS)
+    held = {o.name for o in sellers if holds.held(o)}
+    assert held == {UNVERIFIED_SELLER}
+    for org in sellers.exclude(name=UNVERIFIED_SELLER).filter(kind__in=["merchant", "supplier", "local_business"]):
+        assert services.valid_uscc(org.verification.registration_number)
+    loader.load()  # again: nothing changes
+    assert Verification.objects.count() == sellers.count() - 1
