@@ -40,7 +40,8 @@ def _page(request, console: Console, *, form=None, document_form=None, status=20
         "verification": verification,
         "tier": selectors.tier_of_org(org),
         "form": form or ApplicationForm(initial=_initial(verification, org), personal=personal),
-        "document_form": document_form or DocumentForm(),
+        "document_form": document_form
+        or DocumentForm(initial={"kind": "id_front" if personal else "business_licence"}),
         "documents": list(verification.documents.all()) if verification else [],
         "history": [(e.at, _state_label(e.new), e.reason) for e in selectors.history(verification)],
         "editable": verification is None or verification.editable,
