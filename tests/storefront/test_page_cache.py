@@ -321,3 +321,22 @@ def test_a_new_visitor_gets_a_csrf_cookie_and_the_frame_and_vary_headers_on_a_hi
     variant = shop["product"].variants.get()
     post = newcomer.post(reverse("checkout:add"), {"variant": variant.pk, "quantity": 1, "csrfmiddlewaretoken": token})
     assert post.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'UPDATE "catalog_variant" SET "price" = 1',
+        'INSERT INTO "catalog_product" ("id") VALUES (1)',
+        'INSERT OR IGNORE INTO "promotions_promotion_products" ("id") VALUES (1)',
+        'DELETE FROM "reviews_review" WHERE 1',
+    ],
+)
+def test_every_kind_of_write_to_a_watched_table_is_seen(sql):
+    found = page_cache._WRITE.match(sql)
+    assert found and page_cache._is_watched(found.group(1))
+
+
+def test_per_person_rows_are_not_watched():
+    for table in ("django_session", "checkout_cartitem", "promotions_redemption", "reviews_helpfulvote"):
+        assert not page_cache._is_watched(table)

@@ -57,7 +57,7 @@ from tradeloop.core import clock
 GENERATION_KEY = "pc:generation"
 CSRF_MARKER = "pc0csrf0marker"
 HOLE = re.compile(r"<!--hole:([a-z0-9_]+):([^<>]{0,200}?)-->")
-_WRITE = re.compile(r'^(?:UPDATE|INSERT INTO|DELETE FROM)\s+[`"]?([A-Za-z0-9_]+)')
+_WRITE = re.compile(r'^(?:UPDATE|INSERT(?: OR [A-Z]+)? INTO|DELETE FROM)\s+[`"]?([A-Za-z0-9_]+)')
 _KEYED_VARY = {"cookie", "accept-language", "hx-request", "hx-target", "hx-boosted"}
 
 _watched_tables: set[str] = set()
