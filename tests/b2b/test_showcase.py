@@ -150,7 +150,9 @@ def test_the_figures_cost_two_queries_whatever_the_history(
 
 
 def put(client, org_id, body):
-    return client.put(f"/api/v1/seller/showcase?org={org_id}", json.dumps(body), content_type="application/json")
+    return client.put(
+        f"/api/v1/seller/showcase?organization={org_id}", json.dumps(body), content_type="application/json"
+    )
 
 
 BODY = {
@@ -171,7 +173,7 @@ BODY = {
 
 def test_the_supplier_reads_and_replaces_its_showcase(client, supplier):
     client.force_login(supplier.owner)
-    empty = client.get(f"/api/v1/seller/showcase?org={supplier.pk}")
+    empty = client.get(f"/api/v1/seller/showcase?organization={supplier.pk}")
     assert empty.status_code == 200 and empty.json()["profile"]["updated_at"] is None
     saved = put(client, supplier.pk, BODY)
     assert saved.status_code == 200, saved.content
@@ -232,7 +234,7 @@ def test_bad_input_is_4xx_with_a_code_and_changes_nothing(client, supplier, chan
 def test_another_tenant_is_404_a_weaker_role_403_a_merchant_400(client, supplier, merchant):
     client.force_login(merchant.owner)
     assert put(client, supplier.pk, BODY).status_code == 404
-    assert client.get(f"/api/v1/seller/showcase?org={supplier.pk}").status_code == 404
+    assert client.get(f"/api/v1/seller/showcase?organization={supplier.pk}").status_code == 404
     refused = put(client, merchant.pk, BODY)
     assert refused.status_code == 400 and refused.json()["code"] == "not_a_supplier"
     client.force_login(factories.member(supplier, "catalog"))

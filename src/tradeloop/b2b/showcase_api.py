@@ -1,5 +1,5 @@
 """Supplier showcase endpoints: the public showcase of a supplier (by its store's slug) and the supplier's own, to
-read and replace (`org` names the supplier organization; the caller needs org.manage there). Another tenant's
+read and replace (`organization` names the supplier organization; the caller needs org.manage there). Another tenant's
 organization answers 404; an organization that is not a supplier 400 `not_a_supplier`."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class SellerShowcaseOut(Schema):
 
 
 class ShowcaseQuery(Schema):
-    org: Id = Field(..., description="Your supplier organization (needs org.manage)")
+    organization: Id = Field(..., description="Your supplier organization (needs org.manage)")
 
 
 class ShowcaseIn(InputSchema):
@@ -151,7 +151,7 @@ def _own(request: HttpRequest, org: int) -> dict:
     summary="Your supplier showcase and your response figures (needs org.manage)",
 )
 def own_showcase(request: HttpRequest, query: Query[ShowcaseQuery]):
-    return _own(request, query.org)
+    return _own(request, query.organization)
 
 
 @seller_router.put(
@@ -160,6 +160,6 @@ def own_showcase(request: HttpRequest, query: Query[ShowcaseQuery]):
     summary="Replace your supplier showcase (needs org.manage; a supplier organization only)",
 )
 def put_showcase(request: HttpRequest, query: Query[ShowcaseQuery], payload: ShowcaseIn):
-    supplier = selling_organization(request.auth, query.org)
+    supplier = selling_organization(request.auth, query.organization)
     showcase.save_profile(actor=request.auth, supplier=supplier, data=showcase.ProfileIn(**payload.dict()))
-    return _own(request, query.org)
+    return _own(request, query.organization)
