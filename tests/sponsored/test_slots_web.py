@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.sponsored.conftest import CHROME
+from tradeloop.sponsored import services
 from tradeloop.sponsored.models import Click, DayStat
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +48,27 @@ def test_search_api_carries_the_sponsored_items(client, campaign, shop):
     assert client.get("/api/v1/search?q=pears").json()["sponsored"] == []
 
 
-def test_category_page_slot_is_a_per_request_fragment(client, campaign, shop, fruit):
-    page = client.get(f"/c/{fruit.slug}/").content.decode()
-    assert f"/sponsored/slot/category/{fruit.slug}/?organic=2" in page  # a placeholder: the cached page holds no item
-    assert "sponsored-mark" not in page
-    fragment = client.get(f"/sponsored/slot/category/{fruit.slug}/?organic=5").content.decode()
-    assert "sponsored-mark" in fragment and len(click_urls(fragment)) == 1
-    assert client.get(f"/sponsored/slot/category/{fruit.slug}/?organic=0").content.decode().strip() == ""
-    assert client.get("/sponsored/slot/category/nope/").status_code == 404
+def test_category_page_slot_is_filled_per_request(client, campaign, shop, fruit):
+    first = client.get(f"/c/{fruit.slug}/")
+    again = client.get(f"/c/{fruit.slug}/")
+    assert again["X-Page-Cache"] == "hit"  # the page comes from the cache, the slot does not
+    for page in (first.content.decode(), again.content.decode()):
+        assert page.count('data-testid="sponsored-mark"') == 1 and len(click_urls(page)) == 1
+        assert "<!--hole:" not in page
+    assert DayStat.objects.get(campaign=campaign).impressions == 2  # both views counted
 
 
 def test_search_page_query_budget(client, campaign, django_assert_max_num_queries):
     client.get("/search/?q=apples")
     with django_assert_max_num_queries(30):
         assert client.get("/search/?q=apples").status_code == 200
+
+
+def test_a_campaign_started_after_the_category_page_was_cached_shows_on_the_next_view(client, shop, fruit, request):
+    client.get(f"/c/{fruit.slug}/")
+    before = client.get(f"/c/{fruit.slug}/")
+    assert before["X-Page-Cache"] == "hit" and "sponsored-mark" not in before.content.decode()
+    campaign = request.getfixturevalue("campaign")
+    assert "sponsored-mark" in client.get(f"/c/{fruit.slug}/").content.decode()
+    services.set_state(actor=shop.owner, campaign_id=campaign.pk, state="paused")
+    assert "sponsored-mark" not in client.get(f"/c/{fruit.slug}/").content.decode()

@@ -8,6 +8,8 @@ class SponsoredConfig(AppConfig):
     verbose_name = _("Sponsored placement")
 
     def ready(self) -> None:
-        from tradeloop.sponsored import receivers
+        from tradeloop.core import page_cache
+        from tradeloop.sponsored import receivers, views
 
         receivers.connect()
+        page_cache.register_hole("sponsored_category", views.category_slot)

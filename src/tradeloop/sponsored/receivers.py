@@ -64,4 +64,21 @@ def connect() -> None:
     from tradeloop.search import slots
 
     slots.register("sponsored", search_slot, template="sponsored/_slot.html", api=slot_api)
+    _forget_promoted_categories_on_change()
     signals.order_changed.connect(on_order_changed, dispatch_uid="sponsored.order_changed")
+
+
+def _forget_promoted_categories_on_change() -> None:
+    from django.core.cache import cache
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from tradeloop.sponsored.models import Campaign
+    from tradeloop.sponsored.selectors import CATEGORY_PATHS_KEY
+
+    def forget(**_kwargs) -> None:
+        transaction.on_commit(lambda: cache.delete(CATEGORY_PATHS_KEY))
+        cache.delete(CATEGORY_PATHS_KEY)
+
+    for signal in (post_save, post_delete):
+        signal.connect(forget, sender=Campaign, weak=False, dispatch_uid=f"sponsored.categories.{signal}")
+    m2m_changed.connect(forget, sender=Campaign.categories.through, weak=False, dispatch_uid="sponsored.categories.m2m")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q, Sum
 
 from tradeloop.accounts.models import User
@@ -173,12 +174,28 @@ def for_search(q: str, *, organic: int, now: datetime) -> list[Slot]:
     return _pick(candidates, limit)
 
 
+CATEGORY_PATHS_KEY = "sponsored:category-paths"
+
+
+def promoted_category_paths() -> frozenset[str]:
+    """The paths of the categories that active campaigns chose. Cached (and forgotten when a campaign or its categories
+    change, see receivers), so a category page that no campaign chose asks the database nothing."""
+    paths = cache.get(CATEGORY_PATHS_KEY)
+    if paths is None:
+        chosen = Campaign.categories.through.objects.filter(campaign__state=Campaign.State.ACTIVE)
+        paths = frozenset(chosen.values_list("category__path", flat=True))
+        cache.set(CATEGORY_PATHS_KEY, paths, 3600)
+    return paths
+
+
 def for_category(category: Category, *, organic: int, now: datetime) -> list[Slot]:
     """The sponsored items of a category page: campaigns of this category or an ancestor, items in its subtree."""
     limit = slot_count(organic)
     if not limit:
         return []
     ancestors = [p for p in _prefixes(category.path)]
+    if promoted_category_paths().isdisjoint(ancestors):
+        return []
     through = Campaign.categories.through
     campaign_ids = set(
         through.objects.filter(category__path__in=ancestors).values_list("campaign_id", flat=True).distinct()

@@ -5,7 +5,6 @@ from tradeloop.sponsored import views
 app_name = "sponsored"
 urlpatterns: list = [
     path("sponsored/click/<str:token>/", views.click, name="click"),
-    path("sponsored/slot/category/<slug:slug>/", views.category_slot, name="category_slot"),
     path("console/<int:org_id>/campaigns/", views.console_campaigns, name="console_campaigns"),
     path("console/<int:org_id>/campaigns/new/", views.console_campaign_create, name="console_campaign_create"),
     path("console/<int:org_id>/campaigns/wallet/", views.console_top_up, name="console_top_up"),

@@ -1,11 +1,12 @@
-"""Sponsored placement on the web: the click redirect, the category page's slot fragment, and the seller console
+"""Sponsored placement on the web: the click redirect, the category page's slot (a page-cache hole), and the seller console
 (campaigns, their statistics and the promotion wallet). Thin: forms parse, services decide, selectors read."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.analytics import charts
-from tradeloop.catalog import selectors as catalog
+from tradeloop.catalog.models import Category
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.core.pagination import keyset_page
@@ -42,19 +43,18 @@ def click(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(target)
 
 
-@never_cache
-def category_slot(request: HttpRequest, slug: str) -> HttpResponse:
-    """The sponsored items of a category page (an htmx fragment: `<li>`s), never cached."""
-    try:
-        category = catalog.category_by_slug(slug)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    raw = request.GET.get("organic", "")
+def category_slot(request: HttpRequest, arg: str) -> str:
+    """The sponsored items of a category page, rendered into the page for each request (a page-cache hole: a cached
+    page never holds them, and every view counts its impressions). `arg` is "<category path>:<organic count>"; the
+    path, not the slug, so that a category no campaign chose costs no query."""
+    path, _sep, raw = arg.rpartition(":")
     organic = min(int(raw), MAX_ORGANIC) if raw.isdigit() else 0
     now = clock.now()
-    slots = selectors.for_category(category, organic=organic, now=now)
+    slots = selectors.for_category(Category(path=path), organic=organic, now=now)
+    if not slots:
+        return ""
     services.count_impressions([(s.campaign_id, s.keyword_id) for s in slots], now)
-    return render(request, "sponsored/_slot.html", {"slots": slots})
+    return render_to_string("sponsored/_category_slot_items.html", {"slots": slots}, request=request)
 
 
 # --- the seller console ----------------------------------------------------------------------------------------------
