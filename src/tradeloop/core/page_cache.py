@@ -258,16 +258,8 @@ def note(request: HttpRequest, name: str, *args) -> None:
 def cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.COOKIES.get("messages"):
-        return False
     user = getattr(request, "user", None)
-    if user is None or user.is_authenticated:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        session = getattr(request, "session", None)
-        if session is not None and "_messages" in session:
-            return False
-    return True
+    return user is not None and not user.is_authenticated and _anonymous_without_messages(request)
 
 
 def key_for(request: HttpRequest, gen: str) -> str:
