@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from tradeloop.accounts.api_auth import SIGNED_IN
 from tradeloop.accounts.selectors import membership, public_store
 from tradeloop.core.api_schemas import Id, InputSchema, Text, errors
+from tradeloop.payments import holds
 from tradeloop.trust import selectors, services
 from tradeloop.trust.models import Document
 
@@ -95,8 +97,6 @@ class StoreVerificationOut(Schema):
 
 
 def _answer(request: HttpRequest, organization) -> dict:
-    from django.urls import reverse
-
     verification = selectors.verification_for(actor=request.auth, organization=organization)
     tier = selectors.tier_of_org(organization)
     docs = list(verification.documents.all()) if verification else []
@@ -104,7 +104,7 @@ def _answer(request: HttpRequest, organization) -> dict:
         "organization_id": organization.pk,
         "tier": tier.tier,
         "level": tier.level,
-        "payouts_held": not tier.verified,
+        "payouts_held": holds.held(organization),
         "application": verification,
         "documents": [
             {
