@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tradeloop.catalog.models import Category, in_language
@@ -95,10 +94,3 @@ class TopUpForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount"), min_value=Decimal("0.01"), max_value=Decimal("1000000"), decimal_places=2
     )
-
-
-def attach(form: forms.Form, error) -> None:
-    field = error.field if error.field in form.fields else None
-    if error.field == "category_ids":
-        field = "categories"
-    form.add_error(field, error.message or gettext("Please check this."))

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext
 
 from tradeloop.accounts.models import User
@@ -504,8 +504,6 @@ def count_impressions(shown: list[tuple[int, int]], now: datetime) -> None:
     DayStat.objects.bulk_create(
         [DayStat(campaign_id=c, keyword_id=k, day=day) for c, k in pairs], ignore_conflicts=True
     )
-    from django.db.models import Q
-
     match = Q()
     for c, k in pairs:
         match |= Q(campaign_id=c, keyword_id=k)

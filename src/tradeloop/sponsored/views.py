@@ -13,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tradeloop.accounts.console_access import Console, console_page
+from tradeloop.accounts.forms import attach_domain_error
 from tradeloop.analytics import charts
 from tradeloop.catalog.models import Category
 from tradeloop.core import clock
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.core.pagination import keyset_page
 from tradeloop.sponsored import selectors, services
-from tradeloop.sponsored.forms import CampaignForm, TopUpForm, attach, keywords_text
+from tradeloop.sponsored.forms import CampaignForm, TopUpForm, keywords_text
 from tradeloop.sponsored.models import Campaign
 
 MAX_ORGANIC = 100
@@ -114,7 +115,7 @@ def _form_page(request: HttpRequest, console: Console, campaign: Campaign | None
                 else:
                     saved = services.update_campaign(actor=request.user, campaign_id=campaign.pk, **fields)
             except DomainError as error:
-                attach(form, error)
+                attach_domain_error(form, error)
             else:
                 messages.success(request, gettext("Campaign “%(name)s” is saved.") % {"name": saved.name})
                 return redirect("sponsored:console_campaign", org.pk, saved.pk)
