@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -45,12 +45,9 @@ def _console_or_profile() -> str:
     return console_home_url() or reverse("accounts:profile")
 
 
-def _verification_or_console(org) -> str:
-    """Where a new seller lands: its verification page (trust), else the console."""
-    try:
-        return reverse("trust:console", args=[org.pk])
-    except NoReverseMatch:
-        return _console_or_profile()
+def _verification_page(org) -> str:
+    """Where a new seller lands: its verification page (the trust app's console section)."""
+    return reverse("trust:console", args=[org.pk])
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -133,7 +130,7 @@ def start_selling(request: HttpRequest) -> HttpResponse:
                 _("%(name)s is ready. Get it verified: verified stores show a badge and are paid out.")
                 % {"name": org.name},
             )
-            return redirect(_verification_or_console(org))
+            return redirect(_verification_page(org))
     return _profile_page(request, org_form=form, status=400)
 
 
@@ -145,7 +142,7 @@ def sell_personally(request: HttpRequest) -> HttpResponse:
         request,
         _("You can now sell as a private person. Get verified: verified sellers show a badge and are paid out."),
     )
-    return redirect(_verification_or_console(org))
+    return redirect(_verification_page(org))
 
 
 @login_required
