@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.analytics.blocks import Block, Figure, Step, register_block
 from tradeloop.b2b.funnel import LOST, State, _percent
 from tradeloop.b2b.models import Rfq, RfqQuote
-from tradeloop.b2b.rfq_selectors import _supplier_scope
+from tradeloop.b2b.rfq_selectors import supplier_scope
 from tradeloop.catalog.models import Category
 
 PREFIXES_SECONDS = 600
@@ -43,7 +43,7 @@ def figures(seller, start: datetime, end: datetime) -> Block:
     rfqs = Rfq.objects.filter(created_at__gte=start, created_at__lt=end)
     quotes = RfqQuote.objects.filter(rfq__created_at__gte=start, rfq__created_at__lt=end)
     if seller is not None:
-        rfqs = rfqs.filter(_supplier_scope(seller, _prefixes(seller))).exclude(buyer_org=seller)
+        rfqs = rfqs.filter(supplier_scope(seller, _prefixes(seller))).exclude(buyer_org=seller)
         quotes = quotes.filter(supplier=seller)
     received = rfqs.values("pk").distinct().count()
     decided = quotes.aggregate(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.b2b.models import Rfq, RfqQuote
-from tradeloop.b2b.rfq_selectors import _supplier_scope, category_prefixes
+from tradeloop.b2b.rfq_selectors import category_prefixes, supplier_scope
 from tradeloop.core import clock
 from tradeloop.core.errors import ValidationFailed
 from tradeloop.core.money import Money
@@ -105,7 +105,7 @@ def supplier_funnel(
     since = timezone.make_aware(datetime.combine(starts[0], datetime.min.time()))
 
     received = (
-        Rfq.objects.filter(_supplier_scope(supplier, category_prefixes(supplier)), created_at__gte=since)
+        Rfq.objects.filter(supplier_scope(supplier, category_prefixes(supplier)), created_at__gte=since)
         .exclude(buyer_org=supplier)
         .values_list("pk", "created_at")
         .distinct()

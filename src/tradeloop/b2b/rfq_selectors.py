@@ -42,7 +42,7 @@ def category_prefixes(supplier: Organization | int) -> set[str]:
     return prefixes
 
 
-def _supplier_scope(supplier: Organization | int, prefixes: set[str]) -> Q:
+def supplier_scope(supplier: Organization | int, prefixes: set[str]) -> Q:
     supplier_id = getattr(supplier, "pk", supplier)
     return (
         Q(supplier_id=supplier_id)
@@ -121,7 +121,7 @@ def supplier_inbox(
     signed_in(actor)
     mine = RfqQuote.objects.filter(rfq=OuterRef("pk"), supplier=supplier)
     qs = (
-        Rfq.objects.filter(_supplier_scope(supplier, category_prefixes(supplier)))
+        Rfq.objects.filter(supplier_scope(supplier, category_prefixes(supplier)))
         .exclude(buyer_org=supplier)
         .distinct()
         .annotate(my_quote_id=Subquery(mine.values("negotiation_id")[:1]), quoted=Exists(mine))
@@ -137,7 +137,7 @@ def rfq_for_supplier(actor: User, supplier: Organization, rfq_id: int) -> Rfq:
     """One RFQ a supplier may see, with its own quote only (`quote_links`)."""
     signed_in(actor)
     found = (
-        _lines_and_files(Rfq.objects.filter(_supplier_scope(supplier, category_prefixes(supplier))))
+        _lines_and_files(Rfq.objects.filter(supplier_scope(supplier, category_prefixes(supplier))))
         .exclude(buyer_org=supplier)
         .distinct()
         .prefetch_related(_quotes_prefetch(supplier.pk))

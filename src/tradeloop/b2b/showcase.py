@@ -24,7 +24,7 @@ from tradeloop.accounts.models import Organization, User
 from tradeloop.accounts.selectors import require
 from tradeloop.b2b.errors import Code
 from tradeloop.b2b.models import Rfq, RfqQuote, SupplierProfile
-from tradeloop.b2b.rfq_selectors import _supplier_scope, category_prefixes
+from tradeloop.b2b.rfq_selectors import category_prefixes, supplier_scope
 from tradeloop.core import clock
 from tradeloop.core.errors import NotFound, ValidationFailed
 
@@ -95,7 +95,7 @@ def response_figures(supplier: Organization, *, now: datetime | None = None) -> 
     first_quote = RfqQuote.objects.filter(rfq=OuterRef("pk"), supplier=supplier).values("created_at")[:1]
     rows = (
         Rfq.objects.filter(
-            _supplier_scope(supplier, category_prefixes(supplier)), created_at__gte=now - WINDOW, created_at__lte=now
+            supplier_scope(supplier, category_prefixes(supplier)), created_at__gte=now - WINDOW, created_at__lte=now
         )
         .exclude(buyer_org=supplier)
         .annotate(answered_at=Subquery(first_quote))
