@@ -196,18 +196,8 @@ def for_category(category: Category, *, organic: int, now: datetime) -> list[Slo
     ancestors = [p for p in _prefixes(category.path)]
     if promoted_category_paths().isdisjoint(ancestors):
         return []
-    through = Campaign.categories.through
-    campaign_ids = set(
-        through.objects.filter(category__path__in=ancestors).values_list("campaign_id", flat=True).distinct()
-    )
-    if not campaign_ids:
-        return []
-    campaigns = {
-        c.pk: c
-        for c in Campaign.objects.filter(pk__in=campaign_ids, state=Campaign.State.ACTIVE, starts_at__lte=now).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-        )
-    }
+    chosen = Campaign.categories.through.objects.filter(_running(now), category__path__in=ancestors)
+    campaigns = {row.campaign_id: row.campaign for row in chosen.select_related("campaign")}
     bids = {pk: c.default_bid for pk, c in campaigns.items()}
     fundable = _fundable(campaigns, bids, now)
     if not fundable:
