@@ -34,7 +34,7 @@ from tradeloop.search import engine, ranking
 from tradeloop.search.models import SearchDocument
 from tradeloop.search.normalise import terms as normalised_terms
 from tradeloop.sponsored.models import Campaign, CampaignItem, DaySpend, DayStat, Keyword
-from tradeloop.sponsored.services import MANAGE, click_token, site_day
+from tradeloop.sponsored.services import MANAGE, bid_for, click_token, site_day
 
 PER = 10  # one sponsored slot per this many organic results on the page (rounded up)
 MAX_SLOTS = 2  # and never more than this on one page
@@ -149,10 +149,9 @@ def for_search(q: str, *, organic: int, now: datetime) -> list[Slot]:
     campaigns: dict[int, Campaign] = {}
     for k in keywords:
         campaigns[k.campaign_id] = k.campaign
-        bid = k.bid or k.campaign.default_bid
-        if k.campaign_id not in best or bid > (best[k.campaign_id].bid or k.campaign.default_bid):
+        if k.campaign_id not in best or bid_for(k.campaign, k) > bid_for(k.campaign, best[k.campaign_id]):
             best[k.campaign_id] = k
-    bids = {pk: best[pk].bid or campaigns[pk].default_bid for pk in campaigns}
+    bids = {pk: bid_for(campaigns[pk], best[pk]) for pk in campaigns}
     fundable = _fundable(campaigns, bids, now)
     if not fundable:
         return []
