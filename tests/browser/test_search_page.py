@@ -4,7 +4,7 @@ sideways on a phone, the facets narrow the list, and TRADELOOP_DOCS_SHOTS=1 save
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.browser.people import docs_shot
 from tests.browser.test_phone_layout import LANGUAGES, OVERFLOW
@@ -33,5 +33,6 @@ def test_results_page_with_facets_at_desktop_and_phone_width(live_server, browse
         docs_shot(page, f"search-{short}-{width}", full_page=width == 390)
         # a facet narrows the list: the deals alone
         page.locator('[data-facet="kind"] a').filter(has_text="团购" if short == "zh" else "Local deals").click()
-        assert page.locator(".grid-products > li").count() == 1
+        page.wait_for_url("**kind=deal*")
+        expect(page.locator(".grid-products > li")).to_have_count(1)  # waits for the new page, not the one leaving
         context.close()
