@@ -32,6 +32,7 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
 from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import Money, quantize
+from tradeloop.core.transactions import one_transaction
 from tradeloop.fulfilment.selectors import active_shipping_methods
 from tradeloop.fulfilment.services import quote as shipping_quote
 from tradeloop.orders import services as orders
@@ -287,7 +288,7 @@ class Placed:
         }
 
 
-@transaction.atomic
+@one_transaction()
 def _place(
     *,
     buyer: User,
@@ -360,6 +361,8 @@ def place(
     if company_address_id not in (None, ""):
         request_data["company_address_id"] = company_address_id
 
+    fresh: list[Placed] = []  # placed by this request (not a replay): no need to read it back
+
     def run() -> tuple[int, dict]:
         placed = _place(
             buyer=buyer,
@@ -369,9 +372,12 @@ def place(
             coupon_codes=coupon_codes or [],
             return_url=return_url,
         )
+        fresh.append(placed)
         return 201, placed.as_dict()
 
     _status, body = replay_or_run(user=buyer, scope="checkout", key=key, request_data=request_data, run=run)
+    if fresh:
+        return fresh[0]
     checkout = Checkout.objects.select_related("payment").get(pk=body["checkout_id"], buyer=buyer)
     placed_orders = list(Order.objects.filter(checkout_ref=checkout.ref).order_by("id"))
     return Placed(checkout, placed_orders, body["payment_url"])

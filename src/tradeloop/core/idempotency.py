@@ -14,11 +14,11 @@ import json
 from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 
 from tradeloop.core import clock
 from tradeloop.core.errors import Conflict, ValidationFailed
 from tradeloop.core.models import IdempotencyKey
+from tradeloop.core.transactions import insert_unless_exists, one_transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 120
@@ -41,6 +41,22 @@ def _clean_key(key: str) -> str:
     return key
 
 
+def _claim(user, scope: str, key: str, digest: str) -> IdempotencyKey:
+    """The new key's row, inserted (the first request: no read before it); a key seen before comes back as an
+    unsaved row without a request hash."""
+    if user is None:  # NULLs never clash in a unique constraint: look first
+        row, created = IdempotencyKey.objects.get_or_create(
+            user=None, scope=scope, key=key, defaults={"request_hash": digest, "created_at": clock.now()}
+        )
+        if created:
+            return row
+    else:
+        row = IdempotencyKey(user=user, scope=scope, key=key, request_hash=digest, created_at=clock.now())
+        if insert_unless_exists(row):
+            return row
+    return IdempotencyKey(user=user, scope=scope, key=key, request_hash=None)
+
+
 def replay_or_run(
     *, user, scope: str, key: str | None, request_data: dict, run: Callable[[], tuple[int, dict]]
 ) -> tuple[int, dict]:
@@ -50,13 +66,11 @@ def replay_or_run(
     key = _clean_key(key)
     user = user if getattr(user, "pk", None) else None
     digest = request_hash(request_data)
-    with transaction.atomic():
-        row, created = IdempotencyKey.objects.get_or_create(
-            user=user, scope=scope, key=key, defaults={"request_hash": digest, "created_at": clock.now()}
-        )
-        if not created:
+    with one_transaction():  # the work joins it: the key and what it did commit together
+        row = _claim(user, scope, key, digest)
+        if row.request_hash is None:  # a key seen before
             # Waits here while a concurrent first request is still running, then sees its answer.
-            row = IdempotencyKey.objects.select_for_update().get(pk=row.pk)
+            row = IdempotencyKey.objects.select_for_update().get(user=user, scope=scope, key=key)
             if row.request_hash != digest:
                 raise Conflict(
                     f"this {HEADER} was already used for a different request", code="idempotency_mismatch", field=HEADER

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 
 from tradeloop.core import clock
@@ -38,13 +40,15 @@ def record_many(objs: list[models.Model], *, actor=None, reason: str = "", at=No
     )
 
 
-def transition(obj: models.Model, to: str, *, actor=None, reason: str = "") -> None:
+def transition(obj: models.Model, to: str, *, actor=None, reason: str = "", also: Sequence[str] = ()) -> None:
+    """Move `obj` to state `to` (checked against obj.ALLOWED) and record the event; `also` names other fields set
+    on obj to save in the same UPDATE."""
     field = getattr(obj, "STATE_FIELD", "state")
     old = getattr(obj, field)
     if to not in obj.ALLOWED.get(old, ()):
         raise IllegalTransition(type(obj).__name__, old, to)
     setattr(obj, field, to)
-    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ())])
+    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ()), *also])
     record(obj, old=old, new=to, actor=actor, reason=reason)
 
 

@@ -31,6 +31,7 @@ from tradeloop.accounts.selectors import require
 from tradeloop.catalog.models import Variant
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, ValidationFailed
+from tradeloop.core.transactions import one_transaction
 from tradeloop.inventory.models import Reservation, Stock, StockMovement, Warehouse
 
 Reason = StockMovement.Reason
@@ -414,7 +415,7 @@ def _allocate(rows: list[Stock], quantity: int, taken: dict[int, int]) -> list[t
     return plan
 
 
-@transaction.atomic
+@one_transaction()
 def reserve_many(*, items: list[ReserveItem], until: datetime) -> list[Reservation]:
     """Reserve stock for many lines at once (a whole checkout): a fixed number of queries for any number of lines.
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.accounts.models import User
 from tradeloop.core import clock
 from tradeloop.core.errors import NotFound, ValidationFailed
+from tradeloop.core.transactions import insert_unless_exists
 from tradeloop.notifications.models import EmailLog, Notification
 from tradeloop.orders.models import Order
 
@@ -219,18 +220,16 @@ def forget_unread(user_id: int) -> None:
 
 
 def _create_notice(*, recipient: User, kind: str, ref: str, title: str, body: str, link: str) -> Notification | None:
-    try:
-        with transaction.atomic():
-            notice = Notification.objects.create(
-                recipient=recipient,
-                kind=kind[:40],
-                ref=ref[:80],
-                title=title[:200],
-                body=body[:1000],
-                link=link[:300],
-                created_at=clock.now(),
-            )
-    except IntegrityError:
+    notice = Notification(
+        recipient=recipient,
+        kind=kind[:40],
+        ref=ref[:80],
+        title=title[:200],
+        body=body[:1000],
+        link=link[:300],
+        created_at=clock.now(),
+    )
+    if not insert_unless_exists(notice):
         return None  # sent already (a retried job): nothing twice
     _bump_unread(recipient.pk, +1)
     return notice
@@ -263,7 +262,10 @@ def notify(
         raise ValidationFailed("a notification needs a kind and a ref", field="kind")
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         title_text, body_text = _text(title, params), _text(body, params)
-        if email and recipient.email and not EmailLog.objects.filter(kind=kind, ref=ref, to=recipient.email).exists():
+        notice = _create_notice(
+            recipient=recipient, kind=kind, ref=ref, title=title_text, body=body_text, link=_site_path(link) or ""
+        )
+        if notice is not None and email and recipient.email:  # a repeat sends nothing (the send is once too)
             context = {
                 "title": title_text,
                 "body": body_text,
@@ -277,9 +279,7 @@ def notify(
 
             mail = {"kind": kind, "ref": ref, "to": recipient.email, "subject": title_text, "text": text, "html": html}
             transaction.on_commit(lambda: send_notice_email.delay(**mail), robust=True)
-    return _create_notice(
-        recipient=recipient, kind=kind, ref=ref, title=title_text, body=body_text, link=_site_path(link) or ""
-    )
+    return notice
 
 
 def notify_many(*, recipients, **kwargs) -> int:

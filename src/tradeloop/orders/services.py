@@ -43,6 +43,7 @@ from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tradeloop.core.money import Money, check_currency, quantize
 from tradeloop.core.quantities import require_units
+from tradeloop.core.transactions import one_transaction
 from tradeloop.inventory import services as inventory
 from tradeloop.ledger import services as ledger
 from tradeloop.orders import signals
@@ -359,7 +360,7 @@ def _placed_reason(order: Order) -> str:
     return gettext("order placed")
 
 
-@transaction.atomic
+@one_transaction()
 def place_orders(wanted: list[OrderIn], *, actor: User | None, now: datetime | None = None) -> list[Order]:
     """Place several orders at once (a checkout: one per seller), in one transaction and a fixed number of queries.
 

@@ -21,6 +21,7 @@ from tradeloop.catalog.models import Category
 from tradeloop.core import clock, states
 from tradeloop.core.errors import Conflict, NotAuthenticated, ValidationFailed
 from tradeloop.core.money import Money, check_currency
+from tradeloop.core.transactions import one_transaction
 from tradeloop.ledger import selectors as ledger_selectors
 from tradeloop.ledger import services as ledger
 from tradeloop.ledger.models import Account
@@ -87,7 +88,7 @@ def _clean_return_url(return_url: str) -> str:
     return return_url
 
 
-@transaction.atomic
+@one_transaction()
 def start_payment(
     *,
     payer: User,
@@ -116,8 +117,9 @@ def start_payment(
         expires_at=expires_at,
     )
     url = adapter.start(payment)
-    payment.save(update_fields=["provider_ref"])
-    states.transition(payment, Payment.State.PENDING, actor=payer, reason=f"sent to {adapter.code}")
+    states.transition(
+        payment, Payment.State.PENDING, actor=payer, reason=f"sent to {adapter.code}", also=["provider_ref"]
+    )
     return payment, url
 
 
