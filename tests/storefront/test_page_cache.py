@@ -269,10 +269,10 @@ def test_a_hole_is_filled_per_request(client, shop, rf):
     request = rf.get("/x/")
     request._page_cache_render = True
     assert page_cache.hole(request, "test_hole", "a") == "<!--hole:test_hole:a-->"
-    assert page_cache.fill(request, "<p><!--hole:test_hole:a--></p>") == "<p><b>a-/x/</b></p>"
+    assert page_cache.fill(request, b"<p><!--hole:test_hole:a--></p>") == b"<p><b>a-/x/</b></p>"
     request._page_cache_render = False
     assert page_cache.hole(request, "test_hole", "a") == "<b>a-/x/</b>"
-    assert page_cache.fill(request, "<!--hole:unknown:a-->") == ""
+    assert page_cache.fill(request, b"<!--hole:unknown:a-->") == b""
 
 
 # --- budgets --------------------------------------------------------------------------------------------------------

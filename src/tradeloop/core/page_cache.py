@@ -55,8 +55,12 @@ from django.utils.safestring import mark_safe
 from tradeloop.core import clock
 
 GENERATION_KEY = "pc:generation"
+FORMAT = 2  # of a stored entry (2: the body as bytes): part of the key, so a new release never reads an old entry
 CSRF_MARKER = "pc0csrf0marker"
 HOLE = re.compile(r"<!--hole:([a-z0-9_]+):([^<>]{0,200}?)-->")
+# a stored page is its UTF-8 bytes, filled as bytes: a hit encodes nothing but its holes
+_CSRF_MARKER_BYTES = CSRF_MARKER.encode()
+_HOLE_BYTES = re.compile(HOLE.pattern.encode())
 _WRITE = re.compile(r'^(?:UPDATE|INSERT(?: OR [A-Z]+)? INTO|DELETE FROM)\s+[`"]?([A-Za-z0-9_]+)')
 _KEYED_VARY = {"cookie", "accept-language", "hx-request", "hx-target", "hx-boosted"}
 
@@ -263,15 +267,15 @@ def cacheable_request(request: HttpRequest) -> bool:
 
 
 def key_for(request: HttpRequest, gen: str) -> str:
-    headers = request.headers
-    hx = "|".join(headers.get(h, "") for h in ("HX-Request", "HX-Target", "HX-Boosted"))
+    meta = request.META
+    hx = f"{meta.get('HTTP_HX_REQUEST', '')}|{meta.get('HTTP_HX_TARGET', '')}|{meta.get('HTTP_HX_BOOSTED', '')}"
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
     extra = "|".join(fn(request) for fn in _varies)
     raw = f"{request.path}?{query}|{hx}|{extra}"
     digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
     language = getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
     currency = getattr(settings, "TRADELOOP_DEFAULT_CURRENCY", "")
-    return f"pc:{gen}:{language}:{currency}:{digest}"
+    return f"pc{FORMAT}:{gen}:{language}:{currency}:{digest}"
 
 
 def _valid_until(gen: str, now: datetime) -> datetime:
@@ -289,41 +293,47 @@ def _valid_until(gen: str, now: datetime) -> datetime:
     return min(until, nearest) if nearest is not None else until
 
 
+_CHARS = len(CSRF_ALLOWED_CHARS)
+# random bytes → allowed characters in one C call: bytes at or above the last whole multiple of the alphabet's size
+# are dropped (rejection sampling keeps it unbiased)
+_TO_CHARS = bytes(ord(CSRF_ALLOWED_CHARS[b % _CHARS]) for b in range(256))
+_DROPPED = bytes(range(256 - 256 % _CHARS, 256))
+_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+
+
 def _random_chars(n: int) -> str:
-    """n characters of CSRF_ALLOWED_CHARS from one urandom call (rejection sampling: unbiased). Django's own
-    get_random_string makes one system call per character: two thirds of the cost of a cached page."""
-    size = len(CSRF_ALLOWED_CHARS)
-    limit = 256 - 256 % size
-    out: list[str] = []
+    """n characters of CSRF_ALLOWED_CHARS from one urandom call. Django's own get_random_string makes one system
+    call per character: two thirds of the cost of a cached page."""
+    out = b""
     while len(out) < n:
-        out.extend(CSRF_ALLOWED_CHARS[b % size] for b in os.urandom(n + n // 2) if b < limit)
-    return "".join(out[:n])
+        out += os.urandom(n + n // 2).translate(_TO_CHARS, _DROPPED)
+    return out[:n].decode()
 
 
 def csrf_token(request: HttpRequest) -> str:
-    """What django.middleware.csrf.get_token returns and records (a masked token, the cookie to set), faster."""
+    """What django.middleware.csrf.get_token returns (a masked token of the visitor's secret), faster."""
     secret = request.META.get("CSRF_COOKIE")
     if secret is None or getattr(settings, "CSRF_USE_SESSIONS", False):
         return get_token(request)
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _random_chars(CSRF_SECRET_LENGTH)
-    chars = CSRF_ALLOWED_CHARS
-    pairs = zip((chars.index(x) for x in secret), (chars.index(x) for x in mask), strict=True)
-    return mask + "".join(chars[(x + y) % len(chars)] for x, y in pairs)
+    chars, index = CSRF_ALLOWED_CHARS, _INDEX
+    return mask + "".join([chars[(index[x] + index[y]) % _CHARS] for x, y in zip(secret, mask, strict=True)])
 
 
-def fill(request: HttpRequest, body: str) -> str:
-    if CSRF_MARKER in body:
+def fill(request: HttpRequest, body: bytes) -> bytes:
+    """The page's UTF-8 body with this visitor's CSRF token and holes filled in."""
+    if _CSRF_MARKER_BYTES in body:
         if "CSRF_COOKIE" not in request.META and not getattr(settings, "CSRF_USE_SESSIONS", False):
             request.META["CSRF_COOKIE"] = _random_chars(CSRF_SECRET_LENGTH)  # a new visitor: a new secret
-        body = body.replace(CSRF_MARKER, csrf_token(request))
-    if "<!--hole:" in body:
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # to send (a known visitor's cookie is not sent again)
+        body = body.replace(_CSRF_MARKER_BYTES, csrf_token(request).encode())
+    if b"<!--hole:" in body:
 
-        def render(found: re.Match) -> str:
-            fn = _holes.get(found.group(1))
-            return fn(request, found.group(2)) if fn else ""
+        def render(found: re.Match) -> bytes:
+            fn = _holes.get(found.group(1).decode())
+            return fn(request, found.group(2).decode()).encode() if fn else b""
 
-        body = HOLE.sub(render, body)
+        body = _HOLE_BYTES.sub(render, body)
     return body
 
 
@@ -376,7 +386,7 @@ def cached_page(view: Callable) -> Callable:
             request._page_cache_render = False
         if not isinstance(response, HttpResponse) or response.streaming:
             return response
-        body = response.content.decode(response.charset)
+        body = response.content  # UTF-8 (DEFAULT_CHARSET), as fill() expects
         if _storable(request, response) and request.method == "GET":
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "vary")]
             entry = {
