@@ -17,7 +17,6 @@ from tradeloop.core.idempotency import replay_or_run
 from tradeloop.core.money import parse_amount
 from tradeloop.invoicing import selectors, services
 from tradeloop.invoicing.models import Invoice, InvoiceLine, InvoicePayment
-from tradeloop.invoicing.pdf import render_pdf
 
 router = Router(auth=SIGNED_IN, tags=["invoices"])
 seller_router = Router(auth=SIGNED_IN, tags=["seller"])
@@ -183,6 +182,8 @@ def my_invoice(request: HttpRequest, invoice_id: Id):
 )
 def invoice_pdf(request: HttpRequest, invoice_id: Id, query: Query[PdfQuery]):
     invoice = selectors.invoice_for_reader(request.auth, invoice_id)
+    from tradeloop.invoicing.pdf import render_pdf  # ReportLab (16 MB) only in a process that draws a PDF
+
     response = HttpResponse(render_pdf(invoice, query.lang or get_language() or "en"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     return response

@@ -25,7 +25,6 @@ from tradeloop.core.money import Money, quantize
 from tradeloop.invoicing import selectors, services
 from tradeloop.invoicing.forms import OfflinePaymentForm
 from tradeloop.invoicing.models import Invoice
-from tradeloop.invoicing.pdf import render_pdf
 from tradeloop.orders.terms import parse_terms
 
 INVOICES = "invoicing:console_invoices"
@@ -39,6 +38,8 @@ def _status(request: HttpRequest) -> str:
 
 
 def _pdf(invoice: Invoice) -> HttpResponse:
+    from tradeloop.invoicing.pdf import render_pdf  # ReportLab (16 MB) only in a process that draws a PDF
+
     response = HttpResponse(render_pdf(invoice, get_language() or "en"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     return response

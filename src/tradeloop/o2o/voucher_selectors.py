@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
@@ -47,4 +46,6 @@ def my_voucher(*, actor: User, voucher_id: int) -> Voucher:
 
 def qr_svg(code: str, *, scale: int = 8) -> str:
     """The code as an inline SVG QR code (what the shop's camera scans)."""
+    import segno  # only in a process that draws a voucher (11 MB)
+
     return segno.make(code, error="m").svg_inline(scale=scale, border=2, dark="#111", light="#fff")
