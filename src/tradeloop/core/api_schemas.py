@@ -25,6 +25,10 @@ from tradeloop.core.money import SUPPORTED_CURRENCIES, Money, quantize
 
 T = TypeVar("T")
 
+# A schema's validator and serializer are built the first time it is used, not at import: a web worker builds only
+# the ones its requests need (all of them, built at once, held ~15 MB in every process).
+Schema.model_config["defer_build"] = True
+
 # Database ids are 64-bit; a larger number can only be a typo, and must not reach the database as one.
 MAX_ID = 2**63 - 1
 MAX_INT = 2**31 - 1
