@@ -145,11 +145,21 @@ class SpoolBuffer:
         return views, visitors
 
 
+_buffers: dict[tuple, tuple[object, RedisBuffer | SpoolBuffer]] = {}  # (the backend it was made for, the buffer)
+
+
 def _buffer() -> RedisBuffer | SpoolBuffer:
+    """This process's buffer for the configured cache and folder (made once: a page view only adds to it)."""
     backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        return RedisBuffer(backend)
-    return SpoolBuffer(Path(getattr(settings, "ANALYTICS_SPOOL_DIR", settings.DATA_DIR / "analytics")))
+    key = (id(backend), getattr(settings, "ANALYTICS_SPOOL_DIR", None), settings.DATA_DIR)
+    made_for, found = _buffers.get(key, (None, None))
+    if made_for is not backend or found is None:
+        if isinstance(backend, RedisCache):
+            found = RedisBuffer(backend)
+        else:
+            found = SpoolBuffer(Path(getattr(settings, "ANALYTICS_SPOOL_DIR", settings.DATA_DIR / "analytics")))
+        _buffers[key] = (backend, found)
+    return found
 
 
 # --- flush -------------------------------------------------------------------------------------------------------
