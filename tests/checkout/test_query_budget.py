@@ -14,7 +14,7 @@ CHECKOUT = "/checkout/"
 # the session and the user, the key, the cart and its prices, shipping, promotions and the address, the checkout,
 # the order with its lines and adjustments, the stock held, the seller told, the payment opened; with the test's
 # own transaction around it (a SAVEPOINT pair that production does not pay)
-PLACING_BUDGET = 36
+PLACING_BUDGET = 35
 
 
 def _cart_of(buyer, lines: int):

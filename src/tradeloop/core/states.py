@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.db import models
 
 from tradeloop.core import clock
@@ -40,15 +38,13 @@ def record_many(objs: list[models.Model], *, actor=None, reason: str = "", at=No
     )
 
 
-def transition(obj: models.Model, to: str, *, actor=None, reason: str = "", also: Sequence[str] = ()) -> None:
-    """Move `obj` to state `to` (checked against obj.ALLOWED) and record the event; `also` names other fields set
-    on obj to save in the same UPDATE."""
+def transition(obj: models.Model, to: str, *, actor=None, reason: str = "") -> None:
     field = getattr(obj, "STATE_FIELD", "state")
     old = getattr(obj, field)
     if to not in obj.ALLOWED.get(old, ()):
         raise IllegalTransition(type(obj).__name__, old, to)
     setattr(obj, field, to)
-    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ()), *also])
+    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ())])
     record(obj, old=old, new=to, actor=actor, reason=reason)
 
 

@@ -106,7 +106,7 @@ def start_payment(
     if amount.amount <= 0:
         raise ValidationFailed("a payment must be more than zero", field="amount")
     adapter = get_provider(provider or default_provider_code())
-    payment = Payment.objects.create(
+    payment = Payment(
         token=secrets.token_urlsafe(24),
         payer=payer,
         provider=adapter.code,
@@ -116,10 +116,10 @@ def start_payment(
         return_url=_clean_return_url(return_url),
         expires_at=expires_at,
     )
-    url = adapter.start(payment)
-    states.transition(
-        payment, Payment.State.PENDING, actor=payer, reason=f"sent to {adapter.code}", also=["provider_ref"]
-    )
+    url = adapter.start(payment)  # keyed on the token (docs/payments.md): the row is written once, after it
+    payment.state = Payment.State.PENDING
+    payment.save(force_insert=True)
+    states.record(payment, old=Payment.State.CREATED, new=payment.state, actor=payer, reason=f"sent to {adapter.code}")
     return payment, url
 
 
