@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from tradeloop.core.money import format_money
 from tradeloop.notifications import webhooks
 from tradeloop.notifications.services import notify_many
+from tradeloop.notifications.tasks import tell_seller_of_new_order
 from tradeloop.orders.models import Order
 
 NEW_ORDER = _("New order %(number)s")
@@ -96,23 +98,29 @@ def _order_event(order: Order, event_type: str, ref: str | None = None) -> None:
 ORDER_EVENT_ON = {Order.State.PAID: "order.paid", Order.State.COMPLETED: "order.completed"}
 
 
+def tell_staff_of_new_order(order: Order) -> int:
+    """The seller's staff who fulfil orders get a notice and an e-mail (from the worker: see on_order_changed)."""
+    return notify_many(
+        recipients=staff(order.seller),
+        kind="new_order",
+        ref=f"order:{order.pk}",
+        title=NEW_ORDER,
+        body=NEW_ORDER_BODY,
+        params={
+            "number": order.number,
+            "buyer": order.buyer.display_name,
+            "total": _Money(order.total, order.currency),
+        },
+        link=_path("orders:console_order", order.seller_id, order.pk),
+        email=True,
+    )
+
+
 def on_order_changed(sender, *, order, old, new, **kwargs) -> None:
-    if not old:  # just placed
+    if not old:  # just placed: the webhook's delivery commits with the order; the staff hear of it from the worker
         _order_event(order, "order.placed")
-        notify_many(
-            recipients=staff(order.seller),
-            kind="new_order",
-            ref=f"order:{order.pk}",
-            title=NEW_ORDER,
-            body=NEW_ORDER_BODY,
-            params={
-                "number": order.number,
-                "buyer": order.buyer.display_name,
-                "total": _Money(order.total, order.currency),
-            },
-            link=_path("orders:console_order", order.seller_id, order.pk),
-            email=True,
-        )
+        order_id = order.pk
+        transaction.on_commit(lambda: tell_seller_of_new_order.delay(order_id), robust=True)
     if new in ORDER_EVENT_ON:
         _order_event(order, ORDER_EVENT_ON[new])
 

@@ -15,6 +15,15 @@ def send_order_email(order_id: int, kind: str, ref: str | None = None) -> int:
     return order_email(order=order, kind=kind, ref=ref)
 
 
+@shared_task
+def tell_seller_of_new_order(order_id: int) -> int:
+    """A new order's notices to the seller's staff, after its placing committed (once each: a retry adds none)."""
+    from tradeloop.notifications.events import tell_staff_of_new_order
+
+    order = Order.objects.select_related("seller", "buyer").filter(pk=order_id).first()
+    return 0 if order is None else tell_staff_of_new_order(order)
+
+
 @shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_kwargs={"max_retries": 8})
 def send_notice_email(*, kind: str, ref: str, to: str, subject: str, text: str, html: str) -> bool:
     """The e-mail beside an in-site notice (notify(email=True)); once per (kind, ref, to)."""
