@@ -167,8 +167,9 @@ def _lock_variants(variant_ids: Iterable[int]) -> dict[int, Variant]:
     return {v.pk: v for v in locked.only("id", "sku", "product_id", "stock")}
 
 
-def _refresh_variants(variant_ids: Iterable[int]) -> None:
-    """Variant.stock := units available across active warehouses; then the products' in-stock flags."""
+def _refresh_variants(variant_ids: Iterable[int], *, flags: bool = True) -> None:
+    """Variant.stock := units available across active warehouses; then the products' in-stock flags (`flags=False`:
+    the caller knows no variant ran out)."""
     from tradeloop.catalog.services import refresh_stock_flags  # same layer; catalog calls us lazily too
 
     ids = sorted(set(variant_ids))
@@ -182,7 +183,8 @@ def _refresh_variants(variant_ids: Iterable[int]) -> None:
         .values("units")
     )
     Variant.objects.filter(pk__in=ids).update(stock=Coalesce(Subquery(available), Value(0)))
-    refresh_stock_flags(Variant.objects.filter(pk__in=ids).values("product_id"))  # a subquery, not a round trip
+    if flags:
+        refresh_stock_flags(Variant.objects.filter(pk__in=ids).values("product_id"))  # a subquery, not a round trip
 
 
 def _case(values: dict[int, int]) -> Case:
@@ -458,7 +460,11 @@ def reserve_many(*, items: list[ReserveItem], until: datetime) -> list[Reservati
     StockMovement.objects.bulk_create(
         StockMovement(stock=r.stock, reserved_delta=r.quantity, reason=Reason.RESERVED, ref=r.ref) for r in reservations
     )
-    _refresh_variants(variants)
+    held: dict[int, int] = defaultdict(int)
+    for item in items:
+        held[item.variant_id] += item.quantity
+    ran_out = any(variants[pk].stock - units <= 0 for pk, units in held.items())
+    _refresh_variants(variants, flags=ran_out)  # a product still in stock keeps its flag (and its search entry)
     return reservations
 
 
