@@ -29,7 +29,10 @@ def pytest_collection_modifyitems(config, items):
 def _fresh_cache_and_clock():
     from django.core.cache import cache
 
+    from tradeloop.analytics import visits
+
     cache.clear()
+    visits.forget_seen_visitors()
     tl_clock.reset()
     yield
     tl_clock.reset()

@@ -3,18 +3,21 @@ buffer (no database write in the request); the beat runs `flush()` every minute,
 VisitCount rows with one bulk upsert.
 
 The buffer is a Redis hash when the cache is Redis (REDIS_URL; every web process and the worker share it), else an
-append-only spool file in the data folder (the embedded site's web processes and its worker share the disk; a
-page view appends one short line). A visitor counts once per page and day: the first view from a session (or,
+append-only spool file in the data folder (the embedded site's web processes and its worker share the disk). A
+page view only counts in its process's memory; the counts go to the buffer a second later at most (a timer thread,
+one write for all the views of that second). A visitor counts once per page and day: the first view from a session (or,
 without one, from an address and browser) adds its key to the cache with `cache.add`.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import os
 import re
 import secrets
+import threading
 import time
 from collections import Counter
 from datetime import date
@@ -53,8 +56,24 @@ def record_visit(request, kind: str, object_id: int, seller_id: int | None) -> N
     if request.method != "GET":
         return
     day = timezone.localdate(clock.now())
-    new_visitor = cache.add(f"analytics:seen:{day}:{kind}:{object_id}:{_visitor(request)}", 1, VISITOR_TTL)
+    seen_key = f"analytics:seen:{day}:{kind}:{object_id}:{_visitor(request)}"
+    if seen_key in _seen_here:  # this process asked the cache before: it would answer "seen" again
+        new_visitor = False
+    else:
+        new_visitor = cache.add(seen_key, 1, VISITOR_TTL)
+        if len(_seen_here) >= SEEN_HERE_MAX:
+            _seen_here.clear()
+        _seen_here.add(seen_key)
     _buffer().add((day, kind, int(object_id), int(seller_id or 0)), new_visitor)
+
+
+_seen_here: set[str] = set()  # the cache's "seen" keys this process asked for already
+SEEN_HERE_MAX = 100_000
+
+
+def forget_seen_visitors() -> None:
+    """Forget which visitors this process saw (after the cache was cleared: it forgot them too)."""
+    _seen_here.clear()
 
 
 # --- buffers -----------------------------------------------------------------------------------------------------
@@ -65,6 +84,17 @@ def _field(key: Key) -> str:
     return f"{day.isoformat()}|{kind}|{object_id}|{seller_id}"
 
 
+def _counts(line: str) -> tuple[str, int, int]:
+    """A spool line's field, views and new visitors (a line of one view each, `…|seller|0 or 1`, from before)."""
+    parts = line.split("|")
+    try:
+        if len(parts) == 6:
+            return "|".join(parts[:4]), int(parts[4]), int(parts[5])
+        return "|".join(parts[:4]), 1, int(parts[4] == "1")
+    except (ValueError, IndexError):
+        return "", 0, 0
+
+
 def _parse(field: str) -> Key | None:
     try:
         day, kind, object_id, seller_id = field.split("|")
@@ -73,20 +103,58 @@ def _parse(field: str) -> Key | None:
         return None
 
 
-class RedisBuffer:
+class _HandedOver:
+    """A page view counts in this process's memory; the counts go to the shared buffer (`_write`) at most HANDOVER
+    seconds later, from a timer thread, or at once when this process flushes. One write a second, not one per view."""
+
+    HANDOVER = 1.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._views: Counter = Counter()
+        self._visitors: Counter = Counter()
+        self._timer: threading.Timer | None = None
+        atexit.register(self.hand_over)  # a worker that stops hands over what it counted
+
+    def add(self, key: Key, new_visitor: bool) -> None:
+        with self._lock:
+            self._views[key] += 1
+            if new_visitor:
+                self._visitors[key] += 1
+            if self._timer is None:
+                self._timer = threading.Timer(self.HANDOVER, self.hand_over)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def hand_over(self) -> None:
+        with self._lock:
+            views, visitors = self._views, self._visitors
+            self._views, self._visitors = Counter(), Counter()
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if views:
+            self._write(views, visitors)
+
+    def _write(self, views: Counter, visitors: Counter) -> None:
+        raise NotImplementedError
+
+
+class RedisBuffer(_HandedOver):
     """HINCRBY into one hash per counter; the flush renames the hash away atomically, so no increment is lost."""
 
     def __init__(self, backend: RedisCache):
+        super().__init__()
         self.client = backend._cache.get_client(write=True)
         self.views_key = backend.make_key(HASH + ":views")
         self.visitors_key = backend.make_key(HASH + ":visitors")
 
-    def add(self, key: Key, new_visitor: bool) -> None:
-        field = _field(key)
+    def _write(self, views: Counter, visitors: Counter) -> None:
         pipe = self.client.pipeline(transaction=False)
-        pipe.hincrby(self.views_key, field, 1)
-        if new_visitor:
-            pipe.hincrby(self.visitors_key, field, 1)
+        for key, count in views.items():
+            pipe.hincrby(self.views_key, _field(key), count)
+        for key, count in visitors.items():
+            pipe.hincrby(self.visitors_key, _field(key), count)
         pipe.execute()
 
     def take(self) -> tuple[Counter, Counter]:
@@ -108,16 +176,18 @@ class RedisBuffer:
         return taken[0], taken[1]
 
 
-class SpoolBuffer:
-    """One line per view appended to a file (O_APPEND: whole lines, from any process); the flush renames the file
-    aside and reads the spools set aside at least `grace` seconds ago (a writer may still hold the old one open)."""
+class SpoolBuffer(_HandedOver):
+    """Lines `day|kind|id|seller|views|visitors` appended to a file (O_APPEND: whole lines, from any process); the
+    flush renames the file aside and reads the spools set aside at least `grace` seconds ago (a writer may still
+    hold the old one open)."""
 
     def __init__(self, folder: Path):
+        super().__init__()
         self.folder = folder
         self.path = folder / "visits.spool"
 
-    def add(self, key: Key, new_visitor: bool) -> None:
-        line = f"{_field(key)}|{int(new_visitor)}\n".encode()
+    def _write(self, views: Counter, visitors: Counter) -> None:
+        line = "".join(f"{_field(key)}|{count}|{visitors.get(key, 0)}\n" for key, count in views.items()).encode()
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except FileNotFoundError:
@@ -137,10 +207,10 @@ class SpoolBuffer:
             if time.time() - taken.stat().st_mtime < grace:
                 continue
             for line in taken.read_text(errors="replace").splitlines():
-                field, _, new_visitor = line.rpartition("|")
+                field, count, new = _counts(line)
                 if parsed := _parse(field):
-                    views[parsed] += 1
-                    visitors[parsed] += new_visitor == "1"
+                    views[parsed] += count
+                    visitors[parsed] += new
             taken.unlink()
         return views, visitors
 
@@ -168,6 +238,7 @@ def _buffer() -> RedisBuffer | SpoolBuffer:
 def flush(*, grace: float = 2.0) -> int:
     """Move the buffered counts into VisitCount (one bulk upsert adding to what is there); the number of rows."""
     buffer = _buffer()
+    buffer.hand_over()  # this process's own views first
     views, visitors = buffer.take(grace) if isinstance(buffer, SpoolBuffer) else buffer.take()
     if not views:
         return 0
