@@ -72,7 +72,7 @@ def _warm_up_babel() -> None:
 
 def _warm_up_for_fork() -> None:
     """In gunicorn's master, before the workers fork: load what every worker needs once (the URLconf and every view
-    module, jieba, Babel's data), so a fresh worker neither spends its first requests loading them (a first order
+    module, Babel's data; jieba's trie on disk), so a fresh worker neither spends its first requests loading them (a first order
     that indexes a Chinese title used to take 13-28 s on a loaded machine) nor holds a private copy: the workers
     share these pages copy-on-write. Leaves no database connection or thread behind (none may cross a fork)."""
     import gc
@@ -80,11 +80,11 @@ def _warm_up_for_fork() -> None:
     from django.db import connections
     from django.urls import get_resolver, reverse
 
-    from tradeloop.search.normalise import warm_up
+    from tradeloop.search.normalise import prepare
 
     get_resolver().url_patterns  # noqa: B018 - imports every urls and views module
     reverse("storefront:home")  # builds every namespace's reverse table and compiles its patterns
-    warm_up()
+    prepare()  # jieba's trie on disk; jieba itself loads where Chinese is segmented
     _warm_up_babel()
     from tradeloop.celery import app
 

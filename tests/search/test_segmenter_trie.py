@@ -31,5 +31,5 @@ def test_the_trie_segments_exactly_as_jiebas_own_dictionary(tmp_path):
 
 
 def test_the_trie_is_built_once_into_the_cache_folder(settings):
-    normalise.warm_up()
+    normalise.prepare()  # what `tradeloop serve` does before its workers fork
     assert list((settings.DATA_DIR / "cache").glob("jieba-*-frequencies-*.marisa"))

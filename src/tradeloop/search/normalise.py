@@ -13,7 +13,9 @@ dict) and memory-mapped: every process shares the same pages, and the words foun
 
 from __future__ import annotations
 
+import contextlib
 import html
+import importlib.metadata
 import logging
 import os
 import re
@@ -77,15 +79,29 @@ def build_frequencies(path: str) -> None:
     os.replace(partial, path)  # whole or not at all, whoever else builds it at the same time
 
 
-def _frequencies(folder: str):
-    import jieba
-    import marisa_trie
+def _cache_folder() -> str:
+    base = getattr(settings, "DATA_DIR", None) or tempfile.gettempdir()
+    folder = os.path.join(str(base), "cache")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        folder = tempfile.gettempdir()
+    return folder
 
-    path = os.path.join(folder, f"jieba-{jieba.__version__}-frequencies-1.marisa")
+
+def _trie_file(folder: str) -> str:
+    """The frequency trie's path, built first if missing (in a subprocess: this process never holds jieba's dict)."""
+    path = os.path.join(folder, f"jieba-{importlib.metadata.version('jieba')}-frequencies-1.marisa")
     if not os.path.exists(path):
         code = "import sys; from tradeloop.search.normalise import build_frequencies; build_frequencies(sys.argv[1])"
         subprocess.run([sys.executable, "-c", code, path], check=True, timeout=600, capture_output=True)
-    return marisa_trie.RecordTrie("<I").mmap(path)
+    return path
+
+
+def _frequencies(folder: str):
+    import marisa_trie
+
+    return marisa_trie.RecordTrie("<I").mmap(_trie_file(folder))
 
 
 def _segmenter():
@@ -97,12 +113,7 @@ def _segmenter():
                 import jieba
 
                 jieba.setLogLevel(logging.WARNING)
-                base = getattr(settings, "DATA_DIR", None) or tempfile.gettempdir()
-                folder = os.path.join(str(base), "cache")
-                try:
-                    os.makedirs(folder, exist_ok=True)
-                except OSError:
-                    folder = tempfile.gettempdir()
+                folder = _cache_folder()
                 tokenizer = jieba.Tokenizer()
                 try:
                     trie = _frequencies(folder)
@@ -117,10 +128,12 @@ def _segmenter():
     return _jieba
 
 
-def warm_up() -> None:
-    """Set jieba up now: `tradeloop serve` does it once in gunicorn's master, before the workers fork and share
-    it, instead of in the first request that indexes or searches Chinese (the first one builds the trie)."""
-    _segmenter()
+def prepare() -> None:
+    """Build the frequency trie now if it is missing (seconds, once per data folder): `tradeloop serve` does it in
+    gunicorn's master, so no request waits for it. jieba itself loads in the first process that segments Chinese
+    (60 ms from the trie; ~10 MB that a worker serving only cached pages never holds)."""
+    with contextlib.suppress(OSError, subprocess.SubprocessError, importlib.metadata.PackageNotFoundError):
+        _trie_file(_cache_folder())
 
 
 @lru_cache(maxsize=50_000)
