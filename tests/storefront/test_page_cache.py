@@ -9,11 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.o2o import local
 from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Product, Variant
 from tradeloop.core import page_cache
 from tradeloop.inventory import services as inventory
-from tradeloop.storefront import design
+from tradeloop.o2o.models import Deal
+from tradeloop.storefront import design, seo
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +342,18 @@ def test_every_kind_of_write_to_a_watched_table_is_seen(sql):
 def test_per_person_rows_are_not_watched():
     for table in ("django_session", "checkout_cartitem", "promotions_redemption", "reviews_helpfulvote"):
         assert not page_cache._is_watched(table)
+
+
+# --- the local pages ----------------------------------------------------------------------------------------------
+
+
+def test_a_deal_page_is_cached_until_the_deal_changes_and_a_place_page_is_not(client, db):
+    deal = local.deal(title="Haircut and wash")
+    url = seo.deal_path(deal.pk, deal.product.slug)
+    assert get(client, url)[1] == "miss"
+    assert get(client, url)[1] == "hit"
+    Deal.objects.filter(pk=deal.pk).update(sold_count=41)  # bought elsewhere meanwhile
+    assert get(client, url)[1] == "miss"
+    place = deal.places.get()
+    place_url = seo.place_path(place.pk, place.name, place.name_zh)
+    assert [get(client, place_url)[1] for _ in range(2)] == ["", ""]  # "open now" follows the clock: never stored

@@ -2,7 +2,8 @@
 tradeloop.core.page_cache).
 
 Cached (`@cached_page`): home, /products/, /c/<slug>/, /p/<id>/<slug>/ (products and c2c listings), /store/<slug>/,
-and the local pages at their clean addresses (/local/deals|places|services/<id>/<name>/).
+and the deal pages at their clean addresses (/local/deals/<id>/<name>/); not the place and service pages (their
+"open now" and free slots change with the clock, which no deadline follows).
 
 Old on the next request after any write to the tables of catalog (products, variants and their stock and sold
 counts, images, categories), pricing, promotions, reviews (and reputations), storefront (store designs), trust

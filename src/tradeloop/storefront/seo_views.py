@@ -1,6 +1,8 @@
 """The local pages at their clean addresses, /local/deals/<id>/<name>/, /local/places/<id>/<name>/ and
 /local/services/<id>/<name>/: the o2o page itself, after one look-up of the name; a wrong or old name moves
-permanently (301) to the right one. The id-only addresses stay as they are (their canonical link names these)."""
+permanently (301) to the right one. The id-only addresses stay as they are (their canonical link names these).
+Signed-out visitors get the deal page from the page cache, like the product pages (its sale window is one of the
+cache's deadlines); not the place and service pages, whose "open now" and free slots change with the clock."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 
 from tradeloop.o2o import booking_views, deal_views, place_views
 from tradeloop.o2o.models import Deal, Place, Service
-from tradeloop.storefront import seo
+from tradeloop.storefront import page_cache, seo
 
 
 def _moved(request: HttpRequest, path: str) -> HttpResponsePermanentRedirect:
@@ -16,6 +18,7 @@ def _moved(request: HttpRequest, path: str) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
 
 
+@page_cache.cached_page
 def deal(request: HttpRequest, deal_id: int, slug: str) -> HttpResponse:
     found = Deal.objects.filter(pk=deal_id).exclude(state=Deal.State.DRAFT).values_list("product__slug", flat=True)
     expected = found.first()
