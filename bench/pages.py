@@ -50,6 +50,8 @@ from tradeloop.accounts.models import User  # noqa: E402
 from tradeloop.catalog.models import Product, Variant  # noqa: E402
 from tradeloop.checkout.models import Address, Cart, CartItem, Checkout  # noqa: E402
 from tradeloop.inventory.models import Stock  # noqa: E402
+from tradeloop.o2o.models import Place  # noqa: E402
+from tradeloop.storefront import seo  # noqa: E402
 
 SESSIONS = 32  # guest sessions the add-to-cart requests are spread over
 PLACE_ORDERS = 30  # orders placed in process (each from its own buyer's pre-made cart)
@@ -109,12 +111,16 @@ def bench_targets(data: dict) -> tuple[list[loadgen.Target], dict]:
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
     seller = product.seller.slug
+    listing = Product.objects.filter(kind=Product.Kind.LISTING).order_by("pk")[data["listings"] // 2]
+    place = Place.objects.order_by("pk")[data["places"] // 2]
     targets = [
         loadgen.Target("home", "/"),
         loadgen.Target("product list", "/products/"),
         loadgen.Target("category", "/c/tea/"),
         loadgen.Target("product detail", f"/p/{product.pk}/{product.slug}/"),
         loadgen.Target("store", f"/store/{seller}/"),
+        loadgen.Target("listing (c2c)", f"/p/{listing.pk}/{listing.slug}/"),
+        loadgen.Target("place (o2o)", seo.place_path(place.pk, place.name, place.name_zh)),
         loadgen.Target("search", f"/products/?q={SEARCH_WORD.lower()}"),
         loadgen.Target("API products", "/api/v1/products"),
         loadgen.Target(
