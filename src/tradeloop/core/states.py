@@ -44,7 +44,10 @@ def transition(obj: models.Model, to: str, *, actor=None, reason: str = "") -> N
     if to not in obj.ALLOWED.get(old, ()):
         raise IllegalTransition(type(obj).__name__, old, to)
     setattr(obj, field, to)
-    obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ())])
+    if obj._state.adding:  # a new object that leaves its first state at once: written once, in the new state
+        obj.save(force_insert=True)
+    else:
+        obj.save(update_fields=[field, *getattr(obj, "TRANSITION_ALSO_SAVES", ())])
     record(obj, old=old, new=to, actor=actor, reason=reason)
 
 

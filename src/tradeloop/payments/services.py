@@ -117,9 +117,7 @@ def start_payment(
         expires_at=expires_at,
     )
     url = adapter.start(payment)  # keyed on the token (docs/payments.md): the row is written once, after it
-    payment.state = Payment.State.PENDING
-    payment.save(force_insert=True)
-    states.record(payment, old=Payment.State.CREATED, new=payment.state, actor=payer, reason=f"sent to {adapter.code}")
+    states.transition(payment, Payment.State.PENDING, actor=payer, reason=f"sent to {adapter.code}")
     return payment, url
 
 
