@@ -74,7 +74,8 @@ def _warm_up_for_fork() -> None:
     """In gunicorn's master, before the workers fork: load what every worker needs once (the URLconf and every view
     module, Babel's data) and build jieba's trie if missing, so a fresh worker neither spends its first requests
     loading them (a first order that indexes a Chinese title used to take 13-28 s on a loaded machine) nor holds a
-    private copy: the workers share these pages copy-on-write. Leaves no database connection or thread behind (none may cross a fork)."""
+    private copy: the workers share these pages copy-on-write. Leaves no database connection or thread behind (none
+    may cross a fork)."""
     import gc
 
     from django.db import connections

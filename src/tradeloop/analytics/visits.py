@@ -5,8 +5,9 @@ VisitCount rows with one bulk upsert.
 The buffer is a Redis hash when the cache is Redis (REDIS_URL; every web process and the worker share it), else an
 append-only spool file in the data folder (the embedded site's web processes and its worker share the disk). A
 page view only counts in its process's memory; the counts go to the buffer a second later at most (a timer thread,
-one write for all the views of that second). A visitor counts once per page and day: the first view from a session (or,
-without one, from an address and browser) adds its key to the cache with `cache.add`.
+one write for all the views of that second). A visitor counts once per page and day: the first view from a session
+(or, without one, from an address and browser) adds its key to the cache with `cache.add`; a process remembers the
+keys it added, so a visitor it has seen costs no cache call.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ HASH = "analytics:visits"
 Key = tuple[date, str, int, int]  # day, kind, object id, seller id (0: none)
 
 
+_seen_here: set[str] = set()  # the cache's "seen" keys this process asked for already
+SEEN_HERE_MAX = 100_000
+
+
+def forget_seen_visitors() -> None:
+    """Forget which visitors this process saw (after the cache was cleared: it forgot them too)."""
+    _seen_here.clear()
+
+
 def _visitor(request) -> str:
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
@@ -65,15 +75,6 @@ def record_visit(request, kind: str, object_id: int, seller_id: int | None) -> N
             _seen_here.clear()
         _seen_here.add(seen_key)
     _buffer().add((day, kind, int(object_id), int(seller_id or 0)), new_visitor)
-
-
-_seen_here: set[str] = set()  # the cache's "seen" keys this process asked for already
-SEEN_HERE_MAX = 100_000
-
-
-def forget_seen_visitors() -> None:
-    """Forget which visitors this process saw (after the cache was cleared: it forgot them too)."""
-    _seen_here.clear()
 
 
 # --- buffers -----------------------------------------------------------------------------------------------------
