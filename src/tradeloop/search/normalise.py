@@ -64,10 +64,25 @@ class _TrieFrequencies:
         return found[0][0] if found else default
 
 
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba asks for it only to open its own files (and opens them by path
+    when it is missing), and importing it costs every process that segments Chinese ~5 MB."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # an import of it now raises ImportError
+    try:
+        import jieba
+    finally:
+        if blocked:
+            sys.modules.pop("pkg_resources", None)
+    return jieba
+
+
 def build_frequencies(path: str) -> None:
     """jieba's dictionary (words and their prefixes, with frequencies) into a MARISA trie file at `path`."""
-    import jieba
     import marisa_trie
+
+    jieba = _import_jieba()
 
     tokenizer = jieba.Tokenizer()
     with tokenizer.get_dict_file() as dictionary:
@@ -110,8 +125,7 @@ def _segmenter():
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
-                import jieba
-
+                jieba = _import_jieba()
                 jieba.setLogLevel(logging.WARNING)
                 folder = _cache_folder()
                 tokenizer = jieba.Tokenizer()
