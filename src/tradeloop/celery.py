@@ -4,7 +4,6 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tradeloop.settings")
 
@@ -56,14 +55,3 @@ app.conf.beat_schedule = {
     "analytics-flush-visits": {"task": "tradeloop.analytics.tasks.flush_visits", "schedule": 60.0},
     "analytics-sweep-rollups": {"task": "tradeloop.analytics.tasks.sweep_rollups", "schedule": 600.0},
 }
-
-
-def prepare_embedded_broker() -> None:
-    """Create the SQLite broker's and result store's tables now, before the web and worker processes that
-    `tradeloop demo` starts race to create them (SQLAlchemy's create_all is not safe across processes)."""
-    if not str(app.conf.broker_url).startswith("sqla+"):
-        return
-    with app.connection_for_write() as connection:
-        Queue(app.conf.task_default_queue, channel=connection.default_channel).declare()
-    if hasattr(app.backend, "ResultSession"):
-        app.backend.ResultSession().close()

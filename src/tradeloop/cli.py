@@ -252,13 +252,10 @@ def _demo_panel(host: str, port: int, *, worker: bool):
 def _prepare_demo(console) -> None:
     from django.core.management import call_command
 
-    from tradeloop.celery import prepare_embedded_broker
     from tradeloop.demo import loader
 
     with console.status("Migrating the database…"):
         call_command("migrate", interactive=False, verbosity=0)
-    with console.status("Preparing the job queue…"):
-        prepare_embedded_broker()
     with console.status("Loading the demo data…") as status:
         report = loader.load(say=lambda step: status.update(f"Loading the demo data: {step}"))
     if report.created_anything:

@@ -207,9 +207,16 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tradeloop <noreply@tradeloop.local>")
 
-# Celery: Redis when REDIS_URL is set, else a SQLite broker in the data folder.
-CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}"
-CELERY_RESULT_BACKEND = REDIS_URL or f"db+sqlite:///{DATA_DIR / 'celery-results.sqlite3'}"
+# Celery: Redis when REDIS_URL is set, else tasks and results as files in the data folder's jobs/.
+if REDIS_URL:
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+else:
+    from tradeloop.core import file_broker
+
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT = "tradeloop.core.file_broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker.options(DATA_DIR / "jobs")
+    CELERY_RESULT_BACKEND = file_broker.results_url(DATA_DIR / "jobs")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -1,4 +1,4 @@
-"""A real Celery worker (a subprocess) consumes real tasks, on the embedded SQLite broker and on Redis.
+"""A real Celery worker (a subprocess) consumes real tasks, on the embedded file broker and on Redis.
 
 The worker cannot see pytest's test database, so it gets its own data folder, migrated by a subprocess;
 the test sends tasks through a Celery client pointed at the same broker and reads effects with sqlite3.
@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
+
+from tradeloop.core import file_broker
 
 WAIT_SECONDS = 25
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -92,8 +94,21 @@ def running_worker(data_dir: Path, queue: str, *args: str, **env: str):
         log.close()
 
 
-def _client(broker: str, backend: str) -> Celery:
-    return Celery("probe", broker=broker, backend=backend)
+def _client(broker: str, backend: str, **conf) -> Celery:
+    client = Celery("probe", broker=broker, backend=backend)
+    client.conf.update(conf)
+    return client
+
+
+def _file_client(data_dir: Path) -> Celery:
+    """A client of the worker's embedded queue, configured as the settings configure it."""
+    jobs = data_dir / "jobs"
+    return _client(
+        "filesystem://",
+        file_broker.results_url(jobs),
+        broker_transport="tradeloop.core.file_broker:Transport",
+        broker_transport_options=file_broker.options(jobs),
+    )
 
 
 def _worker_log(data_dir: Path, queue: str) -> str:
@@ -105,11 +120,9 @@ def _invitation_states(data_dir: Path) -> list[str]:
         return [state for (state,) in db.execute("SELECT state FROM accounts_invitation")]
 
 
-def test_worker_with_beat_consumes_tasks_from_the_sqlite_broker(data_dir):
+def test_worker_with_beat_consumes_tasks_from_the_file_broker(data_dir):
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    client = _client(
-        f"sqla+sqlite:///{data_dir / 'celery-broker.sqlite3'}", f"db+sqlite:///{data_dir / 'celery-results.sqlite3'}"
-    )
+    client = _file_client(data_dir)
     with running_worker(data_dir, queue, "--beat"):
         pong = client.send_task("tradeloop.core.tasks.ping", queue=queue)
         expired = client.send_task("tradeloop.accounts.tasks.expire_invitations", queue=queue)
