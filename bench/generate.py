@@ -6,7 +6,8 @@ Per 1,000 products one merchant (Organization) with its default warehouse; a two
 products in English and Chinese with slugs and their list-page summary (price_from, compare_at_from, in_stock,
 rating_avg/count, sold_count, cover empty), 1–3 variants each with a stock row in the seller's default warehouse;
 1 % second-hand listings (c2c: kind listing + Listing row) from private sellers; one place per 20 products
-(o2o, the places bench's rows); 50 buyers and one paid order per 100 products. Ids are given explicitly (the
+(o2o, the places bench's rows) and one live group-buy deal per 200 (kind deal + Deal row, valid at one of its
+business's places), both from local businesses; 50 buyers and one paid order per 100 products. Ids are given explicitly (the
 database is fresh), so nothing is read back; PostgreSQL's sequences are moved past them at the end.
 """
 
@@ -26,7 +27,7 @@ from tradeloop.catalog.models import Category, Product, Variant
 from tradeloop.core import clock
 from tradeloop.inventory.models import Stock, Warehouse
 from tradeloop.inventory.services import DEFAULT_WAREHOUSE_CODE
-from tradeloop.o2o.models import Place
+from tradeloop.o2o.models import Deal, Place
 from tradeloop.orders.models import Order, OrderLine
 
 BATCH = 2_000
@@ -66,6 +67,38 @@ def _reset_sequences(models) -> None:
             cursor.execute(statement)
 
 
+def _kind(n: int, physical: int, deals: int) -> str:
+    """Product n's kind: physical goods first, then the deals, then the second-hand listings."""
+    if n < physical:
+        return Product.Kind.PHYSICAL
+    return Product.Kind.DEAL if n < physical + deals else Product.Kind.LISTING
+
+
+def _seller_of(kind: str, n: int, sellers: int, personal: int, businesses: int) -> int:
+    """Merchants sell physical goods, private sellers the listings, local businesses the deals."""
+    if kind == Product.Kind.LISTING:
+        return sellers + 1 + n % personal
+    if kind == Product.Kind.DEAL:
+        return sellers + personal + 1 + n % businesses
+    return 1 + n % sellers
+
+
+def _deals(product_ids: range, businesses: int, now) -> None:
+    """A live deal for each deal product, on sale for a month and valid at a place of its business (place i + 1
+    belongs to business i % businesses, as product n's seller is business n % businesses)."""
+    rows = [
+        Deal(id=i + 1, product_id=pid, state=Deal.State.LIVE, sale_starts_at=now - timedelta(days=1),
+             sale_ends_at=now + timedelta(days=30), usage_rules="One voucher per visit.", usage_rules_zh="每次限用一张。",
+             stock_cap=5_000, sold_count=(pid * 37) % 900, buyer_count=(pid * 37) % 900)
+        for i, pid in enumerate(product_ids)
+    ]  # fmt: skip
+    Deal.objects.bulk_create(rows, batch_size=BATCH)
+    through = Deal.places.through
+    through.objects.bulk_create(
+        [through(deal_id=row.id, place_id=(row.product_id - 1) % businesses + 1) for row in rows], batch_size=BATCH
+    )
+
+
 def generate(products: int, advance: Callable[[str, int, int], None] | None = None, seed: int = 42) -> dict:
     """Write `products` products (and the rest, see the module) and return what was written, by table.
     `advance(step, done, total)` is told after every batch."""
@@ -98,7 +131,7 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
         Organization.objects.bulk_create(orgs, batch_size=BATCH)
         Warehouse.objects.bulk_create(
             [Warehouse(id=o.id, seller_id=o.id, code=DEFAULT_WAREHOUSE_CODE, name="Main warehouse", priority=0)
-             for o in orgs[: sellers + personal]],
+             for o in orgs],
             batch_size=BATCH,
         )  # fmt: skip
         categories, leaves = [], []
@@ -120,26 +153,30 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
 
     variant_id = 0
     listings = max(1, products // 100)
-    physical = products - listings
+    deals = max(10, products // 200)
+    physical = products - listings - deals
     prices: dict[int, tuple[int, Decimal, int]] = {}  # a sample of variants for the orders: id → (seller, price, pid)
     for start, size in _chunks(products):
         product_rows, variant_rows, stock_rows, listing_rows = [], [], [], []
         for n in range(start, start + size):
             pid = n + 1
-            is_listing = n >= physical
-            seller = sellers + 1 + (n % personal) if is_listing else 1 + n % sellers
+            kind = _kind(n, physical, deals)
+            is_listing = kind == Product.Kind.LISTING
+            seller = _seller_of(kind, n, sellers, personal, businesses)
             adjective, noun = n % len(ADJECTIVES), (n // len(ADJECTIVES)) % len(NOUNS)
-            count = 1 if is_listing else 1 + rng.randrange(3)
+            count = 1 if kind != Product.Kind.PHYSICAL else 1 + rng.randrange(3)
             base = Decimal(rng.randint(500, 99_900)) / 100
-            discounted = n % 5 == 0
+            discounted = n % 5 == 0 or kind == Product.Kind.DEAL  # a deal shows its original price
             stocks = [0 if rng.random() < 0.05 else rng.randint(1, 500) for _ in range(count)]
+            if kind == Product.Kind.DEAL:
+                stocks = [5_000]
             rated = rng.randint(0, 200) if n % 3 else 0
             product_rows.append(
                 Product(
                     id=pid,
                     seller_id=seller,
                     category_id=leaves[n % len(leaves)],
-                    kind=Product.Kind.LISTING if is_listing else Product.Kind.PHYSICAL,
+                    kind=kind,
                     status=Product.Status.PUBLISHED,
                     title=f"{ADJECTIVES[adjective]} {NOUNS[noun]} {pid}",
                     title_zh=f"{ADJECTIVES_ZH[adjective]}{NOUNS_ZH[noun]} {pid}",
@@ -171,7 +208,7 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
                             weight_grams=250 * (k + 1), position=k)
                 )  # fmt: skip
                 stock_rows.append(Stock(id=variant_id, variant_id=variant_id, warehouse_id=seller, on_hand=stocks[k]))
-                if not is_listing and stocks[k] and len(prices) < 5_000 and n % 7 == 0:
+                if kind == Product.Kind.PHYSICAL and stocks[k] and len(prices) < 5_000 and n % 7 == 0:
                     prices[variant_id] = (seller, price, pid)
             if is_listing:
                 listing_rows.append(
@@ -192,9 +229,12 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
         rows = []
         for i in range(size):
             business = Organization(id=sellers + personal + 1 + (start + i) % businesses)
-            rows.append(place_row(place_rng, business, start + i))
+            row = place_row(place_rng, business, start + i)
+            row.id = start + i + 1
+            rows.append(row)
         Place.objects.bulk_create(rows, batch_size=BATCH)
         tell("places", start + size, places)
+    _deals(range(physical + 1, physical + deals + 1), businesses, now)
 
     orders = max(10, products // 100)
     sample = list(prices.items())
@@ -219,7 +259,7 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
             OrderLine.objects.bulk_create(line_rows, batch_size=BATCH)
         tell("orders", start + size, orders)
 
-    _reset_sequences([Organization, Warehouse, Category, User, Product, Variant, Stock, Order, OrderLine])
+    _reset_sequences([Organization, Warehouse, Category, User, Product, Variant, Stock, Place, Deal, Order, OrderLine])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
@@ -229,6 +269,7 @@ def generate(products: int, advance: Callable[[str, int, int], None] | None = No
         "sellers": sellers,
         "categories": len(categories),
         "places": places,
+        "deals": deals,
         "orders": orders,
         "search_word": SEARCH_WORD,
     }

@@ -50,7 +50,7 @@ from tradeloop.accounts.models import User  # noqa: E402
 from tradeloop.catalog.models import Product, Variant  # noqa: E402
 from tradeloop.checkout.models import Address, Cart, CartItem, Checkout  # noqa: E402
 from tradeloop.inventory.models import Stock  # noqa: E402
-from tradeloop.o2o.models import Place  # noqa: E402
+from tradeloop.o2o.models import Deal, Place  # noqa: E402
 from tradeloop.storefront import seo  # noqa: E402
 
 SESSIONS = 32  # guest sessions the add-to-cart requests are spread over
@@ -113,16 +113,22 @@ def bench_targets(data: dict) -> tuple[list[loadgen.Target], dict]:
     seller = product.seller.slug
     listing = Product.objects.filter(kind=Product.Kind.LISTING).order_by("pk")[data["listings"] // 2]
     place = Place.objects.order_by("pk")[data["places"] // 2]
+    deal = Deal.objects.select_related("product").order_by("pk")[data["deals"] // 2]
+    buyers = [signed_in_cookie(buyer, csrf) for buyer in User.objects.filter(email__endswith="@bench.example")]
+    detail = f"/p/{product.pk}/{product.slug}/"
     targets = [
         loadgen.Target("home", "/"),
         loadgen.Target("product list", "/products/"),
         loadgen.Target("category", "/c/tea/"),
-        loadgen.Target("product detail", f"/p/{product.pk}/{product.slug}/"),
+        loadgen.Target("product detail", detail),
         loadgen.Target("store", f"/store/{seller}/"),
         loadgen.Target("listing (c2c)", f"/p/{listing.pk}/{listing.slug}/"),
         loadgen.Target("place (o2o)", seo.place_path(place.pk, place.name, place.name_zh)),
+        loadgen.Target("deal (o2o)", seo.deal_path(deal.pk, deal.product.slug)),
         loadgen.Target("search", f"/products/?q={SEARCH_WORD.lower()}"),
         loadgen.Target("API products", "/api/v1/products"),
+        loadgen.Target("home, signed in", "/", cookies=buyers),
+        loadgen.Target("product detail, signed in", detail, cookies=buyers),
         loadgen.Target(
             "add to cart", "/cart/add/", "POST", f"csrfmiddlewaretoken={csrf}&variant={variant.pk}&quantity=1", cookies
         ),
@@ -174,17 +180,22 @@ def _buyers_with_carts(prefix: str, count: int, variant_id: int) -> tuple[list[U
     return buyers, addresses
 
 
+def signed_in_cookie(buyer: User, csrf: str) -> str:
+    """The Cookie header of a new session signed in as `buyer`."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(buyer.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = buyer.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+
+
 def place_order_target(variant_id: int, csrf: str) -> loadgen.Target:
     """POST /checkout/ action=place over HTTP: each request a signed-in buyer of its own with a one-line cart."""
     buyers, addresses = _buyers_with_carts("httpbuyer", HTTP_CARTS, variant_id)
     cookies, bodies = [], []
     for buyer in buyers:
-        session = SessionStore()
-        session[SESSION_KEY] = str(buyer.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = buyer.get_session_auth_hash()
-        session.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}")
+        cookies.append(signed_in_cookie(buyer, csrf))
         bodies.append(f"csrfmiddlewaretoken={csrf}&action=place&address={addresses[buyer.pk]}")
     return loadgen.Target("place order", "/checkout/", "POST", cookies=cookies, bodies=bodies, warm_up=False)
 

@@ -1,8 +1,9 @@
 """Anonymous storefront pages come from the cache, never stale, and never carry another visitor's token or cart."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -14,7 +15,8 @@ from tradeloop.catalog import services as catalog
 from tradeloop.catalog.models import Product, Variant
 from tradeloop.core import page_cache
 from tradeloop.inventory import services as inventory
-from tradeloop.o2o.models import Deal
+from tradeloop.o2o import places
+from tradeloop.o2o.models import Deal, Place
 from tradeloop.storefront import design, seo
 
 pytestmark = pytest.mark.django_db
@@ -347,13 +349,48 @@ def test_per_person_rows_are_not_watched():
 # --- the local pages ----------------------------------------------------------------------------------------------
 
 
-def test_a_deal_page_is_cached_until_the_deal_changes_and_a_place_page_is_not(client, db):
+def test_a_deal_page_is_cached_until_the_deal_changes(client, db):
     deal = local.deal(title="Haircut and wash")
     url = seo.deal_path(deal.pk, deal.product.slug)
     assert get(client, url)[1] == "miss"
     assert get(client, url)[1] == "hit"
     Deal.objects.filter(pk=deal.pk).update(sold_count=41)  # bought elsewhere meanwhile
     assert get(client, url)[1] == "miss"
-    place = deal.places.get()
-    place_url = seo.place_path(place.pk, place.name, place.name_zh)
-    assert [get(client, place_url)[1] for _ in range(2)] == ["", ""]  # "open now" follows the clock: never stored
+
+
+def test_a_place_page_is_cached_until_the_place_opens_or_closes_or_the_day_ends(client, db, clock):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    clock.travel(datetime(2026, 12, 2, 20, 58, tzinfo=shanghai))  # a Wednesday; open 09:00–21:00 every day
+    place = local.place()
+    url = seo.place_path(place.pk, place.name, place.name_zh)
+    body, state = get(client, url)
+    assert state == "miss" and "Open now" in body
+    clock.advance(minutes=1)
+    body, state = get(client, url)
+    assert state == "hit" and "Open now" in body
+    clock.advance(minutes=1)  # 21:00: no write, the page knew
+    body, state = get(client, url)
+    assert state == "miss" and "Closed now" in body
+    assert re.search(r'is-today"><th scope="row">Wed', body)
+    clock.travel(datetime(2026, 12, 3, 0, 0, 1, tzinfo=shanghai))  # a new day: Thursday is today
+    body, state = get(client, url)
+    assert state == "miss" and re.search(r'is-today"><th scope="row">Thu', body)
+    clock.travel(datetime(2026, 12, 3, 9, 0, tzinfo=shanghai))
+    body, state = get(client, url)
+    assert state == "miss" and "Open now" in body
+
+
+def test_a_place_open_past_midnight_changes_when_it_closes_the_next_morning():
+    place = Place(time_zone="Asia/Shanghai", opening_hours={"fri": [["18:00", "02:00"]], "sat": [["18:00", "02:00"]]})
+    shanghai = ZoneInfo("Asia/Shanghai")
+    late = datetime(2026, 12, 5, 1, 30, tzinfo=shanghai)  # Saturday 01:30, still Friday night's period
+    assert places.is_open(place, late)
+    assert places.next_change(place, late) == datetime(2026, 12, 5, 2, 0, tzinfo=shanghai)
+    assert places.next_change(place, datetime(2026, 12, 5, 2, 0, tzinfo=shanghai)) == datetime(
+        2026, 12, 5, 18, 0, tzinfo=shanghai
+    )
+    evening = datetime(2026, 12, 5, 19, 0, tzinfo=shanghai)  # open until 02:00: the day's end comes first
+    assert places.next_change(place, evening) == datetime(2026, 12, 6, 0, 0, tzinfo=shanghai)
+    assert places.next_change(Place(time_zone="Asia/Shanghai", opening_hours={}), evening) == datetime(
+        2026, 12, 6, 0, 0, tzinfo=shanghai
+    )

@@ -15,8 +15,9 @@ Invalidation, correct before clever: one generation number in the cache is part 
   it is bumped when the write runs and once more when its transaction commits (a page another request rendered in
   between from the old rows cannot survive);
 - by hand with `invalidate()`, for a change the tables do not show (writes inside `quiet()` are not seen);
-- by time: an entry lives `TRADELOOP_PAGE_CACHE_SECONDS` (300) by the injectable clock at most, and never past the
-  next moment a `register_deadline(fn)` names (a promotion starts or ends, a deal's sale opens, …).
+- by time: an entry lives `TRADELOOP_PAGE_CACHE_SECONDS` (300) by the injectable clock at most, never past the
+  next moment a `register_deadline(fn)` names (a promotion starts or ends, a deal's sale opens, …), and never past
+  the moment its own view named with `valid_until(request, moment)` (the place on the page opens or closes).
 
 Per-person parts are holes. A template writes `{% load page_holes %}{% page_hole "name" arg %}`: in a cached
 render that is a marker `<!--hole:name:arg-->`, filled for each request (hit or miss) by the renderer registered with
@@ -249,6 +250,13 @@ def context(request: HttpRequest) -> dict:
     return {}
 
 
+def valid_until(request: HttpRequest, moment: datetime) -> None:
+    """The page being rendered changes by itself at `moment` (a place opens or closes): its entry lives no longer."""
+    if rendering_cached(request):
+        known = getattr(request, "_page_cache_until", None)
+        request._page_cache_until = moment if known is None else min(known, moment)
+
+
 def note(request: HttpRequest, name: str, *args) -> None:
     """A per-view side effect the page had (a visit counted): replayed on every hit of the cached page."""
     notes = getattr(request, "_page_cache_notes", None)
@@ -389,9 +397,11 @@ def cached_page(view: Callable) -> Callable:
         body = response.content  # UTF-8 (DEFAULT_CHARSET), as fill() expects
         if _storable(request, response) and request.method == "GET":
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "vary")]
+            own = getattr(request, "_page_cache_until", None)
+            until = _valid_until(gen, now)
             entry = {
                 "born": now,
-                "until": _valid_until(gen, now),
+                "until": min(until, own) if own is not None else until,
                 "status": response.status_code,
                 "headers": headers,
                 "body": body,

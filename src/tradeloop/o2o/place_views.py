@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tradeloop.accounts.console_access import Console, console_page
 from tradeloop.accounts.models import Organization
 from tradeloop.analytics import visits
+from tradeloop.core import page_cache
 from tradeloop.core.errors import DomainError, NotFound, ValidationFailed
 from tradeloop.core.pagination import Page
 from tradeloop.o2o import place_selectors as selectors
@@ -91,6 +92,8 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     visits.record_visit(request, "place", place.pk, place.seller_id)  # buffered: no database write
+    page_cache.note(request, "visit", "place", place.pk, place.seller_id)  # and again on each cached hit
+    page_cache.valid_until(request, places.next_change(place))  # "open now" and today's row follow the clock
     week = [(DAY_LABELS[d.day], d) for d in places.week(place)]
     context = {"place": place, "week": week, "open_now": places.is_open(place), "photos": list(place.photos.all())}
     return render(request, "o2o/place_detail.html", context)

@@ -371,6 +371,26 @@ def is_open(place: Place, at: datetime | None = None) -> bool:
     return _covers(hours.get(today, []), minute, spill=False) or _covers(hours.get(yesterday, []), minute, spill=True)
 
 
+def next_change(place: Place, at: datetime | None = None) -> datetime:
+    """The next moment the place's page changes by itself: a period of today's opens or closes, one of yesterday's
+    that ran past midnight closes, or the day ends (the week table marks today)."""
+    now = local_now(place, at)
+    minute = now.hour * 60 + now.minute
+    hours = place.opening_hours or {}
+    today, yesterday = DAYS[now.weekday()], DAYS[(now - timedelta(days=1)).weekday()]
+    boundaries = [_minutes(opens) for opens, _closes in hours.get(today, [])]
+    boundaries += [_minutes(closes) for opens, closes in hours.get(today, []) if _minutes(closes) > _minutes(opens)]
+    boundaries += [
+        _minutes(closes) for opens, closes in hours.get(yesterday, []) if _minutes(closes) <= _minutes(opens)
+    ]
+    midnight = datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
+    upcoming = [m for m in boundaries if minute < m < 24 * 60]
+    if not upcoming:
+        return midnight
+    first = min(upcoming)
+    return datetime.combine(now.date(), time(first // 60, first % 60), tzinfo=now.tzinfo)
+
+
 def week(place: Place, at: datetime | None = None) -> list[DayHours]:
     """Monday to Sunday with their periods, today (in the place's time zone) marked."""
     today = DAYS[local_now(place, at).weekday()]

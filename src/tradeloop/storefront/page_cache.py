@@ -2,8 +2,9 @@
 tradeloop.core.page_cache).
 
 Cached (`@cached_page`): home, /products/, /c/<slug>/, /p/<id>/<slug>/ (products and c2c listings), /store/<slug>/,
-and the deal pages at their clean addresses (/local/deals/<id>/<name>/); not the place and service pages (their
-"open now" and free slots change with the clock, which no deadline follows).
+and the deal and place pages at their clean addresses (/local/deals/<id>/<name>/, /local/places/<id>/<name>/: a
+place's page lives until the place next opens or closes, `page_cache.valid_until`); not the service pages (their
+free slots change with every booking and with the clock).
 
 Old on the next request after any write to the tables of catalog (products, variants and their stock and sold
 counts, images, categories), pricing, promotions, reviews (and reputations), storefront (store designs), trust

@@ -1,8 +1,9 @@
 """The local pages at their clean addresses, /local/deals/<id>/<name>/, /local/places/<id>/<name>/ and
 /local/services/<id>/<name>/: the o2o page itself, after one look-up of the name; a wrong or old name moves
 permanently (301) to the right one. The id-only addresses stay as they are (their canonical link names these).
-Signed-out visitors get the deal page from the page cache, like the product pages (its sale window is one of the
-cache's deadlines); not the place and service pages, whose "open now" and free slots change with the clock."""
+Signed-out visitors get the deal and place pages from the page cache, like the product pages (a deal's sale window
+is one of the cache's deadlines; a place's page lives until the place next opens or closes or the day ends); not
+the service pages, whose free slots change with every booking and with the clock."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def service(request: HttpRequest, service_id: int, slug: str) -> HttpResponse:
     return booking_views.service_page(request, service_id=service_id)
 
 
+@page_cache.cached_page
 def place(request: HttpRequest, place_id: int, slug: str) -> HttpResponse:
     names = Place.objects.filter(pk=place_id, is_active=True).values_list("name", "name_zh").first()
     if names is None:
