@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests import factories
 from tests.o2o import local
 from tests.o2o.dealing import bought, vouchers_of
-from tradeloop.core import clock
+from tradeloop.core import clock, page_cache
 from tradeloop.o2o.models import Deal, Voucher
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,7 @@ def test_the_place_page_lists_its_deals_in_a_fixed_number_of_queries(django_asse
     local.deal(place, title="Haircut and wash")
     url = reverse("o2o:place", args=[place.pk])
     web_as().get(url)
+    page_cache.invalidate()  # cold, as the first view after the deals below are added is
     with django_assert_max_num_queries(40) as few:
         text = web_as().get(url).content.decode()
     assert "Haircut and wash" in text and reverse("o2o:deal", args=[Deal.objects.get().pk]) in text

@@ -259,6 +259,66 @@ def test_a_signed_in_visitor_never_gets_the_anonymous_page(client, shop, user):
     assert state == "" and "Sign in" not in html and user.display_name in html
 
 
+# --- signed-in visitors: the page is theirs, its product cards and review summaries are shared fragments ----------
+
+
+def card_templates(response) -> int:
+    return sum(t.name == "components/product_card.html" for t in response.templates)
+
+
+@pytest.mark.parametrize("index", [0, 1, 2, 4])
+def test_a_signed_in_visitor_gets_the_cards_others_rendered(client, shop, user, index):
+    url = pages(shop)[index]
+    client.get(url)  # an anonymous visitor renders the cards first
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200 and user.display_name in response.content.decode()
+    assert "Longjing" in response.content.decode() and card_templates(response) == 0
+
+
+def test_a_price_change_shows_on_a_signed_in_visitors_next_page(client, shop, user):
+    client.force_login(user)
+    for url in pages(shop):
+        get(client, url)
+    assert card_templates(client.get("/")) == 0
+    variant = shop["product"].variants.get()
+    catalog.save_variant(
+        actor=shop["seller"].owner,
+        product=shop["product"],
+        variant_id=variant.pk,
+        data=catalog.VariantInput(sku=variant.sku, price=Decimal("66.00"), stock=20, name=variant.name),
+    )
+    for url in pages(shop):
+        assert "66.00" in get(client, url)[0], url
+
+
+def test_a_card_is_kept_per_language(client, shop, user):
+    shop["product"].__class__.objects.filter(pk=shop["product"].pk).update(title_zh="龙井")
+    client.force_login(user)
+    assert "Longjing" in get(client, "/")[0]
+    assert "龙井" in get(client, "/", HTTP_ACCEPT_LANGUAGE="zh-hans")[0]
+    assert "Longjing" in get(client, "/")[0]
+
+
+def test_a_promotion_starting_shows_on_a_signed_in_visitors_cards(client, shop, user, clock):
+    client.force_login(user)
+    factories.promotion(
+        shop["seller"], name="Spring tea", value=Decimal("10"), starts_at=clock.now() + timedelta(hours=1)
+    )
+    assert "79.20" not in get(client, "/")[0]  # 88.00 until it starts
+    clock.advance(hours=1, seconds=1)  # no write: the card's key names the promotion running now
+    assert "79.20" in get(client, "/")[0]
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_a_signed_in_page_stays_within_the_storefront_budget(client, shop, user, index, django_assert_max_num_queries):
+    url = pages(shop)[index]
+    client.force_login(user)
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
 def test_a_page_with_a_message_pending_is_not_served_from_the_cache(client, shop):
     url = product_url(shop["product"])
     get(client, url)

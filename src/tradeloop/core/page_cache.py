@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
@@ -52,6 +53,7 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware, get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from tradeloop.core import clock
 
@@ -73,6 +75,7 @@ _replays: dict[str, Callable[..., None]] = {}
 _varies: list[Callable[[HttpRequest], str]] = []
 _deadlines: list[Callable[[datetime], datetime | None]] = []
 _local = threading.local()
+T = TypeVar("T")
 
 
 def max_age() -> int:
@@ -262,6 +265,48 @@ def note(request: HttpRequest, name: str, *args) -> None:
     notes = getattr(request, "_page_cache_notes", None)
     if notes is not None:
         notes.append((name, args))
+
+
+# --- fragments ------------------------------------------------------------------------------------------------------
+
+
+def remember(name: str, compute: Callable[[], T]) -> T:
+    """A value pages show that is the same for every visitor and changes only by writes to watched tables (a
+    product's review summary): computed once, kept until the next such write or the max age."""
+    gen, now = generation(), clock.now()
+    key = f"pv{FORMAT}:{gen}:{name}"
+    entry = _fresh(cache.get(key), now)
+    if entry is None:
+        entry = {"born": now, "until": now + timedelta(seconds=max_age()), "body": compute()}
+        cache.set(key, entry, max_age())
+    return entry["body"]
+
+
+def fragments(request: HttpRequest | None, name: str, items: list, key: Callable, render: Callable) -> list[str]:
+    """`render(item)` for each item: HTML that is the same for every visitor (a product card), read from the cache
+    in one go where a fresh copy is, rendered and stored where not. For pages that are not cached whole (a signed-in
+    visitor's) and for a miss of one that is. `key(item)` names what the HTML depends on besides the watched rows,
+    the language and the registered varies; whatever changes with the time (a promotion's price) belongs in it, as
+    entries are made old only by writes and the max age. HTML holding a hole or the CSRF token is not stored."""
+    if not items:
+        return []
+    gen, now = generation(), clock.now()
+    language = getattr(request, "LANGUAGE_CODE", "") or get_language() or settings.LANGUAGE_CODE
+    varies = "|".join(fn(request) for fn in _varies) if request is not None else ""
+    prefix = f"pf{FORMAT}:{gen}:{language}:{varies}:{name}:"
+    keys = [prefix + key(item) for item in items]
+    found = cache.get_many(keys)
+    bodies, new, until = [], {}, now + timedelta(seconds=max_age())
+    for cache_key, item in zip(keys, items, strict=True):
+        entry = _fresh(found.get(cache_key), now)
+        if entry is None:
+            entry = {"born": now, "until": until, "body": render(item)}
+            if "<!--hole:" not in entry["body"] and CSRF_MARKER not in entry["body"]:
+                new[cache_key] = entry
+        bodies.append(entry["body"])
+    if new:
+        cache.set_many(new, max_age())
+    return bodies
 
 
 # --- the decorator --------------------------------------------------------------------------------------------------

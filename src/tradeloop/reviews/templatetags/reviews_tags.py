@@ -1,10 +1,12 @@
-"""`{% target_reviews "place" place.pk %}`: a target's rating summary, histogram and recent reviews (3 queries), for
-the pages of the modes (o2o/_place_reviews.html). `review|review_mark`: the badge of the review's record kind."""
+"""`{% target_reviews "place" place.pk %}`: a target's rating summary, histogram and recent reviews (3 queries; the
+summary is kept with the cached pages, `page_cache.remember`), for the pages of the modes (o2o/_place_reviews.html).
+`review|review_mark`: the badge of the review's record kind."""
 
 from __future__ import annotations
 
 from django import template
 
+from tradeloop.core import page_cache
 from tradeloop.core.errors import NotFound
 from tradeloop.reviews import records, selectors
 
@@ -14,7 +16,10 @@ register = template.Library()
 @register.inclusion_tag("reviews/_target_block.html", takes_context=True)
 def target_reviews(context, target_kind: str, target_id: int, limit: int = selectors.RECENT) -> dict:
     try:
-        summary = selectors.target_summary(target_kind, int(target_id))
+        target_id = int(target_id)
+        summary = page_cache.remember(
+            f"reviews:summary:{target_kind}:{target_id}", lambda: selectors.target_summary(target_kind, target_id)
+        )
     except (NotFound, TypeError, ValueError):
         return {"summary": None}
     recent = selectors.recent_for_target(target_kind, int(target_id), limit) if summary.count else []

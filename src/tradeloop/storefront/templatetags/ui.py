@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.core.files.storage import default_storage
+from django.utils.safestring import mark_safe
 
 from tradeloop.accounts.console_nav import console_home_url
 from tradeloop.accounts.selectors import request_memberships
+from tradeloop.core import page_cache
 
 register = template.Library()
+PRODUCT_CARD = "components/product_card.html"
 
 
 @register.simple_tag(takes_context=True)
@@ -70,3 +74,26 @@ def described_widget(bound_field):
         ids.append(f"{bound_field.auto_id}_error")
     attrs = {"aria-describedby": " ".join(ids)} if ids else None
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products) -> str:
+    """`<li>` + the product card of each product, from the fragment cache where it is fresh (a card looks the same
+    to every visitor): a signed-in visitor's page renders only the cards nobody has seen since the last change."""
+    card = context.template.engine.get_template(PRODUCT_CARD)
+
+    def render(product) -> str:
+        with context.push(product=product):
+            return card.render(context)
+
+    cards = page_cache.fragments(context.get("request"), "card", list(products), _card_key, render)
+    return mark_safe("".join(f"<li>{html}</li>" for html in cards))
+
+
+def _card_key(product) -> str:
+    """What a card shows beyond the product's rows: the promotion running now, and a listing's town (each only where
+    the page looked it up: `promo`, `c2c_listing`)."""
+    promo = getattr(product, "promo", "-")
+    shown = f"{promo.price}|{promo.label}" if promo not in ("-", None) else str(promo)
+    digest = hashlib.blake2b(shown.encode(), digest_size=6).hexdigest()  # a label may hold any character
+    return f"{product.pk}:{digest}:{int(hasattr(product, 'c2c_listing'))}"
