@@ -32,13 +32,29 @@ from tradeloop.analytics import visits
 from tradeloop.c2c import models as c2c
 from tradeloop.checkout import selectors as checkout
 from tradeloop.core import page_cache
-from tradeloop.core.page_cache import cached_page, invalidate, register, register_hole, register_vary  # noqa: F401
+from tradeloop.core.page_cache import (  # noqa: F401
+    cached_page,
+    invalidate,
+    register,
+    register_hole,
+    register_vary,
+    remember,
+)
 from tradeloop.feedback import models as feedback
 from tradeloop.o2o import models as o2o
 from tradeloop.promotions.models import Promotion, Redemption
 from tradeloop.reviews import models as reviews
 
-__all__ = ["cached_page", "invalidate", "record_visit", "register", "register_hole", "register_vary", "setup"]
+__all__ = [
+    "cached_page",
+    "invalidate",
+    "record_visit",
+    "register",
+    "register_hole",
+    "register_vary",
+    "remember",
+    "setup",
+]
 
 
 def record_visit(request: HttpRequest, kind: str, object_id: int, seller_id: int | None) -> None:

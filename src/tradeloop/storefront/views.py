@@ -30,14 +30,8 @@ HOME_STRIPS = (Product.Kind.PHYSICAL, Product.Kind.DEAL, Product.Kind.LISTING, P
 
 @page_cache.cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    strips = []
-    for kind in HOME_STRIPS:
-        page = catalog.storefront_products(filters=ProductFilters(kind=kind), limit=STRIP_SIZE)
-        if page.items:
-            strips.append({"kind": kind, "label": Product.Kind(kind).label, "products": page.items})
-    featured = catalog.featured_products(limit=12)
+    featured, strips = page_cache.remember("home:shelves", _home_shelves)  # the same for everyone till a write
     promotions.annotate_cards(featured + [p for strip in strips for p in strip["products"]], now=clock.now())
-    c2c_listings.annotate_cards(featured + [p for strip in strips for p in strip["products"]])
     context = {
         "categories": catalog.top_categories(),
         "featured": featured,
@@ -132,6 +126,18 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- helpers ---------------------------------------------------------------
+
+
+def _home_shelves() -> tuple[list[Product], list[dict]]:
+    """The featured products and a strip per kind of product, with the listings' towns (6 queries)."""
+    strips = []
+    for kind in HOME_STRIPS:
+        page = catalog.storefront_products(filters=ProductFilters(kind=kind), limit=STRIP_SIZE)
+        if page.items:
+            strips.append({"kind": kind, "label": Product.Kind(kind).label, "products": page.items})
+    featured = catalog.featured_products(limit=12)
+    c2c_listings.annotate_cards(featured + [p for strip in strips for p in strip["products"]])
+    return featured, strips
 
 
 def _product_list_page(
