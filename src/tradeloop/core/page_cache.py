@@ -51,9 +51,9 @@ from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware, get_token
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from tradeloop.core import clock
 
@@ -291,7 +291,7 @@ def fragments(request: HttpRequest | None, name: str, items: list, key: Callable
     if not items:
         return []
     gen, now = generation(), clock.now()
-    language = getattr(request, "LANGUAGE_CODE", "") or get_language() or settings.LANGUAGE_CODE
+    language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or settings.LANGUAGE_CODE
     varies = "|".join(fn(request) for fn in _varies) if request is not None else ""
     prefix = f"pf{FORMAT}:{gen}:{language}:{varies}:{name}:"
     keys = [prefix + key(item) for item in items]
@@ -477,6 +477,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and _anonymous_without_messages(request):
+            request.get_host()  # a host not allowed gets its 400, as from CommonMiddleware
             now = clock.now()
             entry = _fresh(cache.get(key_for(request, generation())), now)
             if entry is not None:
@@ -501,3 +502,110 @@ def _anonymous_without_messages(request: HttpRequest) -> bool:
         and SESSION_KEY not in session
         and ("_messages" not in session)
     )
+
+
+# --- the front door -------------------------------------------------------------------------------------------------
+
+
+class FrontDoor:
+    """WSGI middleware in front of Django: a GET without any cookie (a first visit, a crawler) of a page already
+    stored is answered from the stored entry before Django's request handling and middleware run, with the headers
+    the whole stack gave that page (captured from its last answer through the stack, per key and process) plus the
+    new visitor's CSRF cookie. Everything else, and a page not stored or not yet seen here, goes through the stack.
+
+        application = page_cache.FrontDoor(get_wsgi_application())
+    """
+
+    MAX_PAGES = 4096
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.headers: dict[str, list[tuple[str, str]]] = {}
+
+    def __call__(self, environ: dict, start_response: Callable):
+        if not _front_door_request(environ):
+            return self.app(environ, start_response)
+        request = _front_door_visitor(environ)
+        if request is None:
+            return self.app(environ, start_response)
+        key = key_for(request, generation())
+        headers = self.headers.get(key)
+        entry = _fresh(cache.get(key), clock.now()) if headers is not None else None
+        if entry is None:
+            return self._through(key, environ, start_response)
+        translation.activate(request.LANGUAGE_CODE)
+        try:
+            for name, replay_args in entry["notes"]:
+                if fn := _replays.get(name):
+                    fn(request, *replay_args)
+            body = fill(request, entry["body"])
+        finally:
+            translation.deactivate()
+        answer = [*headers, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            answer.append(("Set-Cookie", _csrf_cookie(request.META["CSRF_COOKIE"])))
+        start_response("200 OK", answer)
+        return [body]
+
+    def _through(self, key: str, environ: dict, start_response: Callable):
+        """Through the stack; a stored page's answer leaves its headers here for the next visitor."""
+
+        def keep_headers(status: str, headers: list[tuple[str, str]], exc_info=None):
+            names = {name.lower(): value for name, value in headers}
+            cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+            only_csrf = all(c.strip().startswith(f"{settings.CSRF_COOKIE_NAME}=") for c in cookies)
+            if status.startswith("200") and names.get("x-page-cache") in ("hit", "miss") and only_csrf:
+                if len(self.headers) >= self.MAX_PAGES:
+                    self.headers.clear()
+                self.headers[key] = [(n, v) for n, v in headers if n.lower() not in _PER_ANSWER_HEADERS]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return self.app(environ, keep_headers)
+
+
+_PER_ANSWER_HEADERS = {"set-cookie", "content-length", "date", "x-page-cache"}
+
+
+def _front_door_request(environ: dict) -> bool:
+    """A GET with no cookie, no htmx headers and no ?lang= (those choose another answer or need the stack)."""
+    return (
+        environ.get("REQUEST_METHOD") == "GET"
+        and not environ.get("HTTP_COOKIE")
+        and "HTTP_HX_REQUEST" not in environ
+        and "lang=" not in environ.get("QUERY_STRING", "")
+    )
+
+
+def _front_door_visitor(environ: dict) -> HttpRequest | None:
+    """The request as the stack would see it for a page hit (its host checked, its language chosen), or None when
+    the stack must answer (a host not allowed, plain HTTP where HTTPS is required)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import DisallowedHost
+    from django.core.handlers.wsgi import WSGIRequest
+
+    request = WSGIRequest(environ)
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None
+    request.LANGUAGE_CODE = translation.get_language_from_request(request)
+    request.user = AnonymousUser()
+    return request
+
+
+def _csrf_cookie(secret: str) -> str:
+    """The Set-Cookie value CsrfViewMiddleware sends a new visitor."""
+    response = HttpResponse()
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME,
+        secret,
+        max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN,
+        path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    return response.cookies[settings.CSRF_COOKIE_NAME].output(header="")  # as Django's WSGI handler writes it
