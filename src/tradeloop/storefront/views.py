@@ -82,7 +82,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
     )
     variants = list(product.variants.all())
     chosen = _chosen_variant(variants, request.GET.get("variant"))
-    more = catalog.storefront_products(filters=ProductFilters(seller=product.seller), limit=STRIP_SIZE + 1).items
+    more = page_cache.remember(f"seller-shelf:{product.seller_id}", lambda: _seller_shelf(product.seller))
     prices = {product.pk: chosen.price} if chosen else {}
     promos = promotions.annotate_cards([*more, product], now=clock.now(), prices=prices)
     c2c_listings.annotate_cards([product, *more])  # the listing page reads its own row from here too
@@ -126,6 +126,11 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- helpers ---------------------------------------------------------------
+
+
+def _seller_shelf(seller) -> list[Product]:
+    """The seller's newest products, one more than a strip shows (the page leaves out the one it is about)."""
+    return catalog.storefront_products(filters=ProductFilters(seller=seller), limit=STRIP_SIZE + 1).items
 
 
 def _home_shelves() -> tuple[list[Product], list[dict]]:
