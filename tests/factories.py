@@ -104,6 +104,17 @@ def published_product(
     return catalog.publish(actor=seller.owner, product=product)
 
 
+def reprice(seller: Organization, product: Product, price: str) -> None:
+    """The product's only variant at a new price, saved by the seller's owner through the console's service."""
+    variant = product.variants.get()
+    catalog.save_variant(
+        actor=seller.owner,
+        product=product,
+        variant_id=variant.pk,
+        data=catalog.VariantInput(sku=variant.sku, price=Decimal(price), stock=variant.stock, name=variant.name),
+    )
+
+
 def promotion(seller: Organization | None = None, **fields):
     """A promotion row (seller None: a platform one). Defaults: 10% off the whole order, automatic, running now."""
     from tradeloop.promotions.models import Promotion

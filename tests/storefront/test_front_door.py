@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import Decimal
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
@@ -15,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tradeloop.catalog import services as catalog
 from tradeloop.core import page_cache
 
 pytestmark = pytest.mark.django_db
@@ -129,13 +127,7 @@ def test_a_price_change_is_seen_on_the_next_first_visit(door, shop):
     app, handled = door
     for _ in range(3):
         call(app, shop["url"])
-    variant = shop["product"].variants.get()
-    catalog.save_variant(
-        actor=shop["seller"].owner,
-        product=shop["product"],
-        variant_id=variant.pk,
-        data=catalog.VariantInput(sku=variant.sku, price=Decimal("77.00"), stock=20, name=variant.name),
-    )
+    factories.reprice(shop["seller"], shop["product"], "77.00")
     before = len(handled)
     _status, headers, html = call(app, shop["url"])
     assert "77.00" in html and headers["x-page-cache"] == ["miss"] and len(handled) == before + 1

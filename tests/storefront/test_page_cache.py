@@ -109,13 +109,7 @@ def test_a_price_change_shows_on_the_next_request_everywhere(client, shop):
     product = shop["product"]
     for url in pages(shop):
         get(client, url)
-    variant = product.variants.get()
-    catalog.save_variant(
-        actor=shop["seller"].owner,
-        product=product,
-        variant_id=variant.pk,
-        data=catalog.VariantInput(sku=variant.sku, price=Decimal("77.00"), stock=20, name=variant.name),
-    )
+    factories.reprice(shop["seller"], product, "77.00")
     for url in pages(shop):
         html, state = get(client, url)
         assert state == "miss" and "77.00" in html, url
@@ -281,13 +275,7 @@ def test_a_price_change_shows_on_a_signed_in_visitors_next_page(client, shop, us
     for url in pages(shop):
         get(client, url)
     assert card_templates(client.get("/")) == 0
-    variant = shop["product"].variants.get()
-    catalog.save_variant(
-        actor=shop["seller"].owner,
-        product=shop["product"],
-        variant_id=variant.pk,
-        data=catalog.VariantInput(sku=variant.sku, price=Decimal("66.00"), stock=20, name=variant.name),
-    )
+    factories.reprice(shop["seller"], shop["product"], "66.00")
     for url in pages(shop):
         assert "66.00" in get(client, url)[0], url
 
