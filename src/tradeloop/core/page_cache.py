@@ -47,6 +47,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -291,9 +293,7 @@ def fragments(request: HttpRequest | None, name: str, items: list, key: Callable
     if not items:
         return []
     gen, now = generation(), clock.now()
-    language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or settings.LANGUAGE_CODE
-    varies = "|".join(fn(request) for fn in _varies) if request is not None else ""
-    prefix = f"pf{FORMAT}:{gen}:{language}:{varies}:{name}:"
+    prefix = f"pf{FORMAT}:{gen}:{_language(request)}:{_registered_varies(request)}:{name}:"
     keys = [prefix + key(item) for item in items]
     found = cache.get_many(keys)
     bodies, new, until = [], {}, now + timedelta(seconds=max_age())
@@ -323,12 +323,18 @@ def key_for(request: HttpRequest, gen: str) -> str:
     meta = request.META
     hx = f"{meta.get('HTTP_HX_REQUEST', '')}|{meta.get('HTTP_HX_TARGET', '')}|{meta.get('HTTP_HX_BOOSTED', '')}"
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-    extra = "|".join(fn(request) for fn in _varies)
-    raw = f"{request.path}?{query}|{hx}|{extra}"
+    raw = f"{request.path}?{query}|{hx}|{_registered_varies(request)}"
     digest = hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
-    language = getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
     currency = getattr(settings, "TRADELOOP_DEFAULT_CURRENCY", "")
-    return f"pc{FORMAT}:{gen}:{language}:{currency}:{digest}"
+    return f"pc{FORMAT}:{gen}:{_language(request)}:{currency}:{digest}"
+
+
+def _language(request: HttpRequest | None) -> str:
+    return getattr(request, "LANGUAGE_CODE", "") or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _registered_varies(request: HttpRequest | None) -> str:
+    return "|".join(fn(request) for fn in _varies) if request is not None else ""
 
 
 def _valid_until(gen: str, now: datetime) -> datetime:
@@ -521,6 +527,7 @@ class FrontDoor:
     def __init__(self, app: Callable) -> None:
         self.app = app
         self.headers: dict[str, list[tuple[str, str]]] = {}
+        self.csrf = CsrfViewMiddleware(lambda request: None)  # only its process_response: the cookie it sets
 
     def __call__(self, environ: dict, start_response: Callable):
         if not _front_door_request(environ):
@@ -541,9 +548,9 @@ class FrontDoor:
             body = fill(request, entry["body"])
         finally:
             translation.deactivate()
+        cookies = self.csrf.process_response(request, HttpResponse()).cookies  # a new visitor's CSRF cookie
         answer = [*headers, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            answer.append(("Set-Cookie", _csrf_cookie(request.META["CSRF_COOKIE"])))
+        answer += [("Set-Cookie", cookie.output(header="")) for cookie in cookies.values()]  # as Django writes it
         start_response("200 OK", answer)
         return [body]
 
@@ -579,9 +586,7 @@ def _front_door_request(environ: dict) -> bool:
 def _front_door_visitor(environ: dict) -> HttpRequest | None:
     """The request as the stack would see it for a page hit (its host checked, its language chosen), or None when
     the stack must answer (a host not allowed, plain HTTP where HTTPS is required)."""
-    from django.contrib.auth.models import AnonymousUser
-    from django.core.exceptions import DisallowedHost
-    from django.core.handlers.wsgi import WSGIRequest
+    from django.contrib.auth.models import AnonymousUser  # a model module: not importable before the apps are
 
     request = WSGIRequest(environ)
     try:
@@ -593,19 +598,3 @@ def _front_door_visitor(environ: dict) -> HttpRequest | None:
     request.LANGUAGE_CODE = translation.get_language_from_request(request)
     request.user = AnonymousUser()
     return request
-
-
-def _csrf_cookie(secret: str) -> str:
-    """The Set-Cookie value CsrfViewMiddleware sends a new visitor."""
-    response = HttpResponse()
-    response.set_cookie(
-        settings.CSRF_COOKIE_NAME,
-        secret,
-        max_age=settings.CSRF_COOKIE_AGE,
-        domain=settings.CSRF_COOKIE_DOMAIN,
-        path=settings.CSRF_COOKIE_PATH,
-        secure=settings.CSRF_COOKIE_SECURE,
-        httponly=settings.CSRF_COOKIE_HTTPONLY,
-        samesite=settings.CSRF_COOKIE_SAMESITE,
-    )
-    return response.cookies[settings.CSRF_COOKIE_NAME].output(header="")  # as Django's WSGI handler writes it
