@@ -428,6 +428,15 @@ def test_a_place_page_is_cached_until_the_place_opens_or_closes_or_the_day_ends(
     assert state == "miss" and "Open now" in body
 
 
+def test_a_cached_place_page_counts_each_visit(client, db, monkeypatch):
+    seen = []
+    monkeypatch.setitem(page_cache._replays, "visit", lambda request, *args: seen.append(args))
+    place = local.place()
+    url = seo.place_path(place.pk, place.name, place.name_zh)
+    assert [get(client, url)[1] for _ in range(3)] == ["miss", "hit", "hit"]
+    assert seen == [("place", place.pk, place.seller_id)] * 2  # counted by the view, then on each hit
+
+
 def test_a_place_open_past_midnight_changes_when_it_closes_the_next_morning():
     place = Place(time_zone="Asia/Shanghai", opening_hours={"fri": [["18:00", "02:00"]], "sat": [["18:00", "02:00"]]})
     shanghai = ZoneInfo("Asia/Shanghai")

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from tradeloop.accounts.models import Organization
 from tradeloop.analytics.models import VisitCount
-from tradeloop.core import clock
+from tradeloop.core import clock, page_cache
 
 KINDS = {choice.value for choice in VisitCount.Kind}
 ROBOTS = re.compile(r"bot|crawl|spider|slurp|headless|preview", re.IGNORECASE)
@@ -60,7 +60,9 @@ def _visitor(request) -> str:
 
 
 def record_visit(request, kind: str, object_id: int, seller_id: int | None) -> None:
-    """Count one view of a page (and a visitor, the first time today). No database query; robots are not counted."""
+    """Count one view of a page (and a visitor, the first time today). No database query; robots are not counted.
+    A page the page cache stores counts it again on each of its hits (the cache replays this call)."""
+    page_cache.note(request, "visit", kind, object_id, seller_id)
     if kind not in KINDS or ROBOTS.search(request.META.get("HTTP_USER_AGENT", "")):
         return
     if request.method != "GET":

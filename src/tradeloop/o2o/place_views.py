@@ -92,7 +92,6 @@ def place_page(request: HttpRequest, place_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     visits.record_visit(request, "place", place.pk, place.seller_id)  # buffered: no database write
-    page_cache.note(request, "visit", "place", place.pk, place.seller_id)  # and again on each cached hit
     page_cache.valid_until(request, places.next_change(place))  # "open now" and today's row follow the clock
     week = [(DAY_LABELS[d.day], d) for d in places.week(place)]
     context = {"place": place, "week": week, "open_now": places.is_open(place), "photos": list(place.photos.all())}

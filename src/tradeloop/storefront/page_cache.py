@@ -48,19 +48,12 @@ from tradeloop.reviews import models as reviews
 __all__ = [
     "cached_page",
     "invalidate",
-    "record_visit",
     "register",
     "register_hole",
     "register_vary",
     "remember",
     "setup",
 ]
-
-
-def record_visit(request: HttpRequest, kind: str, object_id: int, seller_id: int | None) -> None:
-    """Count the visit now, and again on every cached hit of this page."""
-    visits.record_visit(request, kind, object_id, seller_id)
-    page_cache.note(request, "visit", kind, object_id, seller_id)
 
 
 def _cart_count(request: HttpRequest, arg: str) -> str:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tradeloop.accounts import selectors as accounts
+from tradeloop.analytics import visits
 from tradeloop.b2b import showcase as supplier_showcase
 from tradeloop.c2c import listing_selectors as c2c_listings
 from tradeloop.catalog import selectors as catalog
@@ -77,7 +78,7 @@ def product_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
         return redirect(o2o_page)
     if slug != product.slug:
         return redirect("storefront:product", pk=product.pk, slug=product.slug, permanent=True)
-    page_cache.record_visit(
+    visits.record_visit(
         request, "listing" if product.kind == Product.Kind.LISTING else "product", product.pk, product.seller_id
     )
     variants = list(product.variants.all())
@@ -110,7 +111,7 @@ def store(request: HttpRequest, slug: str) -> HttpResponse:
         seller = accounts.public_store(slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    page_cache.record_visit(request, "store", seller.pk, seller.pk)
+    visits.record_visit(request, "store", seller.pk, seller.pk)
     return _product_list_page(
         request,
         template="storefront/store.html",
