@@ -337,7 +337,7 @@ def _registered_varies(request: HttpRequest | None) -> str:
     return "|".join(fn(request) for fn in _varies) if request is not None else ""
 
 
-def _valid_until(gen: str, now: datetime) -> datetime:
+def _until_next_deadline(gen: str, now: datetime) -> datetime:
     until = now + timedelta(seconds=max_age())
     if not _deadlines:
         return until
@@ -449,7 +449,7 @@ def cached_page(view: Callable) -> Callable:
         if _storable(request, response) and request.method == "GET":
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "vary")]
             own = getattr(request, "_page_cache_until", None)
-            until = _valid_until(gen, now)
+            until = _until_next_deadline(gen, now)
             entry = {
                 "born": now,
                 "until": min(until, own) if own is not None else until,
